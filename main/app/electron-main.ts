@@ -1,0 +1,56 @@
+/**
+ * Electron entry (bundled to out/main/electron-main.cjs). Composition root of the desktop shell:
+ * creates the app core (services, dispatcher, events), serves the renderer over app://, registers
+ * the IPC handlers and opens one hardened window. All product logic lives in plain-TS services.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { join } from 'node:path';
+import { createAppCore } from '../contract-server/create-app-core';
+import { projectRoot } from '../runtime/package-info';
+import { createLogger } from '../services/logger';
+import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
+import { hardenApp } from './harden';
+import { createMainWindow } from './main-window';
+import { forwardEvents, registerIpc } from '../ipc/register-ipc';
+
+const root = projectRoot();
+registerAppSchemePrivileges();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  const core = createAppCore({
+    shell: 'electron',
+    logger: createLogger({ write: (line) => process.stderr.write(`${line}\n`) }),
+  });
+
+  const openWindow = (): void => {
+    const window = createMainWindow(join(root, 'out', 'preload', 'preload.cjs'), !app.isPackaged);
+    forwardEvents(core, window.webContents);
+  };
+
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  void app.whenReady().then(() => {
+    hardenApp(app, session.defaultSession);
+    registerAppProtocol(join(root, 'out', 'renderer'));
+    registerIpc(core, (url) => typeof url === 'string' && url.startsWith(`${APP_ORIGIN}/`));
+    openWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void core.dispose();
+  });
+}

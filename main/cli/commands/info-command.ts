@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { callChannels, eventChannels } from '../../../shared/contract/index';
+import { createAppInfoService } from '../../services/app-info-service';
+import { createBackendProbe } from '../../runtime/backend-probe';
+import { readVersion } from '../../runtime/package-info';
+import type { CliCommand } from '../command';
+
+/** `sonofuse info [--json] [--channels]`: the same data as the `app:info` call. */
+export const infoCommand: CliCommand = {
+  name: 'info',
+  summary: 'Version and which compute backends are present (same data as app:info).',
+  usage: 'sonofuse info [--json] [--channels]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { json: { type: 'boolean', default: false }, channels: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    const info = createAppInfoService({
+      version: readVersion(),
+      shell: 'cli',
+      probe: createBackendProbe(),
+    }).info();
+    if (values.json) {
+      io.out(
+        JSON.stringify(values.channels ? { ...info, calls: callChannels, events: eventChannels } : info),
+      );
+      return 0;
+    }
+    io.out(`SonoFuse ${info.version} (node ${info.nodeVersion}, ${info.platform}-${info.arch})`);
+    io.out('Backends:');
+    for (const b of info.backends) {
+      io.out(`  ${b.available ? 'yes' : 'no '}  ${b.name.padEnd(14)} ${b.version ?? '-'}  ${b.detail}`);
+    }
+    if (values.channels) {
+      io.out(`Calls:  ${callChannels.join(', ')}`);
+      io.out(`Events: ${eventChannels.join(', ')}`);
+    }
+    return 0;
+  },
+};

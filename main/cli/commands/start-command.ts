@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../../contract-server/create-app-core';
+import { startHost } from '../../host/http-host';
+import { createBackendProbe } from '../../runtime/backend-probe';
+import { ensureBuilt, rendererOutDir } from '../../runtime/build-output';
+import { openInLocalBrowser } from '../../runtime/open-browser';
+import { projectRoot } from '../../runtime/package-info';
+import { createLogger } from '../../services/logger';
+import type { CliCommand } from '../command';
+
+/**
+ * `sonofuse start`: the Electron app when its binary is installed, otherwise (or with --browser)
+ * the loopback host serving the same renderer and contract to a local browser.
+ */
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Start the app (Electron if installed, else the browser mode on 127.0.0.1).',
+  usage: 'sonofuse start [--browser] [--port N] [--no-open] [--rebuild]',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        browser: { type: 'boolean', default: false },
+        port: { type: 'string', default: '0' },
+        'no-open': { type: 'boolean', default: false },
+        rebuild: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port must be 0-65535, got ${values.port}`);
+    const root = projectRoot();
+    const electron = createBackendProbe()
+      .probe()
+      .find((b) => b.name === 'electron');
+
+    if (!values.browser && electron?.available) {
+      await ensureBuilt(root, { renderer: true, electron: true, force: values.rebuild, log: io.err });
+      const binary = (await import('electron')).default as unknown as string;
+      const child = spawn(binary, [root], {
+        stdio: 'inherit',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+      });
+      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+    }
+    if (!values.browser)
+      io.err(`Electron not available (${electron?.detail ?? 'not installed'}): starting the browser mode.`);
+
+    await ensureBuilt(root, { renderer: true, electron: false, force: values.rebuild, log: io.err });
+    const logger = createLogger({ write: (line) => io.err(line) });
+    const core = createAppCore({ shell: 'browser-host', logger });
+    const host = await startHost({ core, rendererDir: rendererOutDir(root), port });
+    io.out(`SonoFuse browser mode: ${host.url}`);
+    io.out('Open that address in a browser on this machine (it works only on 127.0.0.1). Ctrl+C stops.');
+    if (!values['no-open']) {
+      const opened = openInLocalBrowser(host.url);
+      io.err(
+        opened ? `Opened ${opened}.` : 'No local browser window opened (no display or no Chromium found).',
+      );
+    }
+    return await new Promise<number>((resolve) => {
+      const stop = (): void => {
+        io.err('Stopping…');
+        void host
+          .close()
+          .then(() => core.dispose())
+          .then(() => resolve(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,30 @@
+import { createServices, type Services, type ServicesOptions } from '../services/create-services';
+import { createHandlers } from './create-handlers';
+import { createDispatcher, type Dispatcher } from './dispatcher';
+import { createEventHub, type EventHub } from './event-hub';
+
+/** Services + dispatcher + event hub: everything a transport (IPC or host) needs to serve the contract. */
+export interface AppCore {
+  services: Services;
+  dispatcher: Dispatcher;
+  events: EventHub;
+  dispose(): Promise<void>;
+}
+
+export const createAppCore = (options: ServicesOptions): AppCore => {
+  const services = createServices(options);
+  const events = createEventHub((channel, message) =>
+    services.logger.error('events', `dropped invalid ${channel} payload: ${message}`),
+  );
+  const unsubscribeLog = services.logger.subscribe((entry) => events.emit('app:onLog', entry));
+  const dispatcher = createDispatcher(createHandlers(services), services.logger);
+  return {
+    services,
+    dispatcher,
+    events,
+    async dispose() {
+      unsubscribeLog();
+      await services.dispose();
+    },
+  };
+};

@@ -1,0 +1,35 @@
+import type { AppInfo } from '../../shared/contract/index';
+import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
+import { readVersion } from '../runtime/package-info';
+import { createAppInfoService, type AppInfoService } from './app-info-service';
+import { createLogger, type Logger } from './logger';
+
+/** Every long-lived service of one app instance. Built once by the composition root, never imported as a singleton. */
+export interface Services {
+  logger: Logger;
+  appInfo: AppInfoService;
+  dispose(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  shell: AppInfo['shell'];
+  logger?: Logger;
+  probe?: BackendProbe;
+  version?: string;
+}
+
+export const createServices = (options: ServicesOptions): Services => {
+  const logger = options.logger ?? createLogger();
+  const appInfo = createAppInfoService({
+    version: options.version ?? readVersion(),
+    shell: options.shell,
+    probe: options.probe ?? createBackendProbe(),
+  });
+  return {
+    logger,
+    appInfo,
+    async dispose() {
+      // Later services (catalog database, trainer process) close here, in reverse order of creation.
+    },
+  };
+};

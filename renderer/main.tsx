@@ -1,0 +1,37 @@
+import { StrictMode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { ApiProvider } from './api-context';
+import { App, type ConnectionStatus } from './app';
+import { pickApi } from './transport/pick-api';
+import './styles/app.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root missing from index.html');
+const root: Root = createRoot(container);
+
+let connection: ConnectionStatus = 'connecting';
+let render: () => void = () => {};
+const picked = pickApi((status) => {
+  connection = status;
+  render();
+});
+
+render = () => {
+  if (!picked.ok) {
+    root.render(
+      <div className="fatal" role="alert">
+        <h1>SonoFuse</h1>
+        <p>{picked.message}</p>
+      </div>,
+    );
+    return;
+  }
+  root.render(
+    <StrictMode>
+      <ApiProvider value={picked.api}>
+        <App transport={picked.kind} connection={picked.kind === 'electron-ipc' ? 'open' : connection} />
+      </ApiProvider>
+    </StrictMode>,
+  );
+};
+render();

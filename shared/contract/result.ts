@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Error codes that may cross a transport boundary. Handlers never throw across IPC or the
+ * WebSocket host: every answer is a {@link Result}, and failures carry one of these codes so the
+ * UI can react to the kind of failure rather than parse a message.
+ */
+export const errorCodes = [
+  'INVALID_INPUT',
+  'INVALID_OUTPUT',
+  'UNKNOWN_CHANNEL',
+  'MALFORMED_MESSAGE',
+  'UNAUTHORIZED',
+  'FORBIDDEN_ORIGIN',
+  'FORBIDDEN_SENDER',
+  'NOT_FOUND',
+  'CONFLICT',
+  'CANCELLED',
+  'UNAVAILABLE',
+  'TRANSPORT_CLOSED',
+  'INTERNAL',
+] as const;
+
+export const ErrorCode = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const AppErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+});
+export type AppErrorShape = z.infer<typeof AppErrorShape>;
+
+/** The only shape an answer to a call may take, on every transport. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/** Schema of a serialized Result, used by transports to check what arrives from the other side. */
+export const ResultEnvelope = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: AppErrorShape }),
+]);
+
+/**
+ * An error a service may throw to choose the code the caller sees. Anything else thrown inside a
+ * handler is reported as INTERNAL with a generic message (details go to the local log only).
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+  }
+}

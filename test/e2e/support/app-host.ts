@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface HostProcess {
+  url: string;
+  origin: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real app in browser mode (`sonofuse start --browser --no-open`) as a child process,
+ * exactly as a user would, and resolves once it prints its URL.
+ */
+export const startAppHost = async (
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<HostProcess> => {
+  const child = spawn(
+    process.execPath,
+    ['main/cli/bin.mjs', 'start', '--browser', '--no-open', ...extraArgs],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /SonoFuse browser mode: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.hash.replace('#token=', ''),
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+};
