@@ -1,10 +1,11 @@
 import { readVersion } from '../runtime/package-info';
 import { processIo, UsageError, type CliCommand, type CliIo } from './command';
+import { demoCommand } from './commands/demo-command';
 import { infoCommand } from './commands/info-command';
 import { startCommand } from './commands/start-command';
 
 /** Every subcommand, in the order `sonofuse --help` lists them. Later issues add theirs here. */
-export const cliCommands: CliCommand[] = [startCommand, infoCommand];
+export const cliCommands: CliCommand[] = [startCommand, infoCommand, demoCommand];
 
 const help = (): string =>
   [
