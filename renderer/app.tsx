@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { JobsIndicator } from './components/jobs-indicator';
 import { LogPanel } from './components/log-panel';
 import { SystemPanel } from './components/system-panel';
 import type { TransportKind } from './transport/pick-api';
@@ -56,6 +57,7 @@ export const App = ({
                 ? 'Connection refused'
                 : 'Reconnecting…'}
         </span>
+        <JobsIndicator />
       </footer>
     </div>
   );

@@ -1,4 +1,5 @@
 import { createServices, type Services, type ServicesOptions } from '../services/create-services';
+import { createLogger } from '../services/logger';
 import { createHandlers } from './create-handlers';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventHub, type EventHub } from './event-hub';
@@ -12,10 +13,11 @@ export interface AppCore {
 }
 
 export const createAppCore = (options: ServicesOptions): AppCore => {
-  const services = createServices(options);
+  const logger = options.logger ?? createLogger();
   const events = createEventHub((channel, message) =>
-    services.logger.error('events', `dropped invalid ${channel} payload: ${message}`),
+    logger.error('events', `dropped invalid ${channel} payload: ${message}`),
   );
+  const services = createServices({ ...options, logger, events });
   const unsubscribeLog = services.logger.subscribe((entry) => events.emit('app:onLog', entry));
   const dispatcher = createDispatcher(createHandlers(services), services.logger);
   return {

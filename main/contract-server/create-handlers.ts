@@ -8,4 +8,6 @@ import type { Services } from '../services/create-services';
 export const createHandlers = (services: Services): Handlers => ({
   'app:info': () => services.appInfo.info(),
   'app:recentLogs': ({ limit }) => services.logger.recent(limit),
+  'jobs:list': () => services.jobs.list(),
+  'jobs:cancel': ({ id }) => ({ cancelled: services.jobs.cancel(id) }),
 });

@@ -2,12 +2,15 @@ import type { AppInfo } from '../../shared/contract/index';
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
 import { createAppInfoService, type AppInfoService } from './app-info-service';
+import { createJobRegistry, type JobRegistry } from './job-registry';
 import { createLogger, type Logger } from './logger';
+import type { EventHub } from '../contract-server/event-hub';
 
 /** Every long-lived service of one app instance. Built once by the composition root, never imported as a singleton. */
 export interface Services {
   logger: Logger;
   appInfo: AppInfoService;
+  jobs: JobRegistry;
   dispose(): Promise<void>;
 }
 
@@ -16,6 +19,8 @@ export interface ServicesOptions {
   logger?: Logger;
   probe?: BackendProbe;
   version?: string;
+  /** Where services push contract events; set by the app core. */
+  events?: EventHub;
 }
 
 export const createServices = (options: ServicesOptions): Services => {
@@ -25,9 +30,11 @@ export const createServices = (options: ServicesOptions): Services => {
     shell: options.shell,
     probe: options.probe ?? createBackendProbe(),
   });
+  const jobs = createJobRegistry({ emit: (job) => options.events?.emit('jobs:onUpdate', job) });
   return {
     logger,
     appInfo,
+    jobs,
     async dispose() {
       // Later services (catalog database, trainer process) close here, in reverse order of creation.
     },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { jobsCalls, jobsEvents } from './jobs';
 import type { Result } from './result';
 
 /**
@@ -10,10 +11,12 @@ import type { Result } from './result';
  */
 export const calls = {
   ...appCalls,
+  ...jobsCalls,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...jobsEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -68,4 +71,5 @@ export type SonoFuseApi = {
 export * from './result';
 export * from './define';
 export * from './app';
+export * from './jobs';
 export * from './ws-envelope';

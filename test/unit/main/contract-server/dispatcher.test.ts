@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/contract/index';
+import { createHandlers } from '../../../../main/contract-server/create-handlers';
 import { createDispatcher, type Handlers } from '../../../../main/contract-server/dispatcher';
 import { createLogger } from '../../../../main/services/logger';
 import { createTestCore } from '../../../support/test-core';
 
 const ctx = { transport: 'test' as const, peer: 't1' };
 
+/** The real handler table with app:info replaced, so new channels need no change here. */
 const withInfo = (info: Handlers['app:info']) => {
   const logger = createLogger({ minLevel: 'debug' });
-  const handlers: Handlers = { 'app:info': info, 'app:recentLogs': () => [] };
+  const handlers: Handlers = { ...createHandlers(createTestCore().services), 'app:info': info };
   return { logger, dispatcher: createDispatcher(handlers, logger) };
 };
 
