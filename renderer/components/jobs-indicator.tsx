@@ -31,7 +31,7 @@ export const JobsIndicator = () => {
   const running = jobs.filter((j) => j.state === 'running');
   const lastFinished = [...jobs].reverse().find((j) => j.state !== 'running');
   return (
-    <div className="jobs" aria-label="Background jobs">
+    <div className="jobs" role="group" aria-label="Background jobs">
       {running.map((job) => (
         <span key={job.id} className="job" data-testid="job-running">
           <span>{job.title}</span>
