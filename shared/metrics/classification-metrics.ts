@@ -29,12 +29,18 @@ export const argmax = (row: ArrayLike<number>): number => {
   return best;
 };
 
-export const confusionMatrix = (truth: readonly number[], predicted: readonly number[], numClasses: number): number[][] => {
-  if (truth.length !== predicted.length) throw new Error(`truth has ${truth.length} labels, predictions ${predicted.length}`);
+export const confusionMatrix = (
+  truth: readonly number[],
+  predicted: readonly number[],
+  numClasses: number,
+): number[][] => {
+  if (truth.length !== predicted.length)
+    throw new Error(`truth has ${truth.length} labels, predictions ${predicted.length}`);
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   truth.forEach((t, i) => {
     const p = predicted[i]!;
-    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses)) throw new Error(`label out of range at ${i}: ${t} / ${p}`);
+    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses))
+      throw new Error(`label out of range at ${i}: ${t} / ${p}`);
     m[t]![p]!++;
   });
   return m;
@@ -44,7 +50,11 @@ export const confusionMatrix = (truth: readonly number[], predicted: readonly nu
  * Expected calibration error: the support-weighted mean |accuracy - confidence| over `bins`
  * equal-width bins of the top-class probability (Guo et al. 2017).
  */
-export const expectedCalibrationError = (truth: readonly number[], probs: readonly ArrayLike<number>[], bins = 15): number => {
+export const expectedCalibrationError = (
+  truth: readonly number[],
+  probs: readonly ArrayLike<number>[],
+  bins = 15,
+): number => {
   if (truth.length === 0) return 0;
   const count = new Array<number>(bins).fill(0);
   const correct = new Array<number>(bins).fill(0);
@@ -59,7 +69,8 @@ export const expectedCalibrationError = (truth: readonly number[], probs: readon
   });
   let ece = 0;
   for (let b = 0; b < bins; b++) {
-    if (count[b]! > 0) ece += (count[b]! / truth.length) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
+    if (count[b]! > 0)
+      ece += (count[b]! / truth.length) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
   }
   return ece;
 };
@@ -71,7 +82,11 @@ const safeDiv = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * out of balanced accuracy and macro-F1 (they have no support), as scikit-learn does for
  * balanced accuracy; macro-F1 here averages over classes present in truth OR predictions.
  */
-export const classificationMetrics = (truth: readonly number[], probs: readonly ArrayLike<number>[], numClasses: number): ClassificationMetrics => {
+export const classificationMetrics = (
+  truth: readonly number[],
+  probs: readonly ArrayLike<number>[],
+  numClasses: number,
+): ClassificationMetrics => {
   const predicted = probs.map(argmax);
   const confusion = confusionMatrix(truth, predicted, numClasses);
   const perClass: PerClassMetrics[] = confusion.map((row, c) => {
@@ -89,8 +104,14 @@ export const classificationMetrics = (truth: readonly number[], probs: readonly 
   return {
     n,
     accuracy: safeDiv(correct, n),
-    balancedAccuracy: safeDiv(present.reduce((a, p) => a + p.recall, 0), present.length),
-    macroF1: safeDiv(inF1.reduce((a, p) => a + p.f1, 0), inF1.length),
+    balancedAccuracy: safeDiv(
+      present.reduce((a, p) => a + p.recall, 0),
+      present.length,
+    ),
+    macroF1: safeDiv(
+      inF1.reduce((a, p) => a + p.f1, 0),
+      inF1.length,
+    ),
     ece: expectedCalibrationError(truth, probs),
     perClass,
     confusion,

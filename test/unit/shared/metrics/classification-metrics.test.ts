@@ -46,7 +46,10 @@ describe('classification metrics', () => {
     expect(expectedCalibrationError(truth, probs)).toBeCloseTo(0.05, 12);
     // Two bins: four at conf 0.95 all right (gap 0.05), four at conf 0.55 half right (gap 0.05).
     const t = [0, 0, 0, 0, 1, 1, 1, 1];
-    const p = [...[0, 0, 0, 0].map(() => oneHotish(0, 0.95, 2)), ...[1, 1, 0, 0].map((c) => oneHotish(c, 0.55, 2))];
+    const p = [
+      ...[0, 0, 0, 0].map(() => oneHotish(0, 0.95, 2)),
+      ...[1, 1, 0, 0].map((c) => oneHotish(c, 0.55, 2)),
+    ];
     expect(expectedCalibrationError(t, p, 10)).toBeCloseTo(0.05, 12);
     expect(expectedCalibrationError([], [])).toBe(0);
   });
