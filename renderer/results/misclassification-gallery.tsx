@@ -1,0 +1,97 @@
+import { methodLabels, type RunMethod } from '../../shared/run/run-config';
+
+/** One reviewed prediction: the image, what it is, what each method said. */
+export interface GalleryItem {
+  imageId: number;
+  trueIndex: number;
+  /** Probabilities of the selected method. */
+  probs: number[];
+  /** Predicted class index of every method that has a prediction for this image. */
+  byMethod: Partial<Record<RunMethod, number>>;
+  note: string | null;
+  metadata: Record<string, string | number | null>;
+}
+
+const argmax = (p: readonly number[]): number => p.reduce((best, v, i) => (v > p[best]! ? i : best), 0);
+
+/** Most confident errors first: the ones a reviewer should look at before anything else. */
+export const sortByConfidentError = (items: readonly GalleryItem[]): GalleryItem[] =>
+  [...items].sort((a, b) => Math.max(...b.probs) - Math.max(...a.probs) || a.imageId - b.imageId);
+
+/** "wrong by image alone, right once the note is fused" and the like, from the per-method predictions. */
+export const disagreement = (item: GalleryItem): string | null => {
+  const right = (m: RunMethod) => item.byMethod[m] !== undefined && item.byMethod[m] === item.trueIndex;
+  const wrong = (m: RunMethod) => item.byMethod[m] !== undefined && item.byMethod[m] !== item.trueIndex;
+  if (wrong('stage1_image') && right('proposed'))
+    return 'Wrong by image alone, right once the note and metadata are fused';
+  if (right('stage1_image') && wrong('proposed'))
+    return 'Right by image alone, wrong once the note and metadata are fused';
+  if (wrong('proposed') && right('note_only')) return 'The note alone gets it right';
+  return null;
+};
+
+/**
+ * The misclassification gallery of one method (or one confusion-matrix cell): thumbnail, true
+ * and predicted class, per-class probability bars, note and metadata, and how other methods did.
+ */
+export const MisclassificationGallery = ({
+  items,
+  classes,
+  method,
+  thumbnailUrl,
+  onOpen,
+}: {
+  items: readonly GalleryItem[];
+  classes: readonly string[];
+  method: RunMethod;
+  thumbnailUrl: (imageId: number) => string;
+  onOpen?: (imageId: number) => void;
+}) => (
+  <ol className="gallery" aria-label={`Misclassified by ${methodLabels[method]}`}>
+    {sortByConfidentError(items).map((item) => {
+      const predicted = argmax(item.probs);
+      const note = disagreement(item);
+      return (
+        <li key={item.imageId} className="gallery-item" data-testid={`gallery-${item.imageId}`}>
+          <button
+            type="button"
+            className="thumb-button"
+            onClick={() => onOpen?.(item.imageId)}
+            aria-label={`Open image ${item.imageId}`}
+          >
+            <img
+              src={thumbnailUrl(item.imageId)}
+              alt={`Image ${item.imageId}`}
+              loading="lazy"
+              width={128}
+              height={128}
+            />
+          </button>
+          <div className="gallery-text">
+            <div>
+              <span className="muted">true</span> <b>{classes[item.trueIndex]}</b> ·{' '}
+              <span className="muted">predicted</span> <b className="wrong">{classes[predicted]}</b> (
+              {(item.probs[predicted]! * 100).toFixed(0)} %)
+            </div>
+            <ul className="prob-bars" aria-label="Class probabilities">
+              {item.probs.map((p, c) => (
+                <li key={classes[c]}>
+                  <span className="prob-name">{classes[c]}</span>
+                  <meter min={0} max={1} value={p} aria-label={`${classes[c]} ${(p * 100).toFixed(0)} %`} />
+                  <span className="muted">{(p * 100).toFixed(0)} %</span>
+                </li>
+              ))}
+            </ul>
+            {note ? <div className="badge ok">{note}</div> : null}
+            {item.note ? <p className="note-text">{item.note}</p> : <p className="muted">No note.</p>}
+            <p className="muted meta-line">
+              {Object.entries(item.metadata)
+                .map(([k, v]) => `${k}: ${v ?? '—'}`)
+                .join(' · ')}
+            </p>
+          </div>
+        </li>
+      );
+    })}
+  </ol>
+);

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { RunMethod } from './run-config';
+
+/** The stages of a run, in order. Heads on frozen features train in `heads`. */
+export const RunStage = z.enum(['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done']);
+export type RunStage = z.infer<typeof RunStage>;
+
+/** One point of a training curve (per epoch), for the live charts. */
+export const CurvePoint = z.object({
+  method: RunMethod,
+  epoch: z.number().int().min(1),
+  trainLoss: z.number(),
+  trainAccuracy: z.number().nullable(),
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
+});
+export type CurvePoint = z.infer<typeof CurvePoint>;
+
+/**
+ * Progress of a running run, throttled to about 4 per second by the trainer. `curve` is set on
+ * epoch ends (metrics are read back from tensors only then).
+ */
+export const RunProgress = z.object({
+  runId: z.number().int(),
+  seed: z.number().int(),
+  stage: RunStage,
+  method: RunMethod.nullable(),
+  epoch: z.number().int().min(0),
+  epochs: z.number().int().min(0),
+  batch: z.number().int().min(0),
+  batches: z.number().int().min(0),
+  imagesPerSecond: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  backend: z.string(),
+  curve: CurvePoint.nullable(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+/** Appends an epoch point to the per-method curves, replacing a point re-sent after a resume. */
+export const addCurvePoint = (curves: readonly CurvePoint[], point: CurvePoint): CurvePoint[] => [
+  ...curves.filter((c) => !(c.method === point.method && c.epoch === point.epoch)),
+  point,
+];

@@ -1,0 +1,138 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  disagreement,
+  MisclassificationGallery,
+  sortByConfidentError,
+  type GalleryItem,
+} from '../../../renderer/results/misclassification-gallery';
+import { curveSeries, RunProgressView } from '../../../renderer/training/run-progress-view';
+
+afterEach(cleanup);
+
+const item = (
+  imageId: number,
+  probs: number[],
+  byMethod: GalleryItem['byMethod'],
+  trueIndex = 0,
+): GalleryItem => ({
+  imageId,
+  trueIndex,
+  probs,
+  byMethod,
+  note: imageId === 2 ? 'Stomach bubble seen.' : null,
+  metadata: { probe_orientation: 'transverse', depth_cm: 12.5 },
+});
+
+describe('misclassification gallery', () => {
+  const items = [
+    item(1, [0.4, 0.6, 0], { stage1_image: 1, proposed: 0 }),
+    item(2, [0.05, 0.9, 0.05], { stage1_image: 1, proposed: 1, note_only: 0 }),
+  ];
+
+  it('puts the most confident errors first', () => {
+    expect(sortByConfidentError(items).map((i) => i.imageId)).toEqual([2, 1]);
+  });
+
+  it('explains disagreements between methods', () => {
+    expect(disagreement(items[0]!)).toBe('Wrong by image alone, right once the note and metadata are fused');
+    expect(disagreement(items[1]!)).toBe('The note alone gets it right');
+    expect(disagreement(item(3, [1, 0, 0], { stage1_image: 0, proposed: 1 }))).toBe(
+      'Right by image alone, wrong once the note and metadata are fused',
+    );
+  });
+
+  it('shows true and predicted class, probability bars, note and metadata; opens an image', () => {
+    const onOpen = vi.fn();
+    render(
+      <MisclassificationGallery
+        items={items}
+        classes={['abdomen', 'head', 'femur']}
+        method="stage1_image"
+        thumbnailUrl={(id) => `/media/thumb/${id}`}
+        onOpen={onOpen}
+      />,
+    );
+    const first = screen.getByTestId('gallery-2');
+    expect(first.textContent).toContain('true abdomen · predicted head (90 %)');
+    expect(first.textContent).toContain('Stomach bubble seen.');
+    expect(first.textContent).toContain('probe_orientation: transverse · depth_cm: 12.5');
+    expect(first.querySelectorAll('meter')).toHaveLength(3);
+    expect((first.querySelector('img') as HTMLImageElement).getAttribute('src')).toBe('/media/thumb/2');
+    fireEvent.click(screen.getByRole('button', { name: 'Open image 1' }));
+    expect(onOpen).toHaveBeenCalledWith(1);
+  });
+});
+
+describe('run progress view', () => {
+  const curves = [
+    {
+      method: 'stage1_image' as const,
+      epoch: 1,
+      trainLoss: 1.2,
+      trainAccuracy: 0.5,
+      validationLoss: 1.1,
+      validationAccuracy: 0.55,
+    },
+    {
+      method: 'stage1_image' as const,
+      epoch: 2,
+      trainLoss: 0.9,
+      trainAccuracy: 0.7,
+      validationLoss: 1.0,
+      validationAccuracy: 0.6,
+    },
+    {
+      method: 'proposed' as const,
+      epoch: 1,
+      trainLoss: 0.8,
+      trainAccuracy: null,
+      validationLoss: null,
+      validationAccuracy: 0.7,
+    },
+  ];
+
+  it('builds train and validation series per method, skipping missing values', () => {
+    const loss = curveSeries(curves, 'loss');
+    expect(loss.map((s) => [s.name, s.points.length, Boolean(s.dashed)])).toEqual([
+      ['Stage 1: fine-tuned image model · train', 2, false],
+      ['Stage 1: fine-tuned image model · validation', 2, true],
+      ['Proposed: stage-1 backbone + note + metadata · train', 1, false],
+    ]);
+    expect(
+      curveSeries(curves, 'accuracy').find((s) => s.name.startsWith('Proposed') && s.dashed)?.points,
+    ).toEqual([{ x: 1, y: 0.7 }]);
+  });
+
+  it('shows stage, epoch, speed, ETA and backend', () => {
+    render(
+      <RunProgressView
+        curves={curves}
+        progress={{
+          runId: 4,
+          seed: 1,
+          stage: 'stage1',
+          method: 'stage1_image',
+          epoch: 2,
+          epochs: 5,
+          batch: 10,
+          batches: 28,
+          imagesPerSecond: 5.6,
+          etaSeconds: 340,
+          backend: 'wasm',
+          curve: null,
+        }}
+      />,
+    );
+    const facts = screen.getByTestId('run-progress').textContent!;
+    expect(facts).toContain('Stage 1: fine-tuning the image backbone — Stage 1: fine-tuned image model');
+    expect(facts).toContain('2/5, batch 10/28');
+    expect(facts).toContain('5.6/s images');
+    expect(facts).toContain('5 min 40 s');
+    expect(
+      (screen.getByRole('progressbar', { name: 'Progress of the current stage' }) as HTMLProgressElement)
+        .value,
+    ).toBe(38);
+  });
+});
