@@ -98,6 +98,28 @@ export const createBackendProbe = (options: BackendProbeOptions = {}): BackendPr
     );
   };
 
+  const probeWebgpu = (): BackendStatus => {
+    const dawn = packageDir('webgpu');
+    const backend = packageDir('@tensorflow/tfjs-backend-webgpu');
+    if (!dawn || !backend)
+      return status(
+        'webgpu',
+        false,
+        'not installed (optional: npm packages webgpu and @tensorflow/tfjs-backend-webgpu)',
+        null,
+      );
+    const arch = process.platform === 'darwin' ? 'universal' : process.arch;
+    const binary = join(dawn.dir, 'dist', `${process.platform}-${arch}`, 'dawn.node');
+    if (!exists(binary))
+      return status('webgpu', false, `Dawn has no build for ${process.platform}-${arch}`, backend.version);
+    return status(
+      'webgpu',
+      true,
+      'Dawn present; whether a GPU adapter exists is checked when the trainer starts',
+      backend.version,
+    );
+  };
+
   const probeWasm = (): BackendStatus => {
     const pkg = packageDir('@tensorflow/tfjs-backend-wasm');
     if (!pkg) return status('wasm', false, 'not installed', null);
@@ -108,6 +130,12 @@ export const createBackendProbe = (options: BackendProbeOptions = {}): BackendPr
   };
 
   return {
-    probe: () => [probeElectron(), probeTfjsNode('tfjs-node-gpu'), probeTfjsNode('tfjs-node'), probeWasm()],
+    probe: () => [
+      probeElectron(),
+      probeTfjsNode('tfjs-node-gpu'),
+      probeWebgpu(),
+      probeTfjsNode('tfjs-node'),
+      probeWasm(),
+    ],
   };
 };

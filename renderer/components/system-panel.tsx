@@ -6,6 +6,7 @@ import { ErrorMessage } from './error-message';
 const backendLabels: Record<AppInfo['backends'][number]['name'], string> = {
   electron: 'Electron desktop shell',
   'tfjs-node-gpu': 'TensorFlow.js, CUDA GPU',
+  webgpu: 'TensorFlow.js, WebGPU (any GPU vendor)',
   'tfjs-node': 'TensorFlow.js, native CPU',
   wasm: 'TensorFlow.js, WebAssembly',
 };

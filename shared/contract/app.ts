@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 
 /** The compute backends SonoFuse knows about, in the order the trainer prefers them. */
-export const BackendName = z.enum(['electron', 'tfjs-node-gpu', 'tfjs-node', 'wasm']);
+export const BackendName = z.enum(['electron', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']);
 export type BackendName = z.infer<typeof BackendName>;
 
 export const BackendStatus = z.object({

@@ -29,7 +29,7 @@ describe('app shell in browser mode (Debian Chromium)', () => {
     });
     await page.goto(host.url);
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe(version);
-    for (const name of ['electron', 'tfjs-node-gpu', 'tfjs-node', 'wasm']) {
+    for (const name of ['electron', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']) {
       await expect.poll(() => page.getByTestId(`backend-${name}`).count()).toBe(1);
     }
     // This machine has the wasm backend and no Electron binary: the page must say so.

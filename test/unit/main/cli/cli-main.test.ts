@@ -20,7 +20,13 @@ describe('sonofuse CLI', () => {
     expect(io.stdout).toHaveLength(1);
     const info = AppInfo.parse(JSON.parse(io.stdout[0]!));
     expect(info).toMatchObject({ name: 'SonoFuse', version, shell: 'cli' });
-    expect(info.backends.map((b) => b.name)).toEqual(['electron', 'tfjs-node-gpu', 'tfjs-node', 'wasm']);
+    expect(info.backends.map((b) => b.name)).toEqual([
+      'electron',
+      'tfjs-node-gpu',
+      'webgpu',
+      'tfjs-node',
+      'wasm',
+    ]);
   });
 
   it('info --json --channels adds the contract surface', async () => {

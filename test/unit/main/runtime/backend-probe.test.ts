@@ -23,7 +23,7 @@ const fakeTree = (files: Record<string, string>) =>
 describe('backend probe', () => {
   it('reports every backend in preference order with a reason when absent', () => {
     const result = fakeTree({}).probe();
-    expect(result.map((b) => b.name)).toEqual(['electron', 'tfjs-node-gpu', 'tfjs-node', 'wasm']);
+    expect(result.map((b) => b.name)).toEqual(['electron', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']);
     expect(result.every((b) => !b.available && b.detail.length > 0 && b.version === null)).toBe(true);
   });
 
@@ -50,10 +50,12 @@ describe('backend probe', () => {
     expect(probe.map((b) => [b.name, b.available])).toEqual([
       ['electron', false],
       ['tfjs-node-gpu', false],
+      ['webgpu', false],
       ['tfjs-node', true],
       ['wasm', true],
     ]);
     expect(probe[1]?.detail).toContain('binding missing');
+    expect(probe[2]?.detail).toContain('not installed');
   });
 
   it('finds the real wasm backend on this machine', () => {
