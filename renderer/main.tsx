@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { ApiProvider } from './api-context';
 import { App, type ConnectionStatus } from './app';
+import { MediaProvider } from './catalog/media-url';
 import { pickApi } from './transport/pick-api';
 import './styles/app.css';
 
@@ -29,7 +30,9 @@ render = () => {
   root.render(
     <StrictMode>
       <ApiProvider value={picked.api}>
-        <App transport={picked.kind} connection={picked.kind === 'electron-ipc' ? 'open' : connection} />
+        <MediaProvider value={picked.mediaUrl}>
+          <App transport={picked.kind} connection={picked.kind === 'electron-ipc' ? 'open' : connection} />
+        </MediaProvider>
       </ApiProvider>
     </StrictMode>,
   );

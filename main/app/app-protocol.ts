@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { protocol } from 'electron';
 import { buildCsp, securityHeaders } from '../security/csp';
+import type { MediaSource } from '../host/media-route';
 import { resolveInside } from '../security/path-guard';
+import { handleMediaRequest } from './media-protocol';
 
 /** The renderer's origin inside Electron. Pages never load from file://. */
 export const APP_SCHEME = 'app';
@@ -32,10 +34,15 @@ export const registerAppSchemePrivileges = (): void => {
  * Answers an app:// request from the built renderer folder, behind the path guard and with the
  * strict CSP. Exported separately from the registration so tests can call it with plain Requests.
  */
-export const handleAppRequest = async (rendererDir: string, request: Request): Promise<Response> => {
+export const handleAppRequest = async (
+  rendererDir: string,
+  request: Request,
+  media?: () => MediaSource | null,
+): Promise<Response> => {
   const headers = securityHeaders(buildCsp());
   const url = new URL(request.url);
   if (url.host !== APP_HOST) return new Response('Not found', { status: 404, headers });
+  if (media && url.pathname.startsWith('/media/')) return handleMediaRequest(media(), url.pathname, headers);
   const relative = url.pathname === '/' ? 'index.html' : url.pathname.replace(/^\/+/, '');
   const file = resolveInside(rendererDir, relative);
   const type = file ? types[extname(file).toLowerCase()] : undefined;
@@ -48,6 +55,7 @@ export const handleAppRequest = async (rendererDir: string, request: Request): P
   }
 };
 
-export const registerAppProtocol = (rendererDir: string): void => {
-  protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererDir, request));
+/** Serves app:// from the renderer folder; `media` (the catalog, once open) answers `/media/…` by image id. */
+export const registerAppProtocol = (rendererDir: string, media?: () => MediaSource | null): void => {
+  protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererDir, request, media));
 };

@@ -7,6 +7,7 @@ import { app, BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
 import { createAppCore } from '../contract-server/create-app-core';
 import { projectRoot } from '../runtime/package-info';
+import { catalogMediaSource } from '../host/media-route';
 import { createLogger } from '../services/logger';
 import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { hardenApp } from './harden';
@@ -19,8 +20,11 @@ registerAppSchemePrivileges();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // The catalog lives in the user's data folder (SONOFUSE_DATA_DIR overrides it, as in the CLI).
+  const catalogDbPath = process.env.SONOFUSE_DATA_DIR ? undefined : join(app.getPath('userData'), 'workspaces', 'default', 'catalog.db');
   const core = createAppCore({
     shell: 'electron',
+    catalogDbPath,
     logger: createLogger({ write: (line) => process.stderr.write(`${line}\n`) }),
   });
 
@@ -39,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenApp(app, session.defaultSession);
-    registerAppProtocol(join(root, 'out', 'renderer'));
+    registerAppProtocol(join(root, 'out', 'renderer'), () => catalogMediaSource(core.services));
     registerIpc(core, (url) => typeof url === 'string' && url.startsWith(`${APP_ORIGIN}/`));
     openWindow();
     app.on('activate', () => {

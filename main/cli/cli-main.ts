@@ -1,11 +1,19 @@
 import { readVersion } from '../runtime/package-info';
 import { processIo, UsageError, type CliCommand, type CliIo } from './command';
+import { catalogCommand } from './commands/catalog-command';
 import { demoCommand } from './commands/demo-command';
+import { importCommand } from './commands/import-command';
 import { infoCommand } from './commands/info-command';
 import { startCommand } from './commands/start-command';
 
 /** Every subcommand, in the order `sonofuse --help` lists them. Later issues add theirs here. */
-export const cliCommands: CliCommand[] = [startCommand, infoCommand, demoCommand];
+export const cliCommands: CliCommand[] = [
+  startCommand,
+  infoCommand,
+  demoCommand,
+  importCommand,
+  catalogCommand,
+];
 
 const help = (): string =>
   [

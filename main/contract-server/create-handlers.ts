@@ -1,5 +1,8 @@
 import type { Handlers } from './dispatcher';
 import type { Services } from '../services/create-services';
+import { createCatalogHandlers } from '../catalog/catalog-handlers';
+import { createAugmentHandlers } from './augment-handlers';
+import { installDemo } from '../demo/demo-service';
 
 /**
  * Maps every contract call to a service method. Kept as thin as the preload: no logic here beyond
@@ -10,4 +13,15 @@ export const createHandlers = (services: Services): Handlers => ({
   'app:recentLogs': ({ limit }) => services.logger.recent(limit),
   'jobs:list': () => services.jobs.list(),
   'jobs:cancel': ({ id }) => ({ cancelled: services.jobs.cancel(id) }),
+  ...createCatalogHandlers(services.catalog),
+  ...createAugmentHandlers(services.catalog),
+  'demo:install': async () => {
+    const r = await installDemo(services.catalog);
+    return {
+      datasetId: r.datasetId,
+      dataset: r.dataset,
+      images: r.report.imported + r.report.skipped,
+      generated: r.generated,
+    };
+  },
 });

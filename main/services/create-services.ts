@@ -1,4 +1,6 @@
 import type { AppInfo } from '../../shared/contract/index';
+import { defaultCatalogPath } from '../catalog/catalog-paths';
+import { createCatalogService, type CatalogService } from '../catalog/catalog-service';
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
 import { createAppInfoService, type AppInfoService } from './app-info-service';
@@ -11,6 +13,7 @@ export interface Services {
   logger: Logger;
   appInfo: AppInfoService;
   jobs: JobRegistry;
+  catalog: CatalogService;
   dispose(): Promise<void>;
 }
 
@@ -21,6 +24,9 @@ export interface ServicesOptions {
   version?: string;
   /** Where services push contract events; set by the app core. */
   events?: EventHub;
+  /** The catalog database; default `<data folder>/<workspace>/catalog.db`. Opened on first use. */
+  catalogDbPath?: string;
+  workspace?: string;
 }
 
 export const createServices = (options: ServicesOptions): Services => {
@@ -31,12 +37,21 @@ export const createServices = (options: ServicesOptions): Services => {
     probe: options.probe ?? createBackendProbe(),
   });
   const jobs = createJobRegistry({ emit: (job) => options.events?.emit('jobs:onUpdate', job) });
+  const catalog = createCatalogService({
+    dbPath: options.catalogDbPath ?? defaultCatalogPath(options.workspace),
+    logger,
+    jobs,
+  });
+  catalog.onImportProgress((p) => options.events?.emit('catalog:onImportProgress', p));
+  catalog.onChanged((c) => options.events?.emit('catalog:onChanged', c));
   return {
     logger,
     appInfo,
     jobs,
+    catalog,
     async dispose() {
       // Later services (catalog database, trainer process) close here, in reverse order of creation.
+      catalog.close();
     },
   };
 };

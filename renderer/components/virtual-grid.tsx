@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 export interface VirtualGridProps {
   itemCount: number;
@@ -15,6 +23,19 @@ export interface VirtualGridProps {
   label: string;
   /** Index that should be scrolled into view (e.g. the keyboard focus). */
   scrollToIndex?: number;
+  /**
+   * 'listbox' turns the grid into a (multi-)selectable list of options: the container carries
+   * `aria-activedescendant` for `activeIndex`, and each cell `aria-selected` and a label.
+   */
+  role?: 'grid' | 'listbox';
+  activeIndex?: number;
+  /** Prefix of the cells' element ids (needed for `aria-activedescendant`). */
+  idPrefix?: string;
+  cellLabel?: (index: number) => string;
+  isSelected?: (index: number) => boolean;
+  /** Told the column count whenever the layout changes (for arrow-key navigation). */
+  onColumnsChange?: (columns: number) => void;
+  onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void;
 }
 
 /** Rows and columns of a grid of `count` fixed-size cells in a viewport `width` wide. */
@@ -44,6 +65,8 @@ export const visibleRange = (
  */
 export const VirtualGrid = (props: VirtualGridProps) => {
   const { itemCount, itemWidth, itemHeight, renderItem, onRangeChange, label, scrollToIndex } = props;
+  const { activeIndex, idPrefix = 'vgrid', cellLabel, isSelected, onColumnsChange } = props;
+  const listbox = props.role === 'listbox';
   const gap = props.gap ?? 8;
   const overscan = props.overscanRows ?? 2;
   const ref = useRef<HTMLDivElement>(null);
@@ -69,6 +92,10 @@ export const VirtualGrid = (props: VirtualGridProps) => {
   }, [start, end, onRangeChange]);
 
   useEffect(() => {
+    onColumnsChange?.(columns);
+  }, [columns, onColumnsChange]);
+
+  useEffect(() => {
     const el = ref.current;
     if (!el || scrollToIndex === undefined || scrollToIndex < 0) return;
     const top = Math.floor(scrollToIndex / columns) * rowHeight;
@@ -85,10 +112,15 @@ export const VirtualGrid = (props: VirtualGridProps) => {
     cells.push(
       <div
         key={i}
-        role="gridcell"
-        aria-rowindex={row + 1}
-        aria-colindex={col + 1}
-        className="vgrid-cell"
+        id={`${idPrefix}-${i}`}
+        role={listbox ? 'option' : 'gridcell'}
+        aria-rowindex={listbox ? undefined : row + 1}
+        aria-colindex={listbox ? undefined : col + 1}
+        aria-selected={listbox ? Boolean(isSelected?.(i)) : undefined}
+        aria-label={cellLabel?.(i)}
+        aria-posinset={listbox ? i + 1 : undefined}
+        aria-setsize={listbox ? itemCount : undefined}
+        className={i === activeIndex ? 'vgrid-cell active' : 'vgrid-cell'}
         style={{
           position: 'absolute',
           top: row * rowHeight,
@@ -106,11 +138,18 @@ export const VirtualGrid = (props: VirtualGridProps) => {
       ref={ref}
       className="vgrid"
       onScroll={onScroll}
-      role="grid"
+      role={listbox ? 'listbox' : 'grid'}
       aria-label={label}
-      aria-rowcount={rows}
-      aria-colcount={columns}
+      aria-rowcount={listbox ? undefined : rows}
+      aria-colcount={listbox ? undefined : columns}
+      aria-multiselectable={listbox ? true : undefined}
+      aria-activedescendant={
+        listbox && activeIndex !== undefined && activeIndex >= start && activeIndex < end
+          ? `${idPrefix}-${activeIndex}`
+          : undefined
+      }
       tabIndex={0}
+      onKeyDown={props.onKeyDown}
     >
       <div style={{ position: 'relative', height: rows * rowHeight }} role="presentation">
         {cells}

@@ -39,13 +39,22 @@ export const matchesHotkey = (
   return event.key.toLowerCase() === hotkey.key.toLowerCase();
 };
 
-/** Human label of a shortcut, e.g. "Ctrl+Z". */
+const keyNames: Readonly<Record<string, string>> = {
+  ArrowRight: '→',
+  ArrowLeft: '←',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+  Escape: 'Esc',
+  ' ': 'Space',
+};
+
+/** Human label of a shortcut, e.g. "Ctrl+Z", "Shift+→". */
 export const hotkeyLabel = (hotkey: Pick<Hotkey, 'key' | 'ctrl' | 'shift' | 'alt'>): string =>
   [
     hotkey.ctrl ? 'Ctrl' : '',
     hotkey.alt ? 'Alt' : '',
     hotkey.shift ? 'Shift' : '',
-    hotkey.key.length === 1 ? hotkey.key.toUpperCase() : hotkey.key,
+    keyNames[hotkey.key] ?? (hotkey.key.length === 1 ? hotkey.key.toUpperCase() : hotkey.key),
   ]
     .filter(Boolean)
     .join('+');

@@ -13,6 +13,8 @@ export type ViewerAction =
   | { type: 'zoom'; factor: number; anchorX?: number; anchorY?: number }
   | { type: 'pan'; dx: number; dy: number }
   | { type: 'window'; brightness?: number; contrast?: number }
+  /** Relative window/level change (keyboard). */
+  | { type: 'step'; brightness?: number; contrast?: number }
   | { type: 'reset' };
 
 export const initialViewer: ViewerState = { zoom: 1, panX: 0, panY: 0, brightness: 1, contrast: 1 };
@@ -48,6 +50,12 @@ export const viewerReducer = (state: ViewerState, action: ViewerAction): ViewerS
         brightness: clamp(action.brightness ?? state.brightness, WINDOW_LIMITS.min, WINDOW_LIMITS.max),
         contrast: clamp(action.contrast ?? state.contrast, WINDOW_LIMITS.min, WINDOW_LIMITS.max),
       };
+    case 'step':
+      return viewerReducer(state, {
+        type: 'window',
+        brightness: state.brightness + (action.brightness ?? 0),
+        contrast: state.contrast + (action.contrast ?? 0),
+      });
     case 'reset':
       return initialViewer;
   }

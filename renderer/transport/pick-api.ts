@@ -1,5 +1,6 @@
 import { buildApi } from '../../shared/contract/build-api';
 import type { SonoFuseApi } from '../../shared/contract/index';
+import { createMediaUrl, type MediaUrl } from '../catalog/media-url';
 import { createWsTransport, takeToken } from './ws-transport';
 
 declare global {
@@ -11,11 +12,13 @@ declare global {
 
 export type TransportKind = 'electron-ipc' | 'browser-ws';
 
-export type PickedApi = { ok: true; kind: TransportKind; api: SonoFuseApi } | { ok: false; message: string };
+export type PickedApi =
+  { ok: true; kind: TransportKind; api: SonoFuseApi; mediaUrl: MediaUrl } | { ok: false; message: string };
 
 /** Uses the preload's bridge inside Electron; otherwise the loopback host's WebSocket with its token. */
 export const pickApi = (onStatus?: Parameters<typeof createWsTransport>[2]): PickedApi => {
-  if (window.sonofuse) return { ok: true, kind: 'electron-ipc', api: window.sonofuse };
+  if (window.sonofuse)
+    return { ok: true, kind: 'electron-ipc', api: window.sonofuse, mediaUrl: createMediaUrl(null) };
   const token = takeToken(window.location, window.sessionStorage, window.history);
   if (!token) {
     return {
@@ -28,5 +31,6 @@ export const pickApi = (onStatus?: Parameters<typeof createWsTransport>[2]): Pic
     ok: true,
     kind: 'browser-ws',
     api: buildApi(createWsTransport(window.location.origin, token, onStatus)),
+    mediaUrl: createMediaUrl(token),
   };
 };

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { augmentCalls } from './augment';
+import { catalogCalls, catalogEvents } from './catalog';
+import { demoCalls } from './demo';
 import { jobsCalls, jobsEvents } from './jobs';
 import type { Result } from './result';
 
@@ -11,11 +14,15 @@ import type { Result } from './result';
  */
 export const calls = {
   ...appCalls,
+  ...augmentCalls,
+  ...catalogCalls,
+  ...demoCalls,
   ...jobsCalls,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...catalogEvents,
   ...jobsEvents,
 } as const;
 
@@ -71,5 +78,8 @@ export type SonoFuseApi = {
 export * from './result';
 export * from './define';
 export * from './app';
+export * from './augment';
+export * from './catalog';
+export * from './demo';
 export * from './jobs';
 export * from './ws-envelope';

@@ -28,6 +28,7 @@ describe('app shell in browser mode (Debian Chromium)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     await page.goto(host.url);
+    await page.getByRole('button', { name: 'System' }).click(); // the app opens on the catalog
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe(version);
     for (const name of ['electron', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']) {
       await expect.poll(() => page.getByTestId(`backend-${name}`).count()).toBe(1);
@@ -50,8 +51,10 @@ describe('app shell in browser mode (Debian Chromium)', () => {
   it('survives a reload (token kept for the tab) and passes an axe accessibility scan', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(host.url);
+    await page.getByRole('button', { name: 'System' }).click();
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe(version);
     await page.reload();
+    await page.getByRole('button', { name: 'System' }).click();
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe(version);
     const results = await new AxeBuilder({ page }).analyze();
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BackendProbe } from '../../main/runtime/backend-probe';
 import { createAppCore, type AppCore } from '../../main/contract-server/create-app-core';
 import { createLogger } from '../../main/services/logger';
@@ -12,10 +15,12 @@ export const fakeProbe: BackendProbe = {
   ],
 };
 
+/** An app core on a fixed backend list and a fresh temporary catalog (never the user's data folder). */
 export const createTestCore = (): AppCore =>
   createAppCore({
     shell: 'browser-host',
     probe: fakeProbe,
     version: '9.9.9',
     logger: createLogger({ minLevel: 'debug' }),
+    catalogDbPath: join(mkdtempSync(join(tmpdir(), 'sonofuse-core-')), 'catalog.db'),
   });

@@ -1,7 +1,10 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dataDir, defaultCatalogPath } from '../../catalog/catalog-paths';
+import { createCatalogService } from '../../catalog/catalog-service';
 import { generateDemoDataset } from '../../demo/demo-dataset';
+import { installDemo } from '../../demo/demo-service';
+import { createLogger } from '../../services/logger';
 import { UsageError, type CliCommand } from '../command';
 
 const positiveInt = (name: string, value: string, max: number): number => {
@@ -12,17 +15,18 @@ const positiveInt = (name: string, value: string, max: number): number => {
 };
 
 /** Where the demo workspace lives unless --out says otherwise. */
-export const defaultDemoDir = (): string =>
-  join(process.env.SONOFUSE_DATA_DIR ?? join(homedir(), '.local', 'share', 'sonofuse'), 'demo');
+export const defaultDemoDir = (): string => join(dataDir(), 'demo-data');
 
 /**
  * `sonofuse demo`: generates the built-in SYNTHETIC fetal-phantom set (images + manifest.csv in
- * the shared manifest convention) into the demo workspace.
+ * the shared manifest convention) and imports it into the catalog (`--db`, default: the default
+ * workspace) as dataset "demo-phantom (synthetic)". `--no-import` only writes the files.
  */
 export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'Generate the built-in synthetic fetal-phantom demo set (clearly labelled synthetic).',
-  usage: 'sonofuse demo [--out DIR] [--seed N] [--sweeps N] [--frames N] [--size PX] [--json]',
+  usage:
+    'sonofuse demo [--out DIR] [--db FILE] [--no-import] [--seed N] [--sweeps N] [--frames N] [--size PX] [--json]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -33,6 +37,8 @@ export const demoCommand: CliCommand = {
         frames: { type: 'string', default: '4' },
         size: { type: 'string', default: '192' },
         json: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        'no-import': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -52,6 +58,34 @@ export const demoCommand: CliCommand = {
         }
       },
     });
+    let imported: {
+      db: string;
+      dataset: string;
+      datasetId: number;
+      imported: number;
+      skipped: number;
+      errors: number;
+    } | null = null;
+    if (!values['no-import']) {
+      const db = resolve(values.db ?? defaultCatalogPath());
+      const catalog = createCatalogService({
+        dbPath: db,
+        logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
+      });
+      try {
+        const r = await installDemo(catalog, { folder: outDir });
+        imported = {
+          db,
+          dataset: r.dataset,
+          datasetId: r.datasetId,
+          imported: r.report.imported,
+          skipped: r.report.skipped,
+          errors: r.report.errors.length,
+        };
+      } finally {
+        catalog.close();
+      }
+    }
     const summary = {
       out: outDir,
       manifest: dataset.manifestPath,
@@ -59,12 +93,18 @@ export const demoCommand: CliCommand = {
       groups: new Set(dataset.rows.map((r) => r.patient_id)).size,
       seconds: (Date.now() - started) / 1000,
       synthetic: true,
+      catalog: imported,
     };
     if (values.json) io.out(JSON.stringify(summary));
-    else
+    else {
       io.out(
         `Synthetic demo set: ${summary.images} images in ${summary.groups} sweeps → ${summary.manifest} (${summary.seconds.toFixed(1)} s)`,
       );
-    return 0;
+      if (imported)
+        io.out(
+          `Imported into ${imported.db} as "${imported.dataset}": ${imported.imported} new, ${imported.skipped} already there, ${imported.errors} errors.`,
+        );
+    }
+    return imported && imported.errors > 0 ? 1 : 0;
   },
 };

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { createAppCore } from '../../contract-server/create-app-core';
 import { startHost } from '../../host/http-host';
+import { catalogMediaSource, createMediaRoute } from '../../host/media-route';
 import { createBackendProbe } from '../../runtime/backend-probe';
 import { ensureBuilt, rendererOutDir } from '../../runtime/build-output';
 import { openInLocalBrowser } from '../../runtime/open-browser';
@@ -51,7 +52,12 @@ export const startCommand: CliCommand = {
     await ensureBuilt(root, { renderer: true, electron: false, force: values.rebuild, log: io.err });
     const logger = createLogger({ write: (line) => io.err(line) });
     const core = createAppCore({ shell: 'browser-host', logger });
-    const host = await startHost({ core, rendererDir: rendererOutDir(root), port });
+    const host = await startHost({
+      core,
+      rendererDir: rendererOutDir(root),
+      port,
+      routes: [createMediaRoute(() => catalogMediaSource(core.services))],
+    });
     io.out(`SonoFuse browser mode: ${host.url}`);
     io.out('Open that address in a browser on this machine (it works only on 127.0.0.1). Ctrl+C stops.');
     if (!values['no-open']) {

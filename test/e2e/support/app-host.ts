@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface HostProcess {
   url: string;
@@ -17,11 +20,13 @@ export const startAppHost = async (
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): Promise<HostProcess> => {
+  // Every host gets its own data folder unless the test chooses one: never the user's catalog.
+  const dataDir = env.SONOFUSE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'sonofuse-e2e-data-'));
   const child = spawn(
     process.execPath,
     ['main/cli/bin.mjs', 'start', '--browser', '--no-open', ...extraArgs],
     {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, SONOFUSE_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

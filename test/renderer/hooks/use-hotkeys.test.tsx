@@ -19,7 +19,8 @@ describe('hotkeys', () => {
     expect(matchesHotkey({ ...base, key: 'Z', metaKey: true }, undo)).toBe(true);
     expect(matchesHotkey({ ...base, key: 'z' }, undo)).toBe(false);
     expect(hotkeyLabel(undo)).toBe('Ctrl+Z');
-    expect(hotkeyLabel({ key: 'ArrowRight' })).toBe('ArrowRight');
+    expect(hotkeyLabel({ key: 'ArrowRight' })).toBe('→');
+    expect(hotkeyLabel({ key: 'ArrowLeft', shift: true })).toBe('Shift+←');
   });
 
   it('fire on the window but not while typing in a text field, unless allowed', () => {

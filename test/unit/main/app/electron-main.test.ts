@@ -19,6 +19,7 @@ vi.mock('electron', () => {
   const app = Object.assign(new EventEmitter(), {
     isPackaged: false,
     requestSingleInstanceLock: () => true,
+    getPath: (name: string) => `/fake/${name}`,
     whenReady: () => fake.ready,
     quit: vi.fn(),
   });

@@ -5,21 +5,40 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../main/cli/cli-main';
 import { captureIo } from '../../../support/capture-io';
 
+const tiny = ['--sweeps', '2', '--frames', '2', '--size', '24', '--json'];
+
 describe('sonofuse demo', () => {
-  it('generates the synthetic set and prints one JSON summary', async () => {
+  it('generates the synthetic set, imports it into the catalog and prints one JSON summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sonofuse-democli-'));
+    const out = join(dir, 'demo');
+    const db = join(dir, 'catalog.db');
+    const io = captureIo();
+    expect(await runCli(['demo', '--out', out, '--db', db, ...tiny], io)).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({
+      out,
+      images: 20,
+      groups: 10,
+      synthetic: true,
+      catalog: { db, dataset: 'demo-phantom (synthetic)', imported: 20, skipped: 0, errors: 0 },
+    });
+    expect(existsSync(join(out, 'manifest.csv'))).toBe(true);
+    // Running it again adds nothing: the import is resumable and deduplicated.
+    const again = captureIo();
+    expect(await runCli(['demo', '--out', out, '--db', db, ...tiny], again)).toBe(0);
+    expect(JSON.parse(again.stdout[0]!).catalog).toMatchObject({ imported: 0, skipped: 20 });
+  });
+
+  it('--no-import only writes the files', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sonofuse-democli-')), 'demo');
     const io = captureIo();
-    expect(
-      await runCli(['demo', '--out', out, '--sweeps', '2', '--frames', '2', '--size', '24', '--json'], io),
-    ).toBe(0);
-    expect(io.stdout).toHaveLength(1);
-    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ out, images: 20, groups: 10, synthetic: true });
-    expect(existsSync(join(out, 'manifest.csv'))).toBe(true);
+    expect(await runCli(['demo', '--out', out, '--no-import', ...tiny], io)).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ images: 20, catalog: null });
   });
 
   it('refuses nonsense sizes with usage', async () => {
     const io = captureIo();
-    expect(await runCli(['demo', '--size', '0'], io)).toBe(2);
+    expect(await runCli(['demo', '--size', '0', '--no-import'], io)).toBe(2);
     expect(io.stderr.join('')).toContain('--size must be an integer');
   });
 });

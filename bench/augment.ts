@@ -1,0 +1,142 @@
+/**
+ * Augmentation throughput and live-preview latency on real ultrasound images (BUSI, read in place).
+ * Usage: npx tsx bench/augment.ts [--json] [--batch 32] [--size 224] [--iters 5] [--backends wasm,cpu]
+ *        [--images ../shared/datasets/busi/images] [--train-rate 10.9] [--sheet out.png]
+ * Prints images/s per backend and preset (batch of `--batch` at `--size` px, parameters drawn in JS
+ * plus tensor ops, excluding decoding), and the latency of 16 previews at `--size` px including
+ * preparing, sector detection and PNG encoding (target < 300 ms). `--train-rate` is the training
+ * rate (img/s) augmentation must outpace 10× (default: PyTorch CPU MobileNetV2 from
+ * platform-facts.md, the rate our trainer aims for). Never fails on a time.
+ */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { buildPreset, type PresetName } from '../shared/augment/augment-presets';
+import { renderAugmentationPreview, writeContactSheet } from '../main/augment/augment-preview';
+import { createAugmenter, type AugmentEngine } from '../main/augment/create-augmenter';
+import { batchSeed } from '../main/augment/seeded-random';
+import { detectSector, type RawImage, type SectorInfo } from '../main/augment/sector-detect';
+import { prepareSourceImage, stackImages } from '../main/augment/source-image';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const json = process.argv.includes('--json');
+const batch = Number(arg('batch', '32'));
+const size = Number(arg('size', '224'));
+const iters = Number(arg('iters', '5'));
+const backends = arg('backends', 'wasm,cpu').split(',') as Array<'wasm' | 'cpu'>;
+const imagesDir = resolve(arg('images', join(import.meta.dirname, '../../shared/datasets/busi/images')));
+const trainRate = Number(arg('train-rate', '10.9'));
+const sheet = arg('sheet', '');
+const log = (text: string) => {
+  if (!json) console.log(text);
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Real images, spread over the classes (first files of each class folder, in name order).
+const classes = readdirSync(imagesDir).sort();
+const files: string[] = [];
+for (let i = 0; files.length < batch; i++) {
+  for (const c of classes) {
+    const names = readdirSync(join(imagesDir, c)).sort();
+    if (i < names.length && files.length < batch) files.push(join(imagesDir, c, names[i]));
+  }
+}
+const source = buildPreset('paper', { outputSize: size }).source;
+const prepared: RawImage[] = await Promise.all(files.map((f) => prepareSourceImage(f, source)));
+const t0 = performance.now();
+const sectors: SectorInfo[] = prepared.map((p) => detectSector(p));
+const sectorMs = (performance.now() - t0) / prepared.length;
+log(
+  `${prepared.length} BUSI images prepared to ${source.size}px grey; sector detection ${sectorMs.toFixed(2)} ms/image`,
+);
+
+const results: Record<string, unknown> = {
+  batch,
+  size,
+  iters,
+  trainRate,
+  sectorMsPerImage: sectorMs,
+  throughput: [],
+  preview: [],
+};
+
+for (const backend of backends) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const x = stackImages(prepared);
+  // auto = fused JS loops on CPU backends; tfjs = stock kernels of the backend (for comparison).
+  const engines: AugmentEngine[] = backend === 'wasm' ? ['auto', 'tfjs'] : ['auto'];
+  for (const engine of engines)
+    for (const preset of ['paper', 'ultrasound-default'] as PresetName[]) {
+      const aug = createAugmenter(buildPreset(preset, { outputSize: size }), { engine });
+      tf.dispose(aug.augment(x, { seed: 0, sectors }).images); // warm-up
+      const n = backend === 'cpu' || engine === 'tfjs' ? Math.min(iters, 2) : iters;
+      let planMs = 0;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) {
+        const p0 = performance.now();
+        aug.plan(batch, source.size, source.size, batchSeed(1, 0, i), sectors);
+        planMs += performance.now() - p0;
+        const out = aug.augment(x, { seed: batchSeed(1, 0, i), sectors });
+        await out.images.data(); // include the read-back a trainer's first layer would force
+        out.images.dispose();
+      }
+      const seconds = (performance.now() - start - planMs) / 1000; // planning is inside augment too
+      const rate = (batch * n) / seconds;
+      (results.throughput as unknown[]).push({
+        backend,
+        engine,
+        preset,
+        imagesPerSecond: rate,
+        planMsPerBatch: planMs / n,
+      });
+      log(
+        `${backend.padEnd(5)} ${engine.padEnd(5)} ${preset.padEnd(19)} ${rate.toFixed(1).padStart(7)} img/s  ` +
+          `(batch ${batch} at ${size}px, ${n} batches; JS draws ${(planMs / n).toFixed(1)} ms/batch; ` +
+          `${(rate / trainRate).toFixed(1)}× a ${trainRate} img/s trainer)`,
+      );
+    }
+  x.dispose();
+
+  for (const [label, count, n] of [
+    ['1 image × 16', 1, 16],
+    ['4 images × 4', 4, 4],
+  ] as const) {
+    const images = files.slice(0, count).map((f, i) => ({ id: String(i), pixels: f }));
+    const config = buildPreset('ultrasound-default', { outputSize: size });
+    await renderAugmentationPreview({ images, config, seed: 1, n }); // warm-up
+    const times: number[] = [];
+    for (let r = 0; r < (backend === 'cpu' ? 2 : 5); r++) {
+      const s = performance.now();
+      await renderAugmentationPreview({ images, config, seed: r, n });
+      times.push(performance.now() - s);
+    }
+    (results.preview as unknown[]).push({
+      backend,
+      layout: label,
+      medianMs: median(times),
+      runs: times.length,
+    });
+    log(
+      `${backend.padEnd(5)} preview ${label}: ${median(times).toFixed(0)} ms median of ${times.length} (16 PNGs at ${size}px, from file)`,
+    );
+  }
+}
+
+if (sheet) {
+  const images = files.slice(0, 4).map((f, i) => ({ id: String(i), pixels: f }));
+  const tiles = await renderAugmentationPreview({
+    images,
+    config: buildPreset('ultrasound-default', { outputSize: size }),
+    seed: 1,
+    n: 6,
+  });
+  const written = await writeContactSheet(resolve(sheet), tiles, { columns: 6 });
+  log(`contact sheet ${written.path} (${written.width}×${written.height})`);
+}
+if (json) console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,277 @@
+import { AppError } from '../../shared/contract/result';
+import type { HistoryEntry, LabelTask } from '../../shared/contract/catalog';
+import type { CatalogDb } from './catalog-db';
+import type { Repository } from './catalog-repository';
+
+interface HistoryRow {
+  id: number;
+  batch_id: number;
+  image_id: number;
+  kind: 'label' | 'note';
+  task: string | null;
+  task_id: number | null;
+  from_value: string | null;
+  to_value: string | null;
+  user: string;
+  reason: string;
+  origin: 'import' | 'edit' | 'undo';
+  undoes_batch: number | null;
+  at: string;
+}
+
+const HISTORY_SELECT = `SELECT h.*, t.name AS task FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
+
+const toEntry = (r: HistoryRow): HistoryEntry => ({
+  id: r.id,
+  batchId: r.batch_id,
+  imageId: r.image_id,
+  kind: r.kind,
+  task: r.task,
+  from: r.from_value === null ? null : JSON.parse(r.from_value),
+  to: r.to_value === null ? null : JSON.parse(r.to_value),
+  user: r.user,
+  reason: r.reason,
+  origin: r.origin,
+  undoesBatch: r.undoes_batch,
+  at: r.at,
+});
+
+/**
+ * Label and note edits. Every change is one history batch (a bulk relabel is one batch), written in
+ * the same transaction as the change itself; undo appends the inverse as a new batch, so the history
+ * only ever grows.
+ */
+export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
+  const imageDataset = (imageId: number): number => {
+    const row = cdb.get<{ dataset_id: number }>(
+      'image.dataset',
+      'SELECT dataset_id FROM images WHERE id = ?',
+      imageId,
+    );
+    if (!row) throw new AppError('NOT_FOUND', `no image ${imageId}`);
+    return row.dataset_id;
+  };
+  const taskFor = (datasetId: number, name: string) => {
+    const task =
+      repo.task(datasetId, name) ??
+      (name === 'label' ? repo.ensureTask(datasetId, name, 'single') : undefined);
+    if (!task) throw new AppError('NOT_FOUND', `dataset ${datasetId} has no label task "${name}"`);
+    return task;
+  };
+  const checkLabels = (kind: 'single' | 'multi', labels: string[]): string[] => {
+    const clean = [...new Set(labels.map((l) => l.trim()).filter(Boolean))];
+    if (kind === 'single' && clean.length > 1)
+      throw new AppError('INVALID_INPUT', 'this task takes one label per image');
+    return clean;
+  };
+  /** Applies labels to one image inside the caller's transaction; returns false when nothing changed. */
+  const relabel = (
+    imageId: number,
+    taskId: number,
+    labels: string[],
+    batchId: number,
+    user: string,
+    reason: string,
+    origin: 'edit' | 'undo',
+    undoes: number | null = null,
+  ): boolean => {
+    const before = repo.labels(imageId, taskId);
+    repo.writeLabels(imageId, taskId, labels);
+    const after = repo.labels(imageId, taskId);
+    // An undo is always recorded, even when nothing changes, so the same batch is not undone twice.
+    if (origin === 'edit' && before.join('\u0000') === after.join('\u0000')) return false;
+    repo.appendHistory({
+      batchId,
+      imageId,
+      kind: 'label',
+      taskId,
+      from: before,
+      to: after,
+      user,
+      reason,
+      origin,
+      undoesBatch: undoes,
+    });
+    return true;
+  };
+
+  const edits = {
+    tasks(datasetId: number): LabelTask[] {
+      const tasks = cdb.all<{ id: number; name: string; kind: 'single' | 'multi' }>(
+        'task.list',
+        'SELECT id, name, kind FROM label_tasks WHERE dataset_id = ? ORDER BY id',
+        datasetId,
+      );
+      return tasks.map((t) => ({
+        id: t.id,
+        datasetId,
+        name: t.name,
+        kind: t.kind,
+        classes: cdb.all<{ name: string; parent: string | null }>(
+          'class.list',
+          'SELECT c.name, p.name AS parent FROM label_classes c LEFT JOIN label_classes p ON p.id = c.parent_id WHERE c.task_id = ? ORDER BY c.ordinal',
+          t.id,
+        ),
+      }));
+    },
+    defineTask(input: {
+      datasetId: number;
+      name: string;
+      kind: 'single' | 'multi';
+      classes: Array<{ name: string; parent: string | null }>;
+    }): LabelTask {
+      if (!repo.datasetName(input.datasetId))
+        throw new AppError('NOT_FOUND', `no dataset ${input.datasetId}`);
+      cdb.transaction(() => {
+        const task = repo.ensureTask(input.datasetId, input.name, input.kind);
+        for (const c of input.classes) {
+          const parentId = c.parent ? repo.ensureClass(task.id, c.parent) : null;
+          repo.ensureClass(task.id, c.name, parentId);
+        }
+      });
+      return edits.tasks(input.datasetId).find((t) => t.name === input.name)!;
+    },
+    setLabels(input: { imageId: number; task: string; labels: string[]; user: string; reason: string }) {
+      const task = taskFor(imageDataset(input.imageId), input.task);
+      const labels = checkLabels(task.kind, input.labels);
+      return cdb.transaction(() => {
+        const batchId = repo.nextBatchId();
+        const changed = relabel(input.imageId, task.id, labels, batchId, input.user, input.reason, 'edit');
+        return { labels: repo.labels(input.imageId, task.id), batchId: changed ? batchId : null };
+      });
+    },
+    bulkRelabel(input: {
+      datasetId: number;
+      task: string;
+      imageIds?: number[];
+      from?: string;
+      to: string[];
+      user: string;
+      reason: string;
+    }) {
+      const task = taskFor(input.datasetId, input.task);
+      const labels = checkLabels(task.kind, input.to);
+      if (!input.imageIds && input.from === undefined)
+        throw new AppError('INVALID_INPUT', 'give imageIds, a current class (from), or both');
+      return cdb.transaction(() => {
+        let ids = input.imageIds
+          ? input.imageIds.filter((id) =>
+              cdb.get(
+                'image.inDataset',
+                'SELECT 1 FROM images WHERE id = ? AND dataset_id = ?',
+                id,
+                input.datasetId,
+              ),
+            )
+          : cdb
+              .all<{ id: number }>(
+                'image.idsOfDataset',
+                'SELECT id FROM images WHERE dataset_id = ? ORDER BY id',
+                input.datasetId,
+              )
+              .map((r) => r.id);
+        if (input.from !== undefined) {
+          const from = input.from;
+          ids = ids.filter((id) => repo.labels(id, task.id).includes(from));
+        }
+        const batchId = repo.nextBatchId();
+        let changed = 0;
+        for (const id of ids)
+          if (relabel(id, task.id, labels, batchId, input.user, input.reason, 'edit')) changed++;
+        return { changed, batchId: changed > 0 ? batchId : null, imageIds: ids };
+      });
+    },
+    setNote(input: { imageId: number; text: string; user: string; reason: string }) {
+      imageDataset(input.imageId);
+      return cdb.transaction(() => {
+        const before = repo.note(input.imageId);
+        const after = input.text.trim() === '' ? null : input.text;
+        if (before === after) return { batchId: null };
+        const batchId = repo.nextBatchId();
+        repo.writeNote(input.imageId, after, input.user);
+        repo.appendHistory({
+          batchId,
+          imageId: input.imageId,
+          kind: 'note',
+          taskId: null,
+          from: before,
+          to: after,
+          user: input.user,
+          reason: input.reason,
+          origin: 'edit',
+        });
+        return { batchId };
+      });
+    },
+    history(imageId: number | undefined, limit: number): HistoryEntry[] {
+      const rows =
+        imageId === undefined
+          ? cdb.all<HistoryRow>('history.recent', `${HISTORY_SELECT} ORDER BY h.id DESC LIMIT ?`, limit)
+          : cdb.all<HistoryRow>(
+              'history.ofImage',
+              `${HISTORY_SELECT} WHERE h.image_id = ? ORDER BY h.id DESC LIMIT ?`,
+              imageId,
+              limit,
+            );
+      return rows.map(toEntry);
+    },
+    /** Undoes the newest edit batch not undone yet (optionally of one user); import batches are not undone. */
+    undo(
+      user: string | undefined,
+      undoneBy: string,
+    ): { batchId: number | null; undone: number; imageIds: number[] } {
+      return cdb.transaction(() => {
+        const target = cdb.get<{ batch_id: number }>(
+          'history.lastUndoable',
+          `SELECT h.batch_id FROM history h
+           WHERE h.origin = 'edit' AND (? IS NULL OR h.user = ?)
+             AND NOT EXISTS (SELECT 1 FROM history u WHERE u.undoes_batch = h.batch_id)
+           ORDER BY h.batch_id DESC LIMIT 1`,
+          user ?? null,
+          user ?? null,
+        );
+        if (!target) return { batchId: null, undone: 0, imageIds: [] };
+        const rows = cdb.all<HistoryRow>(
+          'history.batch',
+          `${HISTORY_SELECT} WHERE h.batch_id = ? ORDER BY h.id DESC`,
+          target.batch_id,
+        );
+        const batchId = repo.nextBatchId();
+        const reason = `undo of change ${target.batch_id}`;
+        for (const r of rows) {
+          const from = r.from_value === null ? null : JSON.parse(r.from_value);
+          if (r.kind === 'label')
+            relabel(
+              r.image_id,
+              r.task_id!,
+              from as string[],
+              batchId,
+              undoneBy,
+              reason,
+              'undo',
+              target.batch_id,
+            );
+          else {
+            repo.writeNote(r.image_id, from as string | null, undoneBy);
+            repo.appendHistory({
+              batchId,
+              imageId: r.image_id,
+              kind: 'note',
+              taskId: null,
+              from: JSON.parse(r.to_value ?? 'null'),
+              to: from,
+              user: undoneBy,
+              reason,
+              origin: 'undo',
+              undoesBatch: target.batch_id,
+            });
+          }
+        }
+        return { batchId, undone: rows.length, imageIds: rows.map((r) => r.image_id) };
+      });
+    },
+  };
+  return edits;
+};
+
+export type CatalogEdits = ReturnType<typeof createCatalogEdits>;

@@ -1,0 +1,135 @@
+import { writeFileSync } from 'node:fs';
+import type { ImportReport } from '../../shared/contract/catalog';
+import { AppError } from '../../shared/contract/result';
+import type { CatalogDb } from './catalog-db';
+
+/** Quotes a CSV cell when needed (RFC 4180). */
+export const csvCell = (value: unknown): string => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export const toCsv = (header: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): string =>
+  [header.map(csvCell).join(','), ...rows.map((r) => header.map((h) => csvCell(r[h])).join(','))].join('\n') +
+  '\n';
+
+interface ExportRow {
+  id: number;
+  file: string;
+  frame: number;
+  sha256: string;
+  patient: string | null;
+  exam: string | null;
+  source: string | null;
+  note: string | null;
+  part: string | null;
+  labels: string | null;
+}
+
+/**
+ * Writes labels, notes and metadata of a dataset in the manifest convention (`file`, `label`,
+ * `patient_id`, `note`, metadata columns), so an export can be imported again. Multi-label values are
+ * joined with `;`. JSON keeps metadata typed (numbers as numbers).
+ */
+export const exportDataset = (
+  cdb: CatalogDb,
+  input: { datasetId: number; path: string; format: 'csv' | 'json'; splitId?: number; task: string },
+): { path: string; rows: number } => {
+  if (!cdb.get('dataset.exists', 'SELECT 1 FROM datasets WHERE id = ?', input.datasetId))
+    throw new AppError('NOT_FOUND', `no dataset ${input.datasetId}`);
+  const rows = cdb.all<ExportRow>(
+    'export.rows',
+    `SELECT i.id, i.file, i.frame, i.sha256, pg.key AS patient, eg.key AS exam, sg.key AS source, n.text AS note, sa.part,
+       (SELECT group_concat(name, ';') FROM (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
+         JOIN label_tasks t ON t.id = l.task_id WHERE l.image_id = i.id AND t.name = ? ORDER BY c.ordinal)) AS labels
+     FROM images i
+     LEFT JOIN groups pg ON pg.id = i.patient_group_id
+     LEFT JOIN groups eg ON eg.id = i.exam_group_id
+     LEFT JOIN groups sg ON sg.id = i.source_group_id
+     LEFT JOIN notes n ON n.image_id = i.id
+     LEFT JOIN split_assignments sa ON sa.split_id = ? AND sa.image_id = i.id
+     WHERE i.dataset_id = ? ORDER BY i.id`,
+    input.task,
+    input.splitId ?? -1,
+    input.datasetId,
+  );
+  const metadata = new Map<number, Record<string, string | number>>();
+  const keys = new Set<string>();
+  for (const m of cdb.all<{ image_id: number; key: string; type: string; num: number | null; text: string }>(
+    'export.metadata',
+    'SELECT m.image_id, m.key, m.type, m.num, m.text FROM image_metadata m JOIN images i ON i.id = m.image_id WHERE i.dataset_id = ?',
+    input.datasetId,
+  )) {
+    keys.add(m.key);
+    const record = metadata.get(m.image_id) ?? {};
+    record[m.key] = m.type === 'number' && m.num !== null ? m.num : m.text;
+    metadata.set(m.image_id, record);
+  }
+  const metaKeys = [...keys].sort();
+  const records = rows.map((r) => ({
+    file: r.file,
+    frame: r.frame,
+    label: r.labels ?? '',
+    patient_id: r.patient ?? '',
+    exam_id: r.exam ?? '',
+    source_id: r.source ?? '',
+    split: r.part ?? '',
+    note: r.note ?? '',
+    sha256: r.sha256,
+    ...metadata.get(r.id),
+  }));
+  if (input.format === 'json') writeFileSync(input.path, JSON.stringify(records, null, 1));
+  else
+    writeFileSync(
+      input.path,
+      toCsv(
+        [
+          'file',
+          'frame',
+          'label',
+          'patient_id',
+          'exam_id',
+          'source_id',
+          'split',
+          'note',
+          'sha256',
+          ...metaKeys,
+        ],
+        records,
+      ),
+    );
+  return { path: input.path, rows: records.length };
+};
+
+/** Writes the stored report of an import: the whole report as JSON, or its problem lines as CSV. */
+export const exportImportReport = (
+  cdb: CatalogDb,
+  input: { importId: number; path: string; format: 'csv' | 'json' },
+): { path: string; rows: number } => {
+  const row = cdb.get<{ report: string | null }>(
+    'import.report',
+    'SELECT report FROM import_jobs WHERE id = ?',
+    input.importId,
+  );
+  if (!row?.report) throw new AppError('NOT_FOUND', `no finished import ${input.importId}`);
+  const report = JSON.parse(row.report) as ImportReport;
+  const lines = [
+    ...report.errors.map((e) => ({
+      kind: 'error',
+      file: e.file,
+      line: e.line ?? '',
+      code: e.code,
+      reason: e.reason,
+    })),
+    ...report.duplicates.map((d) => ({
+      kind: 'duplicate',
+      file: d.file,
+      line: '',
+      code: d.sameLabel ? 'duplicate' : 'duplicate-label-conflict',
+      reason: `same content as ${d.duplicateOf}`,
+    })),
+  ];
+  if (input.format === 'json') writeFileSync(input.path, JSON.stringify(report, null, 1));
+  else writeFileSync(input.path, toCsv(['kind', 'file', 'line', 'code', 'reason'], lines));
+  return { path: input.path, rows: lines.length };
+};

@@ -1,0 +1,26 @@
+import type { Handlers } from '../contract-server/dispatcher';
+import type { CatalogService } from './catalog-service';
+
+type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
+
+/** The `catalog:*` handlers: argument adapters only, the work is in the catalog service. */
+export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, CatalogChannel> => ({
+  'catalog:datasets': () => catalog.datasets(),
+  'catalog:import': (input) => catalog.import(input),
+  'catalog:cancelImport': ({ jobId }) => catalog.cancelImport(jobId),
+  'catalog:exportImportReport': (input) => catalog.exportImportReport(input),
+  'catalog:images': (query) => catalog.images(query),
+  'catalog:image': ({ id }) => catalog.image(id),
+  'catalog:tasks': ({ datasetId }) => catalog.tasks(datasetId),
+  'catalog:defineTask': (input) => catalog.defineTask(input),
+  'catalog:setLabels': (input) => catalog.setLabels(input),
+  'catalog:bulkRelabel': (input) => catalog.bulkRelabel(input),
+  'catalog:setNote': (input) => catalog.setNote(input),
+  'catalog:history': ({ imageId, limit }) => catalog.history(imageId, limit),
+  'catalog:undo': ({ user }) => catalog.undo(user),
+  'catalog:stats': ({ datasetId, task }) => catalog.stats(datasetId, task),
+  'catalog:createSplit': (input) => catalog.createSplit(input),
+  'catalog:splits': ({ datasetId }) => catalog.splits(datasetId),
+  'catalog:export': (input) => catalog.export(input),
+  'catalog:backup': ({ path }) => catalog.backup(path),
+});

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
+import { AppError } from '../../shared/contract/result';
+import type { CatalogDb } from './catalog-db';
+import type { CatalogEdits } from './catalog-edits';
+import type { ContentStore } from './content-store';
+import { renderThumbnail } from './image-decoder';
+
+interface DetailRow {
+  id: number;
+  dataset_id: number;
+  file: string;
+  format: string;
+  source_format: string;
+  width: number;
+  height: number;
+  frame: number;
+  sha256: string;
+  imported_at: string;
+  original_path: string;
+  stored_path: string | null;
+  patient: string | null;
+  exam: string | null;
+  source: string | null;
+  note: string | null;
+}
+
+/** Single-image reads: the detail view, and file paths for the image protocol (full image, thumbnail). */
+export const createCatalogImages = (cdb: CatalogDb, store: ContentStore, edits: CatalogEdits) => {
+  const row = (id: number): DetailRow => {
+    const found = cdb.get<DetailRow>(
+      'image.detail',
+      `SELECT i.*, pg.key AS patient, eg.key AS exam, sg.key AS source, n.text AS note FROM images i
+       LEFT JOIN groups pg ON pg.id = i.patient_group_id
+       LEFT JOIN groups eg ON eg.id = i.exam_group_id
+       LEFT JOIN groups sg ON sg.id = i.source_group_id
+       LEFT JOIN notes n ON n.image_id = i.id WHERE i.id = ?`,
+      id,
+    );
+    if (!found) throw new AppError('NOT_FOUND', `no image ${id}`);
+    return found;
+  };
+  const images = {
+    detail(id: number, task: string): ImageDetail {
+      const r = row(id);
+      const metadata = cdb
+        .all<{ key: string; type: MetadataValue['type']; num: number | null; text: string }>(
+          'image.metadata',
+          'SELECT key, type, num, text FROM image_metadata WHERE image_id = ? ORDER BY key',
+          id,
+        )
+        .map((m) => ({
+          key: m.key,
+          type: m.type,
+          value: m.type === 'number' && m.num !== null ? m.num : m.text,
+        }));
+      const labels = cdb
+        .all<{ name: string }>(
+          'image.labels',
+          `SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id JOIN label_tasks t ON t.id = l.task_id
+           WHERE l.image_id = ? AND t.name = ? ORDER BY c.ordinal`,
+          id,
+          task,
+        )
+        .map((l) => l.name);
+      return {
+        id: r.id,
+        datasetId: r.dataset_id,
+        file: r.file,
+        format: r.format,
+        sourceFormat: r.source_format,
+        width: r.width,
+        height: r.height,
+        frame: r.frame,
+        sha256: r.sha256,
+        labels,
+        patient: r.patient,
+        notePreview: r.note === null ? null : r.note.slice(0, 200),
+        part: null,
+        importedAt: r.imported_at,
+        note: r.note,
+        metadata,
+        exam: r.exam,
+        source: r.source,
+        originalPath: r.original_path,
+        referencedInPlace: r.stored_path === null,
+        history: edits.history(id, 1000),
+      };
+    },
+    /** Absolute path of the viewable file: the managed copy, or the original when referenced in place. */
+    filePath(id: number): string {
+      const r = row(id);
+      return r.stored_path === null ? r.original_path : store.absolute(r.stored_path);
+    },
+    /** Absolute path of the cached 256 px WebP thumbnail, made now if the cache lacks it. */
+    async thumbnailPath(id: number): Promise<string> {
+      const r = row(id);
+      const relative = store.thumbnailPath(r.sha256, r.frame);
+      if (!store.has(relative)) {
+        const path = images.filePath(id);
+        if (!existsSync(path)) throw new AppError('NOT_FOUND', `image ${id} is no longer on disk`);
+        store.put(relative, await renderThumbnail(readFileSync(path)));
+      }
+      return store.absolute(relative);
+    },
+  };
+  return images;
+};

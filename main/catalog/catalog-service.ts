@@ -1,0 +1,216 @@
+import { statSync } from 'node:fs';
+import type {
+  CatalogChange,
+  ImportOptions,
+  ImportProgress,
+  ImportReport,
+} from '../../shared/contract/catalog';
+import { AppError } from '../../shared/contract/result';
+import type { JobRegistry } from '../services/job-registry';
+import type { Logger } from '../services/logger';
+import { openCatalogDb, type CatalogDb } from './catalog-db';
+import { createCatalogEdits } from './catalog-edits';
+import { exportDataset, exportImportReport } from './catalog-export';
+import { createCatalogImages } from './catalog-images';
+import { storeDirFor } from './catalog-paths';
+import { queryImages } from './catalog-query';
+import { createRepository } from './catalog-repository';
+import { createCatalogSplits } from './catalog-splits';
+import { createContentStore } from './content-store';
+import { runImport } from './import-runner';
+
+export interface CatalogServiceOptions {
+  /** The database file (created with its folder if missing). */
+  dbPath: string;
+  /** The managed store; defaults to `<db name>-store/` beside the database. */
+  storeDir?: string;
+  logger?: Logger;
+  slowQueryMs?: number;
+  /** Minimum time between progress events (default 250 ms). */
+  progressIntervalMs?: number;
+  /** When given, imports show up as jobs (status bar) and `jobs:cancel` stops them. */
+  jobs?: JobRegistry;
+}
+
+const open = (options: CatalogServiceOptions) => {
+  const cdb = openCatalogDb({
+    path: options.dbPath,
+    logger: options.logger,
+    slowQueryMs: options.slowQueryMs,
+  });
+  const repo = createRepository(cdb);
+  const store = createContentStore(options.storeDir ?? storeDirFor(options.dbPath));
+  const edits = createCatalogEdits(cdb, repo);
+  return {
+    cdb,
+    repo,
+    store,
+    edits,
+    splits: createCatalogSplits(cdb, repo),
+    images: createCatalogImages(cdb, store, edits),
+  };
+};
+
+const firstIds = (ids: readonly number[]): number[] => ids.slice(0, 1000);
+
+/**
+ * The catalog of one workspace, behind the `catalog:*` calls. The database opens on first use (so
+ * building the services touches no disk), and closes with {@link CatalogService.close}.
+ */
+export const createCatalogService = (options: CatalogServiceOptions) => {
+  let state: ReturnType<typeof open> | null = null;
+  const s = (): ReturnType<typeof open> => (state ??= open(options));
+  const running = new Map<string, AbortController>();
+  const progressListeners = new Set<(p: ImportProgress) => void>();
+  const changeListeners = new Set<(c: CatalogChange) => void>();
+  const changed = (change: CatalogChange): void => {
+    for (const l of [...changeListeners]) l(change);
+  };
+  const datasetOf = (imageId: number): number | null =>
+    s().cdb.get<{ dataset_id: number }>(
+      'image.dataset',
+      'SELECT dataset_id FROM images WHERE id = ?',
+      imageId,
+    )?.dataset_id ?? null;
+
+  const service = {
+    dbPath: options.dbPath,
+    /** The open database, for the trainer and tests. */
+    db: (): CatalogDb => s().cdb,
+    datasets: () =>
+      s().cdb.all<{ id: number; name: string; createdAt: string; images: number }>(
+        'datasets.list',
+        'SELECT d.id, d.name, d.created_at AS createdAt, (SELECT count(*) FROM images i WHERE i.dataset_id = d.id) AS images FROM datasets d ORDER BY d.id',
+      ),
+    async import(input: ImportOptions, signal?: AbortSignal): Promise<ImportReport> {
+      const jobId = input.jobId ?? crypto.randomUUID();
+      if (running.has(jobId)) throw new AppError('CONFLICT', `import ${jobId} is already running`);
+      const controller = new AbortController();
+      running.set(jobId, controller);
+      const { cdb, repo, store } = s();
+      const job = options.jobs?.start({
+        kind: 'import',
+        title: `Import into ${input.dataset}`,
+        cancellable: true,
+      });
+      job?.signal.addEventListener('abort', () => controller.abort());
+      try {
+        const report = await runImport(
+          {
+            cdb,
+            repo,
+            store,
+            logger: options.logger,
+            progressIntervalMs: options.progressIntervalMs,
+            onProgress: (p) => {
+              job?.progress(p.done, p.total);
+              for (const l of [...progressListeners]) l(p);
+            },
+          },
+          { ...input, jobId },
+          signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+        );
+        changed({ datasetId: report.datasetId, kind: 'import', imageIds: [] });
+        if (report.status === 'cancelled') job?.cancelled(`${report.imported} imported before the stop`);
+        else
+          job?.succeed(
+            `${report.imported} imported, ${report.duplicates.length} duplicates, ${report.errors.length} errors`,
+          );
+        return report;
+      } catch (error) {
+        job?.fail(error instanceof AppError ? error.message : 'import failed; see the log');
+        throw error;
+      } finally {
+        running.delete(jobId);
+      }
+    },
+    cancelImport(jobId: string): { cancelled: boolean } {
+      const controller = running.get(jobId);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+    exportImportReport: (input: { importId: number; path: string; format: 'csv' | 'json' }) =>
+      exportImportReport(s().cdb, input),
+    images: (q: Parameters<typeof queryImages>[1]) => queryImages(s().cdb, q),
+    image: (id: number, task = 'label') => s().images.detail(id, task),
+    filePath: (id: number) => s().images.filePath(id),
+    thumbnailPath: (id: number) => s().images.thumbnailPath(id),
+    tasks: (datasetId: number) => s().edits.tasks(datasetId),
+    defineTask: (input: Parameters<ReturnType<typeof createCatalogEdits>['defineTask']>[0]) =>
+      s().edits.defineTask(input),
+    setLabels(input: { imageId: number; task: string; labels: string[]; user: string; reason: string }) {
+      const result = s().edits.setLabels(input);
+      if (result.batchId !== null)
+        changed({ datasetId: datasetOf(input.imageId), kind: 'labels', imageIds: [input.imageId] });
+      return result;
+    },
+    bulkRelabel(input: {
+      datasetId: number;
+      task: string;
+      imageIds?: number[];
+      from?: string;
+      to: string[];
+      user: string;
+      reason: string;
+    }) {
+      const { changed: count, batchId, imageIds } = s().edits.bulkRelabel(input);
+      if (batchId !== null)
+        changed({ datasetId: input.datasetId, kind: 'labels', imageIds: firstIds(imageIds) });
+      return { changed: count, batchId };
+    },
+    setNote(input: { imageId: number; text: string; user: string; reason: string }) {
+      const result = s().edits.setNote(input);
+      if (result.batchId !== null)
+        changed({ datasetId: datasetOf(input.imageId), kind: 'notes', imageIds: [input.imageId] });
+      return result;
+    },
+    history: (imageId: number | undefined, limit = 200) => s().edits.history(imageId, limit),
+    undo(user?: string, undoneBy?: string) {
+      const result = s().edits.undo(user, undoneBy ?? user ?? 'undo');
+      if (result.batchId !== null) {
+        changed({
+          datasetId: result.imageIds[0] === undefined ? null : datasetOf(result.imageIds[0]),
+          kind: 'undo',
+          imageIds: firstIds(result.imageIds),
+        });
+      }
+      return { batchId: result.batchId, undone: result.undone };
+    },
+    stats: (datasetId: number | undefined, task = 'label') => s().splits.stats(datasetId, task),
+    createSplit(input: Parameters<ReturnType<typeof createCatalogSplits>['create']>[0]) {
+      const split = s().splits.create(input);
+      if (!split.reused) changed({ datasetId: input.datasetId, kind: 'split', imageIds: [] });
+      return split;
+    },
+    splits: (datasetId: number) => s().splits.list(datasetId),
+    splitAssignments: (splitId: number) => s().splits.assignments(splitId),
+    export: (input: {
+      datasetId: number;
+      path: string;
+      format: 'csv' | 'json';
+      splitId?: number;
+      task: string;
+    }) => exportDataset(s().cdb, input),
+    /** Online backup through SQLite's backup API: consistent even while imports write. */
+    async backup(path: string): Promise<{ path: string; bytes: number }> {
+      await s().cdb.db.backup(path);
+      return { path, bytes: statSync(path).size };
+    },
+    onImportProgress(listener: (p: ImportProgress) => void): () => void {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    onChanged(listener: (c: CatalogChange) => void): () => void {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    close(): void {
+      for (const controller of running.values()) controller.abort();
+      state?.cdb.close();
+      state = null;
+    },
+  };
+  return service;
+};
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -1,0 +1,124 @@
+import sharp from 'sharp';
+import type { FrameChoice } from '../../shared/contract/catalog';
+import { chooseFrames, readDicom, type DicomImage } from './dicom-reader';
+import { isDicom } from './dicom-tags';
+import { ImportFailure } from './import-failure';
+
+/** Above this many pixels a file is refused before it is decoded (100 megapixels). */
+export const MAX_PIXELS = 100_000_000;
+/** Longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 256;
+const FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif']);
+
+/** One image the catalog will hold: a plain file, or one frame of a DICOM file. */
+export interface DecodedImage {
+  frame: number;
+  /** Format of the viewable bytes (`png` for decoded DICOM frames). */
+  format: string;
+  sourceFormat: string;
+  width: number;
+  height: number;
+  /** Bytes for the managed store: the original file, or a PNG of the DICOM frame. */
+  storeBytes: Uint8Array;
+  storeExt: string;
+  thumbnail: Buffer | null;
+}
+
+export interface DecodedFile {
+  images: DecodedImage[];
+  dicom: DicomImage | null;
+}
+
+const thumbnailOf = (input: sharp.Sharp): Promise<Buffer> =>
+  input
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75, effort: 1 })
+    .toBuffer();
+
+const decodePlain = async (bytes: Uint8Array, thumbnails: boolean): Promise<DecodedFile> => {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ImportFailure('not-an-image', 'not an image (unrecognised content)');
+  }
+  const format = meta.format ?? 'unknown';
+  if (!FORMATS.has(format)) throw new ImportFailure('not-an-image', `unsupported image format ${format}`);
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width < 1 || height < 1) throw new ImportFailure('corrupt', 'image has no size');
+  if (width * height > MAX_PIXELS) {
+    throw new ImportFailure('too-large', `${width}×${height} is over ${MAX_PIXELS / 1e6} megapixels`);
+  }
+  const input = sharp(bytes, { failOn: 'truncated', limitInputPixels: MAX_PIXELS });
+  let thumbnail: Buffer | null = null;
+  try {
+    // Decoding the whole image is the only reliable test for truncation, so it happens either way.
+    if (thumbnails) thumbnail = await thumbnailOf(input);
+    else await input.resize(16, 16, { fit: 'inside' }).raw().toBuffer();
+  } catch (error) {
+    throw new ImportFailure(
+      'corrupt',
+      `image does not decode (truncated or damaged): ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const ext = format === 'jpeg' ? 'jpg' : format;
+  return {
+    images: [
+      { frame: 0, format, sourceFormat: format, width, height, storeBytes: bytes, storeExt: ext, thumbnail },
+    ],
+    dicom: null,
+  };
+};
+
+const decodeDicom = async (
+  bytes: Uint8Array,
+  frames: FrameChoice,
+  thumbnails: boolean,
+): Promise<DecodedFile> => {
+  const dicom = readDicom(bytes);
+  if (dicom.width * dicom.height > MAX_PIXELS) {
+    throw new ImportFailure(
+      'too-large',
+      `${dicom.width}×${dicom.height} is over ${MAX_PIXELS / 1e6} megapixels`,
+    );
+  }
+  const chosen = chooseFrames(frames, dicom.frameCount);
+  if (chosen.length === 0)
+    throw new ImportFailure('unsupported', `none of the chosen frames exist (file has ${dicom.frameCount})`);
+  const images: DecodedImage[] = [];
+  for (const index of chosen) {
+    const frame = await dicom.decode(index);
+    const raw = { raw: { width: frame.width, height: frame.height, channels: frame.channels } } as const;
+    const png = await sharp(frame.pixels, raw).png({ compressionLevel: 6 }).toBuffer();
+    images.push({
+      frame: index,
+      format: 'png',
+      sourceFormat: 'dicom',
+      width: frame.width,
+      height: frame.height,
+      storeBytes: png,
+      storeExt: 'png',
+      thumbnail: thumbnails ? await thumbnailOf(sharp(frame.pixels, raw)) : null,
+    });
+  }
+  return { images, dicom };
+};
+
+/**
+ * Validates and decodes one file: plain images (JPEG, PNG, WebP, TIFF, GIF) or DICOM (uncompressed
+ * or JPEG baseline; chosen frames of a cine). Throws {@link ImportFailure} for anything unusable.
+ */
+export const decodeFile = async (
+  bytes: Uint8Array,
+  options: { frames: FrameChoice; thumbnails: boolean },
+): Promise<DecodedFile> => {
+  if (bytes.length === 0) throw new ImportFailure('empty', 'empty file (0 bytes)');
+  return isDicom(bytes)
+    ? decodeDicom(bytes, options.frames, options.thumbnails)
+    : decodePlain(bytes, options.thumbnails);
+};
+
+/** Makes a thumbnail for an already imported file (e.g. when the cache was cleared). */
+export const renderThumbnail = (bytes: Uint8Array): Promise<Buffer> =>
+  thumbnailOf(sharp(bytes, { limitInputPixels: MAX_PIXELS }));

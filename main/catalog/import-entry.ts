@@ -1,0 +1,41 @@
+import type { ImportIssue } from '../../shared/contract/catalog';
+
+/** One file the import will try, with everything its source says about it. */
+export interface ImportEntry {
+  /** How the source names it: the manifest `file` value or the path under the folder. */
+  file: string;
+  /** Absolute path on disk. */
+  path: string;
+  /** 1-based manifest line, or null for folders. */
+  line: number | null;
+  labels: string[];
+  patient: string | null;
+  exam: string | null;
+  sourceGroup: string | null;
+  note: string | null;
+  /** Raw metadata text by column; typed when stored. */
+  metadata: Record<string, string>;
+}
+
+/** What a source (manifest, folder, single file) yields before any file is read. */
+export interface ImportPlan {
+  kind: 'manifest' | 'folder' | 'file';
+  entries: ImportEntry[];
+  /** Problems found while reading the source itself (malformed lines, wrong encoding). */
+  issues: ImportIssue[];
+}
+
+/** Splits a label cell into classes: one class, or several for multi-label tasks. */
+export const splitLabels = (cell: string | undefined, multi: boolean): string[] => {
+  const value = (cell ?? '').trim();
+  if (!value) return [];
+  if (!multi) return [value];
+  return [
+    ...new Set(
+      value
+        .split(/[;|]/)
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+};

@@ -1,0 +1,125 @@
+import type { ImportOptions } from '../../shared/contract/catalog';
+import type { ContentStore } from './content-store';
+import type { DicomImage } from './dicom-reader';
+import type { DecodedFile } from './image-decoder';
+import type { ImportEntry } from './import-entry';
+import type { Repository } from './catalog-repository';
+
+/** One entry ready to be written: read, hashed, decoded, not a duplicate. */
+export interface ReadyEntry {
+  entry: ImportEntry;
+  sha256: string;
+  bytes: number;
+  decoded: DecodedFile;
+}
+
+export interface ChunkContext {
+  repo: Repository;
+  store: ContentStore;
+  datasetId: number;
+  taskId: number;
+  importJobId: number;
+  options: ImportOptions;
+}
+
+const dicomGroups = (repo: Repository, dicom: DicomImage, sha256: string, pseudonymise: boolean) => {
+  const key = (prefix: string, value: string | null): string | null =>
+    value === null ? null : pseudonymise ? repo.pseudonym(prefix, value) : value;
+  return {
+    patient: key('P', dicom.patientId),
+    exam: key('E', dicom.studyUid),
+    // Frames of one cine are near-identical: they share a source group so a split keeps them together.
+    source: key('S', dicom.seriesUid) ?? `F-${sha256.slice(0, 12)}`,
+  };
+};
+
+const dicomMetadata = (dicom: DicomImage, includeIdentifying: boolean): Record<string, string> => {
+  const out: Record<string, string> = { dicom_frames: String(dicom.frameCount) };
+  for (const [name, value] of Object.entries(dicom.safeTags)) out[`dicom_${name}`] = value;
+  if (includeIdentifying) {
+    for (const [name, value] of Object.entries(dicom.identifyingTags)) {
+      out[`dicom_${name}`] =
+        /^\d{8}$/.test(value) && name.endsWith('date')
+          ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`
+          : value;
+    }
+  }
+  return out;
+};
+
+/**
+ * Puts the files of a chunk into the managed store (before the transaction: a crash leaves at most
+ * an unreferenced, content-addressed file), then writes every row of the chunk in ONE transaction:
+ * groups, images, metadata, notes, labels and their history. Returns images written per entry.
+ */
+export const writeChunk = (ctx: ChunkContext, ready: readonly ReadyEntry[]): number[] => {
+  const { repo, store, options } = ctx;
+  const stored = ready.map(({ sha256, decoded }) =>
+    decoded.images.map((image) => {
+      if (image.thumbnail) store.put(store.thumbnailPath(sha256, image.frame), image.thumbnail);
+      const keepCopy = !options.referenceInPlace || image.sourceFormat === 'dicom';
+      if (!keepCopy) return null;
+      const relative = store.imagePath(sha256, image.frame, image.storeExt);
+      store.put(relative, image.storeBytes);
+      return relative;
+    }),
+  );
+  const batchId = repo.nextBatchId();
+  return ready.map(({ entry, sha256, bytes, decoded }, at) => {
+    const dicom = decoded.dicom;
+    const fromDicom = dicom
+      ? dicomGroups(repo, dicom, sha256, options.pseudonymise && !options.includeIdentifying)
+      : null;
+    const group = (kind: 'patient' | 'exam' | 'source', key: string | null | undefined): number | null =>
+      key ? repo.ensureGroup(ctx.datasetId, kind, key) : null;
+    const patientGroupId = group('patient', entry.patient ?? fromDicom?.patient);
+    const examGroupId = group('exam', entry.exam ?? fromDicom?.exam);
+    const sourceGroupId = group('source', entry.sourceGroup ?? fromDicom?.source);
+    const metadata = {
+      ...(dicom ? dicomMetadata(dicom, options.includeIdentifying) : {}),
+      ...entry.metadata,
+    };
+    decoded.images.forEach((image, i) => {
+      const imageId = repo.insertImage({
+        datasetId: ctx.datasetId,
+        sha256,
+        frame: image.frame,
+        file: entry.file,
+        originalPath: entry.path,
+        storedPath: stored[at]![i]!,
+        format: image.format,
+        sourceFormat: image.sourceFormat,
+        width: image.width,
+        height: image.height,
+        bytes,
+        patientGroupId,
+        examGroupId,
+        sourceGroupId,
+        importJobId: ctx.importJobId,
+      });
+      for (const [key, value] of Object.entries(metadata)) repo.setMetadata(imageId, key, value);
+      const history = {
+        batchId,
+        imageId,
+        user: options.user,
+        reason: `import ${ctx.importJobId}`,
+        origin: 'import' as const,
+      };
+      if (entry.note) {
+        repo.writeNote(imageId, entry.note, options.user);
+        repo.appendHistory({ ...history, kind: 'note', taskId: null, from: null, to: entry.note });
+      }
+      if (entry.labels.length > 0) {
+        repo.writeLabels(imageId, ctx.taskId, entry.labels);
+        repo.appendHistory({
+          ...history,
+          kind: 'label',
+          taskId: ctx.taskId,
+          from: [],
+          to: repo.labels(imageId, ctx.taskId),
+        });
+      }
+    });
+    return decoded.images.length;
+  });
+};

@@ -1,0 +1,10 @@
+import { migration0001 } from './0001-images';
+import { migration0002 } from './0002-labels';
+import { migration0003 } from './0003-splits-runs';
+import { migration0004 } from './0004-note-search';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/** Every migration, in order. Append only. */
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];

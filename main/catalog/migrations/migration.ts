@@ -1,0 +1,12 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One numbered schema step. Migrations run in order, each inside its own transaction, and the
+ * database's `PRAGMA user_version` records the last one applied. A migration is never edited after
+ * it ships: change the schema by adding the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}

@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DatasetStats } from '../../../shared/contract/catalog';
+import { defaultCatalogPath } from '../../catalog/catalog-paths';
+import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
+import { createLogger } from '../../services/logger';
+import { UsageError, type CliCommand, type CliIo } from '../command';
+
+const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {
+  if (name === undefined) return undefined;
+  const found = catalog.datasets().find((d) => d.name === name);
+  if (!found) throw new UsageError(`no dataset named "${name}"`);
+  return found.id;
+};
+
+const required = (value: string | undefined, flag: string): string => {
+  if (!value) throw new UsageError(`${flag} is required`);
+  return value;
+};
+
+const printStats = (io: CliIo, stats: DatasetStats[]): void => {
+  if (stats.length === 0) io.out('The catalog is empty.');
+  for (const d of stats) {
+    io.out(`${d.name} (dataset ${d.id}): ${d.images} images, ${d.unlabeled} unlabeled`);
+    for (const l of d.labels) io.out(`  ${l.label.padEnd(24)} ${l.count}`);
+    for (const s of d.splits) {
+      io.out(`  split ${s.name} (id ${s.id}, seed ${s.seed}):`);
+      for (const p of s.parts) {
+        io.out(
+          `    ${p.part.padEnd(10)} ${String(p.images).padStart(6)} images in ${p.groups} groups  ${p.labels.map((l) => `${l.label} ${l.count}`).join(', ')}`,
+        );
+      }
+    }
+  }
+};
+
+const parseRatios = (value: string): { train: number; validation: number; test: number } => {
+  const parts = value.split(',').map(Number);
+  const sum = parts.reduce((a, b) => a + b, 0);
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0) || sum <= 0) {
+    throw new UsageError(`--ratios takes three numbers like 70,15,15; got "${value}"`);
+  }
+  return { train: parts[0]! / sum, validation: parts[1]! / sum, test: parts[2]! / sum };
+};
+
+/** `sonofuse catalog <stats|split|export|backup>`: reports and maintenance on a catalog database. */
+export const catalogCommand: CliCommand = {
+  name: 'catalog',
+  summary: 'Catalog statistics, group-aware splits, export (CSV/JSON) and online backup.',
+  usage:
+    'sonofuse catalog stats [--db FILE] [--dataset NAME] [--task NAME] [--json]\n' +
+    '       sonofuse catalog split --dataset NAME [--db FILE] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
+    '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE] [--split ID]\n' +
+    '       sonofuse catalog backup --out FILE [--db FILE]',
+  async run(args, io) {
+    const [action, ...rest] = args;
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        dataset: { type: 'string' },
+        task: { type: 'string', default: 'label' },
+        json: { type: 'boolean', default: false },
+        seed: { type: 'string', default: '42' },
+        ratios: { type: 'string', default: '70,15,15' },
+        name: { type: 'string' },
+        out: { type: 'string' },
+        split: { type: 'string' },
+      },
+    });
+    if (!['stats', 'split', 'export', 'backup'].includes(action ?? ''))
+      throw new UsageError(`unknown action "${action ?? ''}"`);
+    const catalog = createCatalogService({
+      dbPath: resolve(values.db ?? defaultCatalogPath()),
+      logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
+    });
+    try {
+      if (action === 'stats') {
+        const stats = catalog.stats(datasetId(catalog, values.dataset), values.task);
+        if (values.json) io.out(JSON.stringify({ db: catalog.dbPath, datasets: stats }));
+        else printStats(io, stats);
+      } else if (action === 'split') {
+        const seed = Number(values.seed);
+        if (!Number.isInteger(seed) || seed < 0)
+          throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
+        const split = catalog.createSplit({
+          datasetId: datasetId(catalog, required(values.dataset, '--dataset'))!,
+          name: values.name,
+          seed,
+          ratios: parseRatios(values.ratios),
+          task: values.task,
+        });
+        if (values.json) io.out(JSON.stringify(split));
+        else
+          io.out(
+            `${split.reused ? 'Reused' : 'Created'} split ${split.name} (id ${split.id}): ${split.parts.map((p) => `${p.part} ${p.images}`).join(', ')}`,
+          );
+      } else if (action === 'export') {
+        const out = resolve(required(values.out, '--out'));
+        const result = catalog.export({
+          datasetId: datasetId(catalog, required(values.dataset, '--dataset'))!,
+          path: out,
+          format: out.endsWith('.json') ? 'json' : 'csv',
+          splitId: values.split === undefined ? undefined : Number(values.split),
+          task: values.task,
+        });
+        io.out(values.json ? JSON.stringify(result) : `Exported ${result.rows} rows to ${result.path}`);
+      } else {
+        const result = await catalog.backup(resolve(required(values.out, '--out')));
+        io.out(
+          values.json
+            ? JSON.stringify(result)
+            : `Backed up the catalog to ${result.path} (${result.bytes} bytes)`,
+        );
+      }
+      return 0;
+    } finally {
+      catalog.close();
+    }
+  },
+};

@@ -1,0 +1,126 @@
+import { classificationMetrics, type ClassificationMetrics } from '../../shared/metrics/classification-metrics';
+import { createDenseNet } from '../engine/train/dense-net';
+import { fit } from '../engine/train/fit-loop';
+import type { BatchSource, EpochLogs, FitProgress, Tf } from '../engine/train/fit-types';
+
+/** Rows of fixed-length features (frozen image features, note embeddings, metadata, or their concatenation). */
+export interface FeatureSet {
+  x: Float32Array;
+  /** Number of rows; x holds rows × dim values. */
+  rows: number;
+  dim: number;
+  /** Class index per row. */
+  y: Int32Array;
+}
+
+export interface FeatureHeadOptions {
+  classes: number;
+  head: 'linear' | 'mlp';
+  hidden?: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  runDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+  onEpochEnd?: (logs: EpochLogs) => void;
+}
+
+export interface FeatureHeadResult {
+  status: 'completed' | 'cancelled';
+  bestEpoch: number | null;
+  history: EpochLogs[];
+  validation: { probs: number[][]; metrics: ClassificationMetrics };
+  test: { probs: number[][]; metrics: ClassificationMetrics } | null;
+}
+
+/**
+ * Standardisation fitted on the training rows only (mean/sd per column; sd 0 → 1), applied to
+ * every split: heads on concatenated modalities then start on comparable scales.
+ */
+export const fitStandardiser = (train: FeatureSet): { mean: Float32Array; scale: Float32Array } => {
+  const mean = new Float32Array(train.dim);
+  const sq = new Float64Array(train.dim);
+  for (let r = 0; r < train.rows; r++) for (let c = 0; c < train.dim; c++) mean[c]! += train.x[r * train.dim + c]! / train.rows;
+  for (let r = 0; r < train.rows; r++)
+    for (let c = 0; c < train.dim; c++) sq[c]! += (train.x[r * train.dim + c]! - mean[c]!) ** 2 / Math.max(1, train.rows - 1);
+  return { mean, scale: Float32Array.from(sq, (v) => (v > 1e-12 ? 1 / Math.sqrt(v) : 1)) };
+};
+
+const standardise = (set: FeatureSet, s: { mean: Float32Array; scale: Float32Array }): FeatureSet => ({
+  ...set,
+  x: Float32Array.from(set.x, (v, i) => (v - s.mean[i % set.dim]!) * s.scale[i % set.dim]!),
+});
+
+const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
+  size: set.rows,
+  batch: (indices) => {
+    const x = new Float32Array(indices.length * set.dim);
+    indices.forEach((r, i) => x.set(set.x.subarray(r * set.dim, (r + 1) * set.dim), i * set.dim));
+    return {
+      x: tf.tensor2d(x, [indices.length, set.dim]),
+      // tidy: the int labels and the int one-hot are intermediates; only the float targets survive.
+      y: tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(indices, (r) => set.y[r]!), 'int32'), classes).toFloat()),
+    };
+  },
+});
+
+const predictProbs = async (tf: Tf, apply: (x: ReturnType<Tf['tensor2d']>) => ReturnType<Tf['tensor2d']>, set: FeatureSet): Promise<number[][]> => {
+  const probs = tf.tidy(() => tf.softmax(apply(tf.tensor2d(set.x, [set.rows, set.dim]))));
+  const flat = await probs.data();
+  probs.dispose();
+  const k = flat.length / Math.max(1, set.rows);
+  return Array.from({ length: set.rows }, (_, r) => Array.from(flat.subarray(r * k, (r + 1) * k)));
+};
+
+/**
+ * Trains a linear (or one-hidden-layer MLP) softmax head on fixed features with the engine's fit
+ * loop (SGD momentum 0.9; best epoch chosen on validation accuracy, never on test), then predicts
+ * validation and — once, with the best weights — test. Used by the linear probe, traditional
+ * multimodal, note-only and metadata-only methods.
+ */
+export const trainFeatureHead = async (
+  tf: Tf,
+  sets: { train: FeatureSet; validation: FeatureSet; test?: FeatureSet },
+  options: FeatureHeadOptions,
+): Promise<FeatureHeadResult> => {
+  const standardiser = fitStandardiser(sets.train);
+  const train = standardise(sets.train, standardiser);
+  const validation = standardise(sets.validation, standardiser);
+  const sizes = options.head === 'mlp' ? [train.dim, options.hidden ?? 256, options.classes] : [train.dim, options.classes];
+  const net = createDenseNet(tf, { sizes, activation: 'relu', seed: options.seed });
+  try {
+    const result = await fit(
+      tf,
+      net,
+      { train: source(tf, train, options.classes), validation: source(tf, validation, options.classes) },
+      {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        seed: options.seed,
+        loss: 'softmaxCrossEntropy',
+        optimizer: { type: 'sgd', learningRate: options.learningRate, momentum: 0.9 },
+        monitor: 'val_accuracy',
+        runDir: options.runDir,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        callbacks: options.onEpochEnd ? [{ epochEnd: (logs) => options.onEpochEnd!(logs) }] : [],
+        stage: 'heads',
+      },
+    );
+    const apply = (x: ReturnType<Tf['tensor2d']>) => net.apply(x, false) as ReturnType<Tf['tensor2d']>;
+    const valProbs = await predictProbs(tf, apply, validation);
+    const test = sets.test ? standardise(sets.test, standardiser) : null;
+    const testProbs = test ? await predictProbs(tf, apply, test) : null;
+    return {
+      status: result.status,
+      bestEpoch: result.best?.epoch ?? null,
+      history: result.history,
+      validation: { probs: valProbs, metrics: classificationMetrics(Array.from(validation.y), valProbs, options.classes) },
+      test: test && testProbs ? { probs: testProbs, metrics: classificationMetrics(Array.from(test.y), testProbs, options.classes) } : null,
+    };
+  } finally {
+    net.dispose();
+  }
+};

@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { AppErrorShape } from '../../shared/contract/index';
+import { useApi } from '../api-context';
+import { ErrorMessage } from '../components/error-message';
+import { HelpOverlay } from '../components/help-overlay';
+import { useHotkeys, type Hotkey } from '../hooks/use-hotkeys';
+import { VirtualGrid } from '../components/virtual-grid';
+import { shortcutForClass } from '../labeling/class-shortcuts';
+import { useClassColours } from '../tasks/class-colours';
+import { useBrowse } from './browse-context';
+import { CatalogFilters } from './catalog-filters';
+import { currentTask, useStats, useTasks } from './catalog-data';
+import { ClassCounts } from './class-counts';
+import { DatasetBar } from './dataset-bar';
+import { useMediaUrl } from './media-url';
+import { ThumbnailCell } from './thumbnail-cell';
+import { useWorkspace } from './workspace';
+
+const TILE = { width: 168, height: 204 } as const;
+
+const noop = (): void => {};
+/** The grid's keys, for the "?" overlay (the grid's own key handler runs them). */
+const gridKeys: Hotkey[] = [
+  { key: '→', group: 'Move', description: 'Next image (arrows move in the grid)', run: noop },
+  { key: 'PageDown', group: 'Move', description: 'Four rows down (PageUp: up)', run: noop },
+  { key: 'Home', group: 'Move', description: 'First image (End: last)', run: noop },
+  { key: ' ', group: 'Select', description: 'Select or unselect the focused image', run: noop },
+  { key: 'a', ctrl: true, group: 'Select', description: 'Select every loaded image', run: noop },
+  { key: 'Escape', group: 'Select', description: 'Clear the selection', run: noop },
+  {
+    key: '1',
+    group: 'Label',
+    description: 'Label the selection with class 1 (2-9, letters: the others)',
+    run: noop,
+  },
+  { key: 'Enter', group: 'Label', description: 'Open the focused image in the labeling view', run: noop },
+  {
+    key: '1',
+    alt: true,
+    group: 'Sections',
+    description: 'Catalog (Alt+2 labeling … Alt+6 system)',
+    run: noop,
+  },
+  { key: '?', group: 'Help', description: 'Show or hide this list', run: noop },
+];
+
+/**
+ * The catalog browser: a windowed grid of thumbnails over the current filters, counts per class,
+ * keyboard navigation (arrows, Home/End, Page keys), multi-select (Space, Ctrl+A, Escape) and bulk
+ * labelling of the selection (a class key or the toolbar). Enter opens the labeling view.
+ */
+export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImport: () => void }) => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const browse = useBrowse();
+  const { pager, filters, setFilters, focus, setFocus, selected, setSelected } = browse;
+  const mediaUrl = useMediaUrl();
+  const [tasks] = useTasks();
+  const task = currentTask(tasks, ws.task);
+  const classes = useMemo(() => task?.classes.map((c) => c.name) ?? [], [task]);
+  const [statsKey, setStatsKey] = useState(0);
+  const [stats] = useStats(statsKey);
+  const { colourOf } = useClassColours(ws.datasetId, ws.task, classes);
+  const [columns, setColumns] = useState(1);
+  const [bulkClass, setBulkClass] = useState('');
+  const [error, setError] = useState<AppErrorShape | null>(null);
+  const [notice, setNotice] = useState('');
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [help, setHelp] = useState(false);
+  useHotkeys([{ key: '?', group: 'Help', description: 'Shortcuts', run: () => setHelp((h) => !h) }]);
+  const total = pager.total() ?? 0;
+
+  // Another window, an import or the labeling view changed the catalog: re-read what we show.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.catalog.onChanged(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        browse.refresh();
+        setStatsKey((k) => k + 1);
+      }, 250);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [api, browse.refresh]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onRange = useCallback((start: number, end: number) => void pager.request(start, end), [pager]);
+
+  const bulkLabel = async (cls: string): Promise<void> => {
+    if (ws.datasetId === null || selected.size === 0) return;
+    const result = await api.catalog.bulkRelabel({
+      datasetId: ws.datasetId,
+      task: ws.task,
+      imageIds: [...selected],
+      to: [cls],
+      user: ws.user,
+      reason: 'bulk label from the catalog',
+    });
+    if (!result.ok) return setError(result.error);
+    setError(null);
+    setNotice(`Labelled ${result.value.changed} image${result.value.changed === 1 ? '' : 's'} as ${cls}.`);
+    setSelected(new Set());
+    browse.refresh();
+    setStatsKey((k) => k + 1);
+  };
+
+  const toggle = (index: number): void => {
+    const row = pager.get(index);
+    if (!row) return;
+    const next = new Set(selected);
+    if (next.has(row.id)) next.delete(row.id);
+    else next.add(row.id);
+    setSelected(next);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const page = columns * 4;
+    const move: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      PageDown: page,
+      PageUp: -page,
+    };
+    if (e.key in move) {
+      e.preventDefault();
+      setFocus(Math.max(0, Math.min(total - 1, focus + move[e.key]!)));
+    } else if (e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      setFocus(e.key === 'Home' ? 0 : Math.max(0, total - 1));
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      toggle(focus);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      if (total > 0) onOpen();
+    } else if (e.key === 'Escape') {
+      setSelected(new Set());
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      const ids = new Set<number>();
+      for (let i = 0; i < total; i++) {
+        const row = pager.get(i);
+        if (row) ids.add(row.id);
+      }
+      setSelected(ids);
+    } else if (!e.ctrlKey && !e.metaKey && !e.altKey && selected.size > 0) {
+      const at = classes.findIndex((_, i) => shortcutForClass(i) === e.key.toLowerCase());
+      if (at >= 0) {
+        e.preventDefault();
+        void bulkLabel(classes[at]!);
+      }
+    }
+  };
+
+  const datasetStats =
+    stats.status === 'ok' ? (stats.value.find((s) => s.id === ws.datasetId) ?? null) : null;
+  const activeChip = filters.unlabeled ? '' : (filters.labels?.[0] ?? null);
+  const pagerError = pager.error();
+
+  return (
+    <section className="screen catalog-screen" aria-labelledby="catalog-title">
+      <header className="screen-header">
+        <h2 id="catalog-title">Catalog</h2>
+        <DatasetBar onImport={onImport} />
+      </header>
+      <CatalogFilters filters={filters} onChange={setFilters} classes={classes} />
+      <ClassCounts
+        stats={datasetStats}
+        colourOf={colourOf}
+        active={activeChip}
+        onPick={(label) => {
+          const next = { ...filters };
+          delete next.labels;
+          delete next.unlabeled;
+          if (label === '') next.unlabeled = true;
+          else if (label !== null) next.labels = [label];
+          setFilters(next);
+        }}
+      />
+      <div className="selection-bar" role="toolbar" aria-label="Selection">
+        <span data-testid="result-count">
+          {total.toLocaleString('en')} image{total === 1 ? '' : 's'}
+          {selected.size > 0 ? ` · ${selected.size} selected` : ''}
+        </span>
+        <label className="field">
+          <span>Label selection as</span>
+          <select
+            value={bulkClass}
+            onChange={(e) => setBulkClass(e.target.value)}
+            disabled={selected.size === 0}
+          >
+            <option value="">Choose a class</option>
+            {classes.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="button"
+          disabled={selected.size === 0 || !bulkClass}
+          onClick={() => void bulkLabel(bulkClass)}
+        >
+          Apply
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={selected.size === 0}
+          onClick={() => setSelected(new Set())}
+        >
+          Clear selection
+        </button>
+        <span className="muted hint-keys">
+          <kbd>Space</kbd> select · <kbd>1</kbd>–<kbd>9</kbd> label selection · <kbd>Enter</kbd> open
+        </span>
+        <button type="button" className="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Shortcuts <kbd>?</kbd>
+        </button>
+        <span role="status" className="notice">
+          {notice}
+        </span>
+      </div>
+      {error ? <ErrorMessage error={error} /> : null}
+      {pagerError ? <ErrorMessage error={pagerError} onRetry={browse.refresh} /> : null}
+      <div className="grid-host" ref={gridRef}>
+        <VirtualGrid
+          label="Images"
+          role="listbox"
+          idPrefix="catalog-item"
+          itemCount={total}
+          itemWidth={TILE.width}
+          itemHeight={TILE.height}
+          gap={10}
+          overscanRows={3}
+          activeIndex={focus}
+          scrollToIndex={focus}
+          onRangeChange={onRange}
+          onColumnsChange={setColumns}
+          onKeyDown={onKeyDown}
+          isSelected={(i) => {
+            const row = pager.get(i);
+            return row ? selected.has(row.id) : false;
+          }}
+          cellLabel={(i) => {
+            const row = pager.get(i);
+            return row ? `${row.file}: ${row.labels.join(', ') || 'unlabeled'}` : 'loading';
+          }}
+          renderItem={(i) => (
+            <div
+              className="cell-hit"
+              onClick={(e) => {
+                setFocus(i);
+                if (e.ctrlKey || e.metaKey || e.shiftKey) toggle(i);
+              }}
+              onDoubleClick={() => {
+                setFocus(i);
+                onOpen();
+              }}
+            >
+              <ThumbnailCell row={pager.get(i)} mediaUrl={mediaUrl} colourOf={colourOf} />
+            </div>
+          )}
+        />
+      </div>
+      {help ? <HelpOverlay hotkeys={gridKeys} onClose={() => setHelp(false)} /> : null}
+    </section>
+  );
+};

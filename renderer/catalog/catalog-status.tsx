@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../shared/contract/index';
+import { useApi } from '../api-context';
+import { useCall } from '../use-call';
+import { useDatasets } from './catalog-data';
+import { useWorkspace } from './workspace';
+
+/** The backend the trainer will use: the first available in the contract's preference order. */
+export const backendInUse = (info: AppInfo): string => {
+  const first = info.backends.find((b) => b.available && b.name !== 'electron');
+  return first ? first.name : 'none';
+};
+
+/**
+ * Status-bar facts about the catalog: the current dataset with its image count, the catalog's
+ * total, and the compute backend in use. Counts follow catalog:onChanged.
+ */
+export const CatalogStatus = () => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const [datasets, reload] = useDatasets();
+  const [info] = useCall(() => api.app.info({}));
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.catalog.onChanged((c) => {
+      if (c.kind !== 'import') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        reload();
+        setTick((t) => t + 1);
+      }, 500);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [api, reload]);
+  const list = datasets.status === 'ok' ? datasets.value : [];
+  const current = list.find((d) => d.id === ws.datasetId);
+  const total = list.reduce((n, d) => n + d.images, 0);
+  return (
+    <>
+      <span data-testid="status-catalog">
+        {datasets.status === 'error'
+          ? `Catalog unavailable (${datasets.error.code})`
+          : current
+            ? `${current.name}: ${current.images.toLocaleString('en')} images · catalog ${total.toLocaleString('en')} in ${list.length} dataset${list.length === 1 ? '' : 's'}`
+            : `Catalog: ${total.toLocaleString('en')} images`}
+      </span>
+      <span data-testid="status-backend">
+        Backend: {info.status === 'ok' ? backendInUse(info.value) : '…'}
+      </span>
+    </>
+  );
+};

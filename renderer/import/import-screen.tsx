@@ -1,0 +1,202 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AppErrorShape, ImportProgress, ImportReport } from '../../shared/contract/index';
+import { useApi } from '../api-context';
+import { useWorkspace } from '../catalog/workspace';
+import { ErrorMessage } from '../components/error-message';
+import { ColumnMapping, mappingRecord, type MappingRow } from './column-mapping';
+import { ImportProgressView } from './import-progress';
+import { ImportReportView } from './import-report';
+
+type SourceKind = 'manifest' | 'folder' | 'dicom';
+const sourceHelp: Record<SourceKind, string> = {
+  manifest:
+    'A manifest.csv next to an images/ folder: columns file, label, patient_id, note; others become metadata.',
+  folder: 'A folder of images; each sub-folder name is the class of the images in it.',
+  dicom:
+    'One DICOM file (uncompressed or JPEG baseline); multi-frame cine files give one image per chosen frame.',
+};
+
+const newJobId = (): string => `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * Import a CSV manifest, a class-per-folder tree or a DICOM file. The path is typed (the browser
+ * mode cannot open a native dialog); progress arrives as catalog:onImportProgress for this job's
+ * id, the import can be cancelled, and its report stays on screen afterwards.
+ */
+export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => void }) => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const [kind, setKind] = useState<SourceKind>('manifest');
+  const [source, setSource] = useState('');
+  const [dataset, setDataset] = useState('');
+  const [task, setTask] = useState('label');
+  const [inPlace, setInPlace] = useState(true);
+  const [multiLabel, setMultiLabel] = useState(false);
+  const [frames, setFrames] = useState<'all' | 'first' | 'middle'>('all');
+  const [identifying, setIdentifying] = useState(false);
+  const [mapping, setMapping] = useState<MappingRow[]>([]);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState<AppErrorShape | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const job = useRef<string | null>(null);
+
+  useEffect(
+    () =>
+      api.catalog.onImportProgress((p) => {
+        if (p.jobId === job.current) setProgress(p);
+      }),
+    [api],
+  );
+
+  const start = async (): Promise<void> => {
+    const id = newJobId();
+    job.current = id;
+    setJobId(id);
+    setProgress(null);
+    setReport(null);
+    setError(null);
+    setCancelling(false);
+    const result = await api.catalog.import({
+      source: source.trim(),
+      dataset: dataset.trim() || 'dataset',
+      referenceInPlace: inPlace,
+      mapping: mappingRecord(mapping),
+      multiLabel,
+      task: task.trim() || 'label',
+      frames,
+      includeIdentifying: identifying,
+      user: ws.user,
+      jobId: id,
+    });
+    job.current = null;
+    setJobId(null);
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setReport(result.value);
+    ws.setDatasetId(result.value.datasetId);
+    ws.setTask(task.trim() || 'label');
+    ws.bump();
+    onDone?.(result.value);
+  };
+
+  const running = jobId !== null;
+  return (
+    <section className="screen import-screen" aria-labelledby="import-title">
+      <header className="screen-header">
+        <h2 id="import-title">Import</h2>
+      </header>
+      <form
+        className="panel form"
+        aria-label="Import source"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!running && source.trim()) void start();
+        }}
+      >
+        <fieldset className="segmented">
+          <legend>Source</legend>
+          {(['manifest', 'folder', 'dicom'] as const).map((k) => (
+            <label key={k} className={kind === k ? 'segment on' : 'segment'}>
+              <input
+                type="radio"
+                name="source-kind"
+                value={k}
+                checked={kind === k}
+                onChange={() => setKind(k)}
+              />
+              {k === 'manifest' ? 'CSV manifest' : k === 'folder' ? 'Folder' : 'DICOM file'}
+            </label>
+          ))}
+        </fieldset>
+        <p className="muted small">{sourceHelp[kind]}</p>
+        <div className="form-row">
+          <label className="field grow">
+            <span>
+              {kind === 'manifest' ? 'Manifest file' : kind === 'folder' ? 'Folder' : 'DICOM file'} (path on
+              this computer)
+            </span>
+            <input
+              type="text"
+              value={source}
+              required
+              onChange={(e) => setSource(e.target.value)}
+              placeholder={
+                kind === 'manifest'
+                  ? '/data/busi/manifest.csv'
+                  : kind === 'folder'
+                    ? '/data/scans'
+                    : '/data/cine.dcm'
+              }
+            />
+          </label>
+          <label className="field">
+            <span>Dataset name</span>
+            <input
+              type="text"
+              value={dataset}
+              onChange={(e) => setDataset(e.target.value)}
+              placeholder="busi"
+            />
+          </label>
+          <label className="field">
+            <span>Label task</span>
+            <input type="text" value={task} size={10} onChange={(e) => setTask(e.target.value)} />
+          </label>
+        </div>
+        <div className="form-row">
+          <label className="field checkbox">
+            <input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} />
+            <span>Reference images in place (do not copy into the managed store)</span>
+          </label>
+          <label className="field checkbox">
+            <input type="checkbox" checked={multiLabel} onChange={(e) => setMultiLabel(e.target.checked)} />
+            <span>Multi-label (labels separated by ; or |)</span>
+          </label>
+        </div>
+        {kind === 'dicom' ? (
+          <div className="form-row">
+            <label className="field">
+              <span>Frames of cine files</span>
+              <select value={frames} onChange={(e) => setFrames(e.target.value as typeof frames)}>
+                <option value="all">All frames</option>
+                <option value="first">First frame</option>
+                <option value="middle">Middle frame</option>
+              </select>
+            </label>
+            <label className="field checkbox">
+              <input
+                type="checkbox"
+                checked={identifying}
+                onChange={(e) => setIdentifying(e.target.checked)}
+              />
+              <span>Copy patient-identifying tags into metadata</span>
+            </label>
+          </div>
+        ) : null}
+        {kind === 'manifest' ? <ColumnMapping rows={mapping} onChange={setMapping} /> : null}
+        <div className="form-row">
+          <button type="submit" className="button primary" disabled={running || !source.trim()}>
+            {running ? 'Importing…' : 'Start import'}
+          </button>
+        </div>
+      </form>
+      {running ? (
+        <ImportProgressView
+          progress={progress}
+          cancelling={cancelling}
+          onCancel={async () => {
+            setCancelling(true);
+            const r = await api.catalog.cancelImport({ jobId: jobId! });
+            if (!r.ok) setError(r.error);
+          }}
+        />
+      ) : null}
+      {error ? <ErrorMessage error={error} /> : null}
+      {report ? <ImportReportView report={report} /> : null}
+    </section>
+  );
+};

@@ -1,0 +1,172 @@
+import { useMemo, useReducer, useRef, useState } from 'react';
+import { useApi } from '../api-context';
+import { currentTask, useTasks } from '../catalog/catalog-data';
+import { DatasetBar } from '../catalog/dataset-bar';
+import { useMediaUrl } from '../catalog/media-url';
+import { useWorkspace } from '../catalog/workspace';
+import { ErrorMessage } from '../components/error-message';
+import { HelpOverlay } from '../components/help-overlay';
+import { ImageViewer } from '../components/image-viewer';
+import { hotkeyLabel, useHotkeys } from '../hooks/use-hotkeys';
+import { useClassColours } from '../tasks/class-colours';
+import { ClassButtons } from './class-buttons';
+import { ImageFacts } from './image-facts';
+import { ChangeHistory } from './label-history';
+import { labelingHotkeys } from './labeling-hotkeys';
+import { NoteEditor } from './note-editor';
+import { useLabelingSession } from './use-labeling-session';
+import { initialViewer, viewerReducer } from './viewer-state';
+
+/**
+ * The labeling workstation: the large image with zoom/pan and window/level, the task's classes
+ * with their keys, the clinical note (autosaved) and the image's label and note history. Every
+ * action has a key; "?" lists them all.
+ */
+export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const mediaUrl = useMediaUrl();
+  const [tasks, reloadTasks] = useTasks();
+  const task = currentTask(tasks, ws.task);
+  const session = useLabelingSession(task);
+  const [view, dispatch] = useReducer(viewerReducer, initialViewer);
+  const [help, setHelp] = useState(false);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const classes = useMemo(() => task?.classes.map((c) => c.name) ?? [], [task]);
+  const { colourOf } = useClassColours(ws.datasetId, ws.task, classes);
+
+  const hotkeys = labelingHotkeys(
+    task,
+    {
+      press: (name) => void session.press(name),
+      undo: () => void session.undo(),
+      skip: () => void session.skip(),
+      flag: () => void session.flag(),
+      next: session.next,
+      previous: session.previous,
+      editNote: () => noteRef.current?.focus(),
+      back: onBack,
+      help: () => setHelp(true),
+      toggleAutoAdvance: () => session.setAutoAdvance(!session.autoAdvance),
+    },
+    dispatch,
+  );
+  useHotkeys(hotkeys, !help);
+  useHotkeys([{ key: '?', group: 'Help', description: 'Close', run: () => setHelp(false) }], help);
+
+  const { row, detail } = session;
+  const shortcut = (key: string, extra: { ctrl?: boolean } = {}) => hotkeyLabel({ key, ...extra });
+
+  return (
+    <section className="screen labeling-screen" aria-labelledby="labeling-title">
+      <header className="screen-header">
+        <h2 id="labeling-title">Labeling</h2>
+        <DatasetBar />
+      </header>
+      {tasks.status === 'error' ? <ErrorMessage error={tasks.error} onRetry={reloadTasks} /> : null}
+      {session.error ? <ErrorMessage error={session.error} onRetry={session.retry} /> : null}
+      <div className="labeling-toolbar" role="toolbar" aria-label="Labeling actions">
+        <button type="button" className="button" onClick={onBack} aria-keyshortcuts="Escape">
+          ← Catalog
+        </button>
+        <span className="position" data-testid="position">
+          {session.total === 0 ? 'No images' : `${session.focus + 1} / ${session.total.toLocaleString('en')}`}
+        </span>
+        <span className="file-name" data-testid="current-file">
+          {row?.file ?? ''}
+        </span>
+        <span className="toolbar-gap" />
+        <button type="button" className="button" onClick={session.previous} aria-keyshortcuts="ArrowLeft">
+          Previous
+        </button>
+        <button type="button" className="button" onClick={session.next} aria-keyshortcuts="ArrowRight">
+          Next
+        </button>
+        <button type="button" className="button" onClick={() => void session.skip()} aria-keyshortcuts="S">
+          Skip <kbd>S</kbd>
+        </button>
+        <button
+          type="button"
+          className={session.flagged ? 'button flagged' : 'button'}
+          aria-pressed={session.flagged}
+          onClick={() => void session.flag()}
+          aria-keyshortcuts="F"
+        >
+          {session.flagged ? 'Flagged' : 'Flag for review'} <kbd>F</kbd>
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void session.undo()}
+          aria-keyshortcuts="Control+Z"
+        >
+          Undo <kbd>{shortcut('z', { ctrl: true })}</kbd>
+        </button>
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            checked={session.autoAdvance}
+            onChange={(e) => session.setAutoAdvance(e.target.checked)}
+          />
+          <span>Auto-advance</span>
+        </label>
+        <button type="button" className="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Shortcuts <kbd>?</kbd>
+        </button>
+      </div>
+      <p role="status" className="notice" data-testid="labeling-notice">
+        {session.notice}
+      </p>
+      {session.total === 0 ? (
+        <p className="empty-state">No images match the current filters. Change them in the catalog.</p>
+      ) : (
+        <div className="labeling-body">
+          <div className="labeling-image">
+            {row ? (
+              <ImageViewer
+                src={mediaUrl(row.id, 'image')}
+                alt={`Ultrasound image ${row.file}`}
+                state={view}
+                dispatch={dispatch}
+              />
+            ) : (
+              <p className="muted">Loading…</p>
+            )}
+          </div>
+          <aside className="labeling-side" aria-label="Labels, note and history">
+            {task ? (
+              <ClassButtons
+                task={task}
+                current={session.labels}
+                colourOf={colourOf}
+                onPress={(name) => void session.press(name)}
+                busy={session.busy}
+              />
+            ) : (
+              <p className="muted">This dataset has no label task yet: create one under Label tasks.</p>
+            )}
+            {detail ? (
+              <>
+                <NoteEditor
+                  key={`${detail.id}-${session.noteEpoch}`}
+                  ref={noteRef}
+                  imageId={detail.id}
+                  saved={detail.note ?? ''}
+                  save={(text) =>
+                    api.catalog.setNote({ imageId: detail.id, text, user: ws.user, reason: '' })
+                  }
+                  onSaved={() => session.noteSaved(detail.id)}
+                  onEscape={() => noteRef.current?.blur()}
+                />
+                <ImageFacts detail={detail} />
+                <ChangeHistory entries={detail.history} kind="label" title="Label history" />
+                <ChangeHistory entries={detail.history} kind="note" title="Note history" />
+              </>
+            ) : null}
+          </aside>
+        </div>
+      )}
+      {help ? <HelpOverlay hotkeys={hotkeys} onClose={() => setHelp(false)} /> : null}
+    </section>
+  );
+};

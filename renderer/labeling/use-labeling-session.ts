@@ -1,0 +1,206 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppErrorShape, ImageDetail, LabelTask, Result } from '../../shared/contract/index';
+import { useApi } from '../api-context';
+import { useBrowse } from '../catalog/browse-context';
+import { useWorkspace } from '../catalog/workspace';
+import { applyClassPress } from './class-shortcuts';
+import { labelsForTask, REVIEW_CLASS, REVIEW_TASK } from './history-labels';
+
+/** One change this window made, so Ctrl+Z can return to the image it touched. */
+interface Done {
+  imageId: number;
+  index: number;
+}
+
+/**
+ * The labeling view's state machine over the shared browse list: which image is shown, its
+ * detail, and the actions (class press with auto-advance, skip, flag, undo, next/previous).
+ * Actions run one after another, each on the image shown when it starts, so fast typing applies
+ * in order and never to a stale image.
+ */
+export const useLabelingSession = (task: LabelTask | null) => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const { pager, focus, setFocus, version } = useBrowse();
+  const [detail, setDetail] = useState<ImageDetail | null>(null);
+  const [error, setError] = useState<AppErrorShape | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [autoAdvance, setAutoAdvance] = useState(true);
+  const [notice, setNotice] = useState('');
+  /** Bumped when an undo may have changed the note under the editor, so it remounts. */
+  const [noteEpoch, setNoteEpoch] = useState(0);
+  const skipped = useRef(new Set<number>());
+  const done = useRef<Done[]>([]);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const loadSeq = useRef(0);
+  const total = pager.total() ?? 0;
+  const row = pager.get(focus);
+  const state = useRef({ focus, row, detail, task, user: ws.user, datasetId: ws.datasetId, autoAdvance });
+  state.current = { focus, row, detail, task, user: ws.user, datasetId: ws.datasetId, autoAdvance };
+
+  useEffect(() => {
+    if (!row && total > 0) void pager.request(focus, focus + 1);
+  }, [row, focus, total, pager, version]);
+
+  const load = useCallback(
+    async (id: number): Promise<void> => {
+      const seq = ++loadSeq.current;
+      const result = await api.catalog.image({ id });
+      if (seq !== loadSeq.current) return;
+      if (result.ok) {
+        setDetail(result.value);
+        setError(null);
+      } else setError(result.error);
+    },
+    [api],
+  );
+
+  const rowId = row?.id;
+  useEffect(() => {
+    if (rowId !== undefined) void load(rowId);
+  }, [rowId, load]);
+
+  const run = useCallback((action: () => Promise<void>) => {
+    chain.current = chain.current.then(async () => {
+      setBusy(true);
+      try {
+        await action();
+      } catch (e) {
+        setError({ code: 'INTERNAL', message: String((e as Error)?.message ?? e) });
+      } finally {
+        setBusy(false);
+      }
+    });
+    return chain.current;
+  }, []);
+
+  const fail = (result: Result<unknown>): boolean => {
+    if (result.ok) return false;
+    setError(result.error);
+    return true;
+  };
+
+  const goTo = useCallback(
+    (index: number) => {
+      if (index >= 0 && index < (pager.total() ?? 0)) setFocus(index);
+    },
+    [pager, setFocus],
+  );
+
+  const advance = async (from: number): Promise<void> => {
+    const next = await pager.nextUnlabeled(from, skipped.current);
+    if (next === null) setNotice('Every image in this list is labelled.');
+    else goTo(next);
+  };
+
+  const currentLabels = (): string[] => {
+    const { detail: d, row: r, task: t } = state.current;
+    if (!t || !r) return [];
+    return d && d.id === r.id ? labelsForTask(d, t.name, r.labels) : r.labels;
+  };
+
+  const press = (name: string) =>
+    run(async () => {
+      const { row: r, task: t, user, focus: at } = state.current;
+      if (!r || !t) return;
+      const labels = applyClassPress(currentLabels(), name, t.kind === 'multi');
+      const result = await api.catalog.setLabels({ imageId: r.id, task: t.name, labels, user, reason: '' });
+      if (fail(result)) return;
+      const saved = result.ok ? result.value.labels : labels;
+      done.current.push({ imageId: r.id, index: at });
+      pager.patchLabels(r.id, saved);
+      setNotice(`${r.file}: ${saved.join(', ') || 'cleared'}`);
+      if (t.kind === 'single' && state.current.autoAdvance) await advance(at);
+      else await load(r.id);
+    });
+
+  const undo = () =>
+    run(async () => {
+      const result = await api.catalog.undo({ user: state.current.user });
+      if (fail(result) || !result.ok) return;
+      if (result.value.undone === 0) {
+        setNotice('Nothing to undo.');
+        return;
+      }
+      const last = done.current.pop();
+      const target = last?.imageId ?? state.current.row?.id;
+      if (last) goTo(pager.indexOf(last.imageId) >= 0 ? pager.indexOf(last.imageId) : last.index);
+      if (target !== undefined) {
+        const fresh = await api.catalog.image({ id: target });
+        if (fresh.ok) {
+          const t = state.current.task;
+          if (t) pager.patchLabels(target, labelsForTask(fresh.value, t.name, []));
+          setDetail(fresh.value);
+        }
+      }
+      setNoteEpoch((e) => e + 1);
+      setNotice(`Undid ${result.value.undone} change${result.value.undone === 1 ? '' : 's'}.`);
+    });
+
+  const skip = () =>
+    run(async () => {
+      const { row: r, focus: at } = state.current;
+      if (!r) return;
+      skipped.current.add(r.id);
+      await advance(at);
+    });
+
+  const flag = () =>
+    run(async () => {
+      const { row: r, detail: d, user, datasetId, focus: at } = state.current;
+      if (!r || datasetId === null) return;
+      const flagged = d && d.id === r.id ? labelsForTask(d, REVIEW_TASK, []).includes(REVIEW_CLASS) : false;
+      const defined = await api.catalog.defineTask({
+        datasetId,
+        name: REVIEW_TASK,
+        kind: 'multi',
+        classes: [{ name: REVIEW_CLASS, parent: null }],
+      });
+      if (fail(defined)) return;
+      const result = await api.catalog.setLabels({
+        imageId: r.id,
+        task: REVIEW_TASK,
+        labels: flagged ? [] : [REVIEW_CLASS],
+        user,
+        reason: flagged ? 'review done' : 'flagged for review',
+      });
+      if (fail(result)) return;
+      done.current.push({ imageId: r.id, index: at });
+      setNotice(flagged ? 'Review flag removed.' : 'Flagged for review.');
+      await load(r.id);
+    });
+
+  const noteSaved = (imageId: number) => {
+    done.current.push({ imageId, index: pager.indexOf(imageId) });
+    if (state.current.row?.id === imageId) void load(imageId);
+  };
+
+  const flagged =
+    detail && row && detail.id === row.id
+      ? labelsForTask(detail, REVIEW_TASK, []).includes(REVIEW_CLASS)
+      : false;
+
+  return {
+    total,
+    focus,
+    row,
+    detail: detail && row && detail.id === row.id ? detail : null,
+    labels: currentLabels(),
+    flagged,
+    error,
+    clearError: () => setError(null),
+    busy,
+    notice,
+    noteEpoch,
+    autoAdvance,
+    setAutoAdvance,
+    press,
+    undo,
+    skip,
+    flag,
+    next: () => goTo(focus + 1),
+    previous: () => goTo(focus - 1),
+    noteSaved,
+    retry: () => (row ? void load(row.id) : void pager.request(focus, focus + 1)),
+  };
+};

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+
+/** The three parts of a split. A group (patient, exam, source) never spans two of them. */
+export const SplitPart = z.enum(['train', 'validation', 'test']);
+export type SplitPart = z.infer<typeof SplitPart>;
+
+/** Row ids of the catalog. */
+export const CatalogId = z.number().int().positive();
+const Id = CatalogId;
+/** Who made a change: recorded in the label/note history. */
+export const CatalogUser = z.string().trim().min(1).max(100);
+const User = CatalogUser;
+/** A label task by name; most datasets have one task called `label`. */
+export const TaskName = z.string().trim().min(1).max(100).default('label');
+
+/** Which frames of a multi-frame (cine) DICOM become images. */
+export const FrameChoice = z.union([
+  z.enum(['first', 'middle', 'all']),
+  z.object({ every: z.number().int().min(1).max(10_000) }).strict(),
+  z.array(z.number().int().min(0)).min(1).max(10_000),
+]);
+export type FrameChoice = z.infer<typeof FrameChoice>;
+
+export const ImportOptions = z
+  .object({
+    /** A manifest.csv, a folder (sub-folder = class), or one image/DICOM file. */
+    source: z.string().min(1).max(4096),
+    dataset: z.string().trim().min(1).max(200),
+    /** Keep images where they are instead of copying them into the managed store. */
+    referenceInPlace: z.boolean().default(false),
+    /** Manifest column renames, `{ old: new }`, e.g. `{ diagnosis: 'label' }`. */
+    mapping: z.record(z.string(), z.string()).default({}),
+    /** Labels hold several classes separated by `;` or `|`. */
+    multiLabel: z.boolean().default(false),
+    task: TaskName,
+    frames: FrameChoice.default('all'),
+    /** Copy patient-identifying DICOM tags into metadata (off by default). */
+    includeIdentifying: z.boolean().default(false),
+    /** Replace DICOM patient/study ids by keyed pseudonyms (on by default). */
+    pseudonymise: z.boolean().default(true),
+    thumbnails: z.boolean().default(true),
+    user: User.default('import'),
+    /** Chosen by the caller so it can match progress events and cancel before the answer arrives. */
+    jobId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type ImportOptions = z.infer<typeof ImportOptions>;
+export type ImportOptionsInput = z.input<typeof ImportOptions>;
+
+export const ImportErrorCode = z.enum([
+  'not-found',
+  'unreadable',
+  'empty',
+  'not-an-image',
+  'too-large',
+  'corrupt',
+  'unsupported',
+  'malformed-row',
+  'encoding',
+  'missing-field',
+]);
+export type ImportErrorCode = z.infer<typeof ImportErrorCode>;
+
+export const ImportIssue = z.object({
+  /** The file as the source names it (manifest `file` value or path under the folder). */
+  file: z.string(),
+  /** 1-based manifest line, when the issue comes from a manifest. */
+  line: z.number().int().positive().nullable(),
+  code: ImportErrorCode,
+  reason: z.string(),
+});
+export type ImportIssue = z.infer<typeof ImportIssue>;
+
+export const ImportDuplicate = z.object({
+  file: z.string(),
+  duplicateOf: z.string(),
+  /** False when the two rows disagree on the label: worth a look before training. */
+  sameLabel: z.boolean(),
+});
+export type ImportDuplicate = z.infer<typeof ImportDuplicate>;
+
+export const ImportReport = z.object({
+  jobId: z.string(),
+  importId: Id,
+  dataset: z.string(),
+  datasetId: Id,
+  source: z.string(),
+  status: z.enum(['done', 'cancelled', 'failed']),
+  /** Entries (files or DICOM frames) the source listed. */
+  total: z.number().int().min(0),
+  imported: z.number().int().min(0),
+  /** Already in the dataset from an earlier run (resume). */
+  skipped: z.number().int().min(0),
+  duplicates: z.array(ImportDuplicate),
+  errors: z.array(ImportIssue),
+  /** Images imported by this run, per class. */
+  labels: z.record(z.string(), z.number().int()),
+  seconds: z.number().min(0),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const ImportProgress = z.object({
+  jobId: z.string(),
+  phase: z.enum(['scanning', 'importing', 'done', 'cancelled', 'failed']),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  imported: z.number().int().min(0),
+  skipped: z.number().int().min(0),
+  duplicates: z.number().int().min(0),
+  errors: z.number().int().min(0),
+  ratePerSecond: z.number().min(0),
+  etaSeconds: z.number().min(0).nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+export const MetadataFilter = z
+  .object({
+    key: z.string().min(1).max(100),
+    /** Numbers, or ISO dates (YYYY-MM-DD) for date metadata. */
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
+    /** Category values, any of. */
+    values: z.array(z.string()).max(100).optional(),
+  })
+  .strict();
+
+export const ImageSort = z.union([
+  z
+    .object({
+      by: z.enum(['id', 'file', 'importedAt', 'width', 'height', 'label']),
+      dir: z.enum(['asc', 'desc']).default('asc'),
+    })
+    .strict(),
+  z
+    .object({
+      by: z.literal('metadata'),
+      key: z.string().min(1),
+      dir: z.enum(['asc', 'desc']).default('asc'),
+    })
+    .strict(),
+]);
+
+export const ImageQuery = z
+  .object({
+    datasetId: Id.optional(),
+    task: TaskName,
+    labels: z.array(z.string()).max(100).optional(),
+    unlabeled: z.boolean().optional(),
+    splitId: Id.optional(),
+    parts: z.array(SplitPart).optional(),
+    patient: z.string().max(200).optional(),
+    /** Words searched in notes (SQLite FTS5; every word must match, prefix matching). */
+    text: z.string().max(500).optional(),
+    metadata: z.array(MetadataFilter).max(20).optional(),
+    sort: ImageSort.default({ by: 'id', dir: 'asc' }),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type ImageQuery = z.infer<typeof ImageQuery>;
+export type ImageQueryInput = z.input<typeof ImageQuery>;
+
+export const ImageSummary = z.object({
+  id: Id,
+  datasetId: Id,
+  file: z.string(),
+  format: z.string(),
+  sourceFormat: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  frame: z.number().int(),
+  sha256: z.string(),
+  labels: z.array(z.string()),
+  patient: z.string().nullable(),
+  notePreview: z.string().nullable(),
+  part: SplitPart.nullable(),
+  importedAt: z.string(),
+});
+export type ImageSummary = z.infer<typeof ImageSummary>;
+
+export const ImagePage = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(ImageSummary),
+});
+export type ImagePage = z.infer<typeof ImagePage>;
+
+const HistoryValue = z.union([z.array(z.string()), z.string(), z.null()]);
+export const HistoryEntry = z.object({
+  id: Id,
+  batchId: Id,
+  imageId: Id,
+  kind: z.enum(['label', 'note']),
+  task: z.string().nullable(),
+  from: HistoryValue,
+  to: HistoryValue,
+  user: z.string(),
+  reason: z.string(),
+  origin: z.enum(['import', 'edit', 'undo']),
+  undoesBatch: z.number().int().nullable(),
+  at: z.string(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const MetadataValue = z.object({
+  key: z.string(),
+  type: z.enum(['number', 'category', 'date']),
+  value: z.union([z.number(), z.string()]),
+});
+export type MetadataValue = z.infer<typeof MetadataValue>;
+
+export const ImageDetail = ImageSummary.extend({
+  note: z.string().nullable(),
+  metadata: z.array(MetadataValue),
+  exam: z.string().nullable(),
+  source: z.string().nullable(),
+  originalPath: z.string(),
+  referencedInPlace: z.boolean(),
+  history: z.array(HistoryEntry),
+});
+export type ImageDetail = z.infer<typeof ImageDetail>;
+
+export const LabelClass = z.object({
+  name: z.string().trim().min(1).max(100),
+  parent: z.string().nullable(),
+});
+export const LabelTask = z.object({
+  id: Id,
+  datasetId: Id,
+  name: z.string(),
+  kind: z.enum(['single', 'multi']),
+  classes: z.array(LabelClass),
+});
+export type LabelTask = z.infer<typeof LabelTask>;
+
+const LabelCount = z.object({ label: z.string(), count: z.number().int() });
+export const SplitSummary = z.object({
+  id: Id,
+  datasetId: Id,
+  name: z.string(),
+  seed: z.number().int(),
+  ratios: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+  createdAt: z.string(),
+  /** True when an existing split with this name was returned instead of a new one. */
+  reused: z.boolean(),
+  parts: z.array(
+    z.object({
+      part: SplitPart,
+      images: z.number().int(),
+      groups: z.number().int(),
+      labels: z.array(LabelCount),
+    }),
+  ),
+});
+export type SplitSummary = z.infer<typeof SplitSummary>;
+
+export const DatasetStats = z.object({
+  id: Id,
+  name: z.string(),
+  images: z.number().int(),
+  unlabeled: z.number().int(),
+  labels: z.array(LabelCount),
+  splits: z.array(SplitSummary.omit({ reused: true })),
+});
+export type DatasetStats = z.infer<typeof DatasetStats>;

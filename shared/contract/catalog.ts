@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import {
+  CatalogId,
+  CatalogUser,
+  DatasetStats,
+  HistoryEntry,
+  ImageDetail,
+  ImagePage,
+  ImageQuery,
+  ImportOptions,
+  ImportProgress,
+  ImportReport,
+  LabelClass,
+  LabelTask,
+  SplitPart,
+  SplitSummary,
+  TaskName,
+} from './catalog-schemas';
+import { defineCall, defineEvent } from './define';
+
+export * from './catalog-schemas';
+
+const Reason = z.string().max(500).default('');
+const ExportFormat = z.enum(['csv', 'json']);
+const FilePath = z.string().min(1).max(4096);
+
+export const SplitRatios = z
+  .object({ train: z.number().min(0), validation: z.number().min(0), test: z.number().min(0) })
+  .strict()
+  .refine((r) => Math.abs(r.train + r.validation + r.test - 1) < 1e-6, 'ratios must add up to 1');
+
+export const catalogCalls = {
+  'catalog:datasets': defineCall({
+    input: z.object({}).strict(),
+    output: z.array(
+      z.object({ id: CatalogId, name: z.string(), createdAt: z.string(), images: z.number().int() }),
+    ),
+    summary: 'Datasets in the catalog with their image counts.',
+  }),
+  'catalog:import': defineCall({
+    input: ImportOptions,
+    output: ImportReport,
+    summary: 'Import a manifest, folder or DICOM file; progress arrives as catalog:onImportProgress.',
+  }),
+  'catalog:cancelImport': defineCall({
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+    summary: 'Ask a running import to stop after its current batch (what is committed stays).',
+  }),
+  'catalog:exportImportReport': defineCall({
+    input: z.object({ importId: CatalogId, path: FilePath, format: ExportFormat.default('json') }).strict(),
+    output: z.object({ path: z.string(), rows: z.number().int() }),
+    summary: 'Write the stored report of an import (duplicates and errors) as JSON or CSV.',
+  }),
+  'catalog:images': defineCall({
+    input: ImageQuery,
+    output: ImagePage,
+    summary: 'One page of images with filters (label, split, patient, note text, metadata) and a total.',
+  }),
+  'catalog:image': defineCall({
+    input: z.object({ id: CatalogId }).strict(),
+    output: ImageDetail,
+    summary: 'One image with its note, metadata, labels and change history.',
+  }),
+  'catalog:tasks': defineCall({
+    input: z.object({ datasetId: CatalogId }).strict(),
+    output: z.array(LabelTask),
+    summary: 'Label tasks of a dataset with their ordered classes.',
+  }),
+  'catalog:defineTask': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        name: TaskName,
+        kind: z.enum(['single', 'multi']).default('single'),
+        classes: z.array(LabelClass.extend({ parent: z.string().nullable().default(null) })).max(1000),
+      })
+      .strict(),
+    output: LabelTask,
+    summary: 'Create a label task or append classes to it (order and optional parent kept).',
+  }),
+  'catalog:setLabels': defineCall({
+    input: z
+      .object({
+        imageId: CatalogId,
+        task: TaskName,
+        labels: z.array(z.string()).max(100),
+        user: CatalogUser,
+        reason: Reason,
+      })
+      .strict(),
+    output: z.object({ labels: z.array(z.string()), batchId: CatalogId.nullable() }),
+    summary: 'Set the labels of one image (empty list clears); recorded in the history.',
+  }),
+  'catalog:bulkRelabel': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        task: TaskName,
+        imageIds: z.array(CatalogId).max(100_000).optional(),
+        from: z.string().optional(),
+        to: z.array(z.string()).max(100),
+        user: CatalogUser,
+        reason: Reason,
+      })
+      .strict(),
+    output: z.object({ changed: z.number().int(), batchId: CatalogId.nullable() }),
+    summary: 'Relabel many images in one undoable change (by ids and/or current class).',
+  }),
+  'catalog:setNote': defineCall({
+    input: z
+      .object({ imageId: CatalogId, text: z.string().max(100_000), user: CatalogUser, reason: Reason })
+      .strict(),
+    output: z.object({ batchId: CatalogId.nullable() }),
+    summary: 'Replace the clinical note of an image (empty text removes it); recorded in the history.',
+  }),
+  'catalog:history': defineCall({
+    input: z
+      .object({ imageId: CatalogId.optional(), limit: z.number().int().min(1).max(10_000).default(200) })
+      .strict(),
+    output: z.array(HistoryEntry),
+    summary: 'Label and note changes, newest first (one image or the whole catalog).',
+  }),
+  'catalog:undo': defineCall({
+    input: z.object({ user: CatalogUser.optional() }).strict(),
+    output: z.object({ batchId: CatalogId.nullable(), undone: z.number().int() }),
+    summary: 'Undo the most recent change (optionally the most recent by one user).',
+  }),
+  'catalog:stats': defineCall({
+    input: z.object({ datasetId: CatalogId.optional(), task: TaskName }).strict(),
+    output: z.array(DatasetStats),
+    summary: 'Images per dataset, per class and per split part.',
+  }),
+  'catalog:createSplit': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        name: z.string().trim().min(1).max(100).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .default(42),
+        ratios: SplitRatios.default({ train: 0.7, validation: 0.15, test: 0.15 }),
+        task: TaskName,
+      })
+      .strict(),
+    output: SplitSummary,
+    summary: 'Group-aware stratified split; an existing split of the same name is reused.',
+  }),
+  'catalog:splits': defineCall({
+    input: z.object({ datasetId: CatalogId }).strict(),
+    output: z.array(SplitSummary),
+    summary: 'Stored splits of a dataset with per-part counts.',
+  }),
+  'catalog:export': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        path: FilePath,
+        format: ExportFormat.default('csv'),
+        splitId: CatalogId.optional(),
+        task: TaskName,
+      })
+      .strict(),
+    output: z.object({ path: z.string(), rows: z.number().int() }),
+    summary: 'Export labels, notes and metadata (manifest convention) as CSV or JSON.',
+  }),
+  'catalog:backup': defineCall({
+    input: z.object({ path: FilePath }).strict(),
+    output: z.object({ path: z.string(), bytes: z.number().int() }),
+    summary: 'Online backup of the catalog database (SQLite backup API).',
+  }),
+} as const;
+
+export const CatalogChange = z.object({
+  datasetId: CatalogId.nullable(),
+  kind: z.enum(['import', 'labels', 'notes', 'split', 'undo']),
+  /** The images touched, when few enough to list (at most 1,000). */
+  imageIds: z.array(CatalogId).max(1000),
+});
+export type CatalogChange = z.infer<typeof CatalogChange>;
+
+export const catalogEvents = {
+  'catalog:onImportProgress': defineEvent({
+    payload: ImportProgress,
+    summary: 'Import progress (count, rate, ETA), about 4 per second.',
+  }),
+  'catalog:onChanged': defineEvent({
+    payload: CatalogChange,
+    summary: 'Catalog data changed; views refresh.',
+  }),
+} as const;
+
+export { SplitPart };

@@ -1,0 +1,126 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CatalogScreen } from '../../../renderer/catalog/catalog-screen';
+import { parseMetadataFilter } from '../../../renderer/catalog/catalog-filters';
+import { createFakeApi } from '../fake-api';
+import { createFakeCatalog } from '../fake-catalog';
+import { renderScreen } from '../render-screen';
+
+afterEach(cleanup);
+
+const setup = () => {
+  const catalog = createFakeCatalog({ images: 30 });
+  catalog.answers['catalog:setLabels']!({
+    imageId: 1,
+    task: 'label',
+    labels: ['benign'],
+    user: 'bob',
+    reason: '',
+  });
+  catalog.answers['catalog:setLabels']!({
+    imageId: 2,
+    task: 'label',
+    labels: ['normal'],
+    user: 'bob',
+    reason: '',
+  });
+  const fake = createFakeApi(catalog.answers);
+  const onOpen = vi.fn();
+  renderScreen(<CatalogScreen onOpen={onOpen} onImport={() => {}} />, fake.api);
+  const calls = (channel: string) => fake.received.filter((r) => r.channel === channel).map((r) => r.input);
+  return { ...fake, catalog, onOpen, calls };
+};
+
+describe('CatalogScreen', () => {
+  it('shows thumbnails by id through the media URL, counts per class and the result count', async () => {
+    setup();
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('30 images'));
+    const listbox = screen.getByRole('listbox', { name: 'Images' });
+    expect(listbox.getAttribute('aria-multiselectable')).toBe('true');
+    const first = await screen.findByRole('option', { name: 'img-001.png: benign' });
+    expect(first.querySelector('img')!.getAttribute('src')).toBe('media/thumb/1?token=t0ken');
+    await waitFor(() => expect(screen.getByTestId('count-unlabeled').textContent).toBe('28'));
+    expect(screen.getByRole('button', { name: /benign 1/ })).toBeTruthy();
+  });
+
+  it('filters: "Unlabeled only" and the note search reach catalog:images', async () => {
+    const { calls } = setup();
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('30 images'));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Unlabeled only' }));
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('28 images'));
+    expect(calls('catalog:images').at(-1)).toMatchObject({
+      datasetId: 1,
+      task: 'label',
+      unlabeled: true,
+      offset: 0,
+    });
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Note contains' }), { target: { value: 'mass' } });
+    await waitFor(
+      () => expect(calls('catalog:images').at(-1)).toMatchObject({ text: 'mass', unlabeled: true }),
+      {
+        timeout: 2000,
+      },
+    );
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('0 images'));
+  });
+
+  it('keyboard: arrows move, Space selects, a class key bulk-labels the selection, Enter opens', async () => {
+    const { calls, catalog, onOpen } = setup();
+    const listbox = await screen.findByRole('listbox', { name: 'Images' });
+    await screen.findByRole('option', { name: 'img-003.png: unlabeled' });
+    const press = (key: string, extra: Partial<KeyboardEventInit> = {}) =>
+      act(async () => {
+        fireEvent.keyDown(listbox, { key, ...extra });
+      });
+    await press('ArrowRight');
+    await press('ArrowRight');
+    expect(listbox.getAttribute('aria-activedescendant')).toBe('catalog-item-2');
+    await press(' ');
+    await press('ArrowRight');
+    await press(' ');
+    expect(screen.getByTestId('result-count').textContent).toBe('30 images · 2 selected');
+    await press('2');
+    expect(calls('catalog:bulkRelabel')).toEqual([
+      {
+        datasetId: 1,
+        task: 'label',
+        imageIds: [3, 4],
+        to: ['malignant'],
+        user: 'alice',
+        reason: 'bulk label from the catalog',
+      },
+    ]);
+    expect(catalog.labelsOf('label', 4)).toEqual(['malignant']);
+    await waitFor(() =>
+      expect(screen.getByRole('status', { name: '' }).textContent).toContain(
+        'Labelled 2 images as malignant.',
+      ),
+    );
+    await press('Enter');
+    expect(onOpen).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      fireEvent.keyDown(window, { key: '?' });
+    });
+    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(help.textContent).toContain('Select or unselect the focused image');
+    expect(help.textContent).toContain('Space');
+  });
+
+  it('shows a failing query as an error with a retry, not a blank grid', async () => {
+    const catalog = createFakeCatalog();
+    catalog.answers['catalog:images'] = () => ({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'catalog is closed' },
+    });
+    renderScreen(<CatalogScreen onOpen={() => {}} onImport={() => {}} />, createFakeApi(catalog.answers).api);
+    expect((await screen.findByRole('alert')).textContent).toContain('catalog is closed');
+  });
+
+  it('parses metadata conditions', () => {
+    expect(parseMetadataFilter('age>=30')).toEqual({ key: 'age', min: 30 });
+    expect(parseMetadataFilter('date<=2020-01-01')).toEqual({ key: 'date', max: '2020-01-01' });
+    expect(parseMetadataFilter('view=PA, AP')).toEqual({ key: 'view', values: ['PA', 'AP'] });
+    expect(parseMetadataFilter('nonsense')).toBeNull();
+  });
+});

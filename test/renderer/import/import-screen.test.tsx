@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ImportReport, Result } from '../../../shared/contract/index';
+import { ImportScreen } from '../../../renderer/import/import-screen';
+import { reportCsv } from '../../../renderer/import/import-report';
+import { createFakeApi } from '../fake-api';
+import { renderScreen } from '../render-screen';
+
+beforeEach(() => {
+  // jsdom has no object URLs; the report's download links need them.
+  URL.createObjectURL = vi.fn(() => 'blob:report');
+  URL.revokeObjectURL = vi.fn();
+});
+afterEach(cleanup);
+
+const report: ImportReport = {
+  jobId: 'x',
+  importId: 7,
+  dataset: 'busi',
+  datasetId: 1,
+  source: '/data/busi/manifest.csv',
+  status: 'done',
+  total: 5,
+  imported: 3,
+  skipped: 0,
+  duplicates: [{ file: 'b.png', duplicateOf: 'a.png', sameLabel: false }],
+  errors: [{ file: 'bad.png', line: 4, code: 'corrupt', reason: 'truncated PNG, "IDAT" missing' }],
+  labels: { benign: 2, malignant: 1 },
+  seconds: 1.5,
+};
+
+describe('ImportScreen', () => {
+  it('sends the source, options and column mapping; shows progress for its job; cancels; then the report', async () => {
+    let finish: (r: Result<ImportReport>) => void = () => {};
+    const fake = createFakeApi({
+      'catalog:datasets': () => ({ ok: true, value: [] }),
+      'catalog:cancelImport': () => ({ ok: true, value: { cancelled: true } }),
+    });
+    const importCall = vi.fn(() => new Promise<Result<ImportReport>>((resolve) => (finish = resolve)));
+    const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
+    renderScreen(<ImportScreen />, api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/data/busi/manifest.csv' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'busi' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a column mapping' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Column in the file' }), {
+      target: { value: 'diagnosis' },
+    });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Means' }), { target: { value: 'label' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    const sent = (importCall.mock.calls[0] as unknown as [Record<string, unknown>])[0];
+    expect(sent).toMatchObject({
+      source: '/data/busi/manifest.csv',
+      dataset: 'busi',
+      referenceInPlace: true,
+      mapping: { diagnosis: 'label' },
+      task: 'label',
+      user: 'alice',
+    });
+    const jobId = sent.jobId as string;
+    const progress = {
+      phase: 'importing',
+      done: 300,
+      total: 780,
+      imported: 290,
+      skipped: 0,
+      duplicates: 4,
+      errors: 6,
+      ratePerSecond: 50,
+      etaSeconds: 9.6,
+    };
+    act(() => fake.emit('catalog:onImportProgress', { jobId: 'someone-else', ...progress, done: 1 }));
+    act(() => fake.emit('catalog:onImportProgress', { jobId, ...progress }));
+    const shown = screen.getByTestId('import-progress').textContent!;
+    expect(shown).toContain('300 / 780');
+    expect(shown).toContain('50.0/s');
+    expect(shown).toContain('10 s');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel import' }));
+    await waitFor(() =>
+      expect(fake.received).toContainEqual({ channel: 'catalog:cancelImport', input: { jobId } }),
+    );
+    await act(async () => finish({ ok: true, value: report }));
+    expect(screen.getByTestId('report-imported').textContent).toBe('3');
+    expect(screen.getByRole('table', { name: 'Rejected files' }).textContent).toContain('truncated PNG');
+    expect(screen.getByRole('table', { name: 'Duplicate files' }).textContent).toContain('disagree');
+    expect(screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('blob:report');
+  });
+
+  it('shows an import failure as a message', async () => {
+    const fake = createFakeApi({
+      'catalog:datasets': () => ({ ok: true, value: [] }),
+      'catalog:import': () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'no such manifest' } }),
+    });
+    renderScreen(<ImportScreen />, fake.api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/nope.csv' },
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    expect((await screen.findByRole('alert')).textContent).toContain('no such manifest');
+  });
+
+  it('writes the report as CSV with quoting', () => {
+    expect(reportCsv(report)).toBe(
+      'kind,file,line,code,reason\n' +
+        'duplicate,b.png,,label-differs,duplicate of a.png\n' +
+        'rejected,bad.png,4,corrupt,"truncated PNG, ""IDAT"" missing"\n',
+    );
+  });
+});

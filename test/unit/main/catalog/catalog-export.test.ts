@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { freshCatalog, importOptions, makeImage, tempDir, writeFile } from './support/catalog-fixtures';
+
+describe('export and backup', () => {
+  it('exports labels, notes and metadata in the manifest convention and imports back the same', async () => {
+    const root = tempDir('sonofuse-export-');
+    for (let i = 1; i <= 3; i++) writeFile(root, `images/${i}.png`, await makeImage(6, 6, 700 + i));
+    writeFile(
+      root,
+      'manifest.csv',
+      'file,label,patient_id,note,ga\n1.png,a,P1,"Note, with ""quotes""",20\n2.png,b,P1,,31.5\n3.png,,P2,plain,\n',
+    );
+    const { catalog, dir } = freshCatalog();
+    const report = await catalog.import(
+      importOptions({ source: join(root, 'manifest.csv'), dataset: 'x', thumbnails: false }),
+    );
+    const split = catalog.createSplit({
+      datasetId: report.datasetId,
+      seed: 1,
+      ratios: { train: 0.7, validation: 0.15, test: 0.15 },
+      task: 'label',
+    });
+    const csvPath = join(dir, 'export.csv');
+    expect(
+      catalog.export({
+        datasetId: report.datasetId,
+        path: csvPath,
+        format: 'csv',
+        splitId: split.id,
+        task: 'label',
+      }).rows,
+    ).toBe(3);
+    const rows = parse(readFileSync(csvPath), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.file, r.label, r.patient_id, r.note, r.ga])).toEqual([
+      ['1.png', 'a', 'P1', 'Note, with "quotes"', '20'],
+      ['2.png', 'b', 'P1', '', '31.5'],
+      ['3.png', '', 'P2', 'plain', ''],
+    ]);
+    expect(rows[0]!.split).toBe(rows[1]!.split); // same patient, same part
+    const jsonPath = join(dir, 'export.json');
+    catalog.export({ datasetId: report.datasetId, path: jsonPath, format: 'json', task: 'label' });
+    expect(JSON.parse(readFileSync(jsonPath, 'utf8'))[1]).toMatchObject({
+      file: '2.png',
+      label: 'b',
+      ga: 31.5,
+    });
+    // Round trip: the CSV export is a manifest.
+    writeFile(root, 'again.csv', readFileSync(csvPath));
+    const again = await catalog.import(
+      importOptions({ source: join(root, 'again.csv'), dataset: 'again', thumbnails: false }),
+    );
+    expect(again).toMatchObject({ imported: 3, labels: { a: 1, b: 1 } });
+    catalog.close();
+  });
+
+  it('exports the import report and makes an online backup that passes integrity_check', async () => {
+    const root = tempDir('sonofuse-report-');
+    writeFile(root, 'k/good.png', await makeImage(6, 6, 1));
+    writeFile(root, 'k/bad.png', 'nope');
+    const { catalog, dir } = freshCatalog();
+    const report = await catalog.import(importOptions({ source: root, dataset: 'r', thumbnails: false }));
+    const csv = join(dir, 'report.csv');
+    expect(catalog.exportImportReport({ importId: report.importId, path: csv, format: 'csv' }).rows).toBe(1);
+    expect(readFileSync(csv, 'utf8')).toBe(
+      'kind,file,line,code,reason\nerror,k/bad.png,,not-an-image,not an image (unrecognised content)\n',
+    );
+    const json = join(dir, 'report.json');
+    catalog.exportImportReport({ importId: report.importId, path: json, format: 'json' });
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ imported: 1, status: 'done' });
+    const backup = await catalog.backup(join(dir, 'backup.db'));
+    expect(backup.bytes).toBeGreaterThan(0);
+    const copy = new Database(backup.path, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(copy.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 1 });
+    copy.close();
+    catalog.close();
+  });
+});

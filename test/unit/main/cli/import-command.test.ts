@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../../main/cli/cli-main';
+import { parseFrames, parseMapping } from '../../../../main/cli/commands/import-command';
+import { captureIo } from '../../../support/capture-io';
+import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
+
+describe('sonofuse import / catalog', () => {
+  it('imports a folder and prints one JSON summary with duplicates and errors', async () => {
+    const root = tempDir('sonofuse-cli-');
+    writeFile(root, 'x/1.png', await makeImage(5, 5, 1));
+    writeFile(root, 'x/1-again.png', await makeImage(5, 5, 1));
+    writeFile(root, 'y/2.png', await makeImage(5, 5, 2));
+    writeFile(root, 'y/empty.png', '');
+    const db = join(tempDir(), 'cli.db');
+    const io = captureIo();
+    expect(
+      await runCli(['import', root, '--db', db, '--dataset', 'cli', '--json', '--no-thumbnails'], io),
+    ).toBe(0);
+    expect(io.stdout).toHaveLength(1);
+    const summary = JSON.parse(io.stdout[0]!);
+    expect(summary).toMatchObject({
+      db,
+      dataset: 'cli',
+      imported: 2,
+      duplicates: [{ file: 'x/1.png', duplicateOf: 'x/1-again.png', sameLabel: true }],
+      errors: [{ file: 'y/empty.png', code: 'empty', reason: 'empty file (0 bytes)' }],
+    });
+
+    const text = captureIo();
+    expect(
+      await runCli(
+        [
+          'import',
+          root,
+          '--db',
+          db,
+          '--dataset',
+          'cli',
+          '--no-thumbnails',
+          '--report',
+          join(tempDir(), 'r.csv'),
+        ],
+        text,
+      ),
+    ).toBe(0);
+    expect(text.stdout[0]).toMatch(
+      /^Imported 0 images into "cli" \(done, [\d.]+ s\): 2 already present, 1 duplicates, 1 errors\.$/,
+    );
+    expect(text.stdout).toContain('  y/empty.png: empty file (0 bytes)');
+
+    const stats = captureIo();
+    expect(await runCli(['catalog', 'stats', '--db', db, '--json'], stats)).toBe(0);
+    expect(JSON.parse(stats.stdout[0]!).datasets).toEqual([
+      expect.objectContaining({
+        name: 'cli',
+        images: 2,
+        unlabeled: 0,
+        labels: [
+          { label: 'x', count: 1 },
+          { label: 'y', count: 1 },
+        ],
+      }),
+    ]);
+    const split = captureIo();
+    expect(
+      await runCli(['catalog', 'split', '--db', db, '--dataset', 'cli', '--seed', '3', '--json'], split),
+    ).toBe(0);
+    expect(JSON.parse(split.stdout[0]!)).toMatchObject({ name: 'seed3-70-15-15', reused: false });
+    const human = captureIo();
+    expect(await runCli(['catalog', 'stats', '--db', db], human)).toBe(0);
+    expect(human.stdout[0]).toBe('cli (dataset 1): 2 images, 0 unlabeled');
+    expect(human.stdout.some((l) => l.startsWith('  split seed3-70-15-15'))).toBe(true);
+  });
+
+  it('exports and backs up from the command line, and explains bad usage', async () => {
+    const root = tempDir('sonofuse-cli-');
+    writeFile(root, 'a/1.png', await makeImage(4, 4, 9));
+    const dir = tempDir();
+    const db = join(dir, 'c.db');
+    await runCli(['import', root, '--db', db, '--json', '--no-thumbnails'], captureIo());
+    const exported = captureIo();
+    expect(
+      await runCli(
+        [
+          'catalog',
+          'export',
+          '--db',
+          db,
+          '--dataset',
+          root.split('/').pop()!,
+          '--out',
+          join(dir, 'e.csv'),
+          '--json',
+        ],
+        exported,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(exported.stdout[0]!).rows).toBe(1);
+    const backup = captureIo();
+    expect(await runCli(['catalog', 'backup', '--db', db, '--out', join(dir, 'b.db')], backup)).toBe(0);
+    expect(backup.stdout[0]).toMatch(/^Backed up the catalog to .*b\.db \(\d+ bytes\)$/);
+    const bad = captureIo();
+    expect(await runCli(['import', '--db', db], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toContain('Usage: sonofuse import');
+    const badMap = captureIo();
+    expect(await runCli(['import', root, '--map', 'nope', '--db', db], badMap)).toBe(2);
+    const badAction = captureIo();
+    expect(await runCli(['catalog', 'frob', '--db', db], badAction)).toBe(2);
+    const missing = captureIo();
+    expect(await runCli(['catalog', 'stats', '--db', db, '--dataset', 'nope'], missing)).toBe(2);
+    expect(missing.stderr.join('\n')).toContain('no dataset named "nope"');
+  });
+
+  it('parses column mappings and frame choices', () => {
+    expect(parseMapping(['diagnosis=label', ' subject = patient_id'])).toEqual({
+      diagnosis: 'label',
+      subject: 'patient_id',
+    });
+    expect(() => parseMapping(['=x'])).toThrow(/old=new/);
+    expect(parseFrames('middle')).toBe('middle');
+    expect(parseFrames('every:5')).toEqual({ every: 5 });
+    expect(parseFrames('0,4,8')).toEqual([0, 4, 8]);
+    expect(() => parseFrames('some')).toThrow(/--frames/);
+  });
+});
