@@ -17,10 +17,15 @@ export interface PreviewImage {
 export interface PreviewRequest {
   images: readonly PreviewImage[];
   config: AugmentConfigInput | AugmentConfig;
-  /** The run seed; rendering `j` of image `k` is slot `j` of batch `k` in epoch 0 of that run. */
+  /** The run seed (see `deriveSeed`). */
   seed: number;
   /** Renderings per image. */
   n: number;
+  /**
+   * The batch seed image `k`'s renderings are drawn with; rendering `j` is slot `j` of that batch.
+   * Default `batchSeed(seed, 0, k)`; pass the trainer's own derivation to mirror its batches.
+   */
+  deriveSeed?: (seed: number, imageOrdinal: number) => number;
 }
 
 export interface PreviewTile {
@@ -49,10 +54,10 @@ export const renderAugmentationPreview = async (request: PreviewRequest): Promis
   for (const [k, image] of request.images.entries()) {
     const prepared = await prepareSourceImage(image.pixels, source);
     const sector = image.sector ?? detectSector(prepared, { threshold: sectorOptions.threshold });
-    // n copies built in JS: wasm's Tile kernel is slow (~0.1 s for 16 × 256²).
+    // n copies built in JS (converted once): wasm's Tile kernel is slow (~0.1 s for 16 × 256²).
     const batch = stackImages(Array.from({ length: request.n }, () => prepared));
     const out = augmenter.augment(batch, {
-      seed: batchSeed(request.seed, 0, k),
+      seed: (request.deriveSeed ?? ((s, i) => batchSeed(s, 0, i)))(request.seed, k),
       sectors: Array.from({ length: request.n }, () => sector),
       output: 'display',
     });

@@ -51,25 +51,31 @@ export const stackImages = (images: readonly RawImage[]): tf.Tensor4D => {
   const { width, height, channels } = images[0];
   const n = width * height * channels;
   const out = new Float32Array(images.length * n);
+  const done = new Map<RawImage, number>(); // repeated images (preview copies) are converted once
   images.forEach((img, b) => {
     if (img.width !== width || img.height !== height || img.channels !== channels)
       throw new RangeError(
         `image ${b} is ${img.width}×${img.height}×${img.channels}, expected ${width}×${height}×${channels}`,
       );
-    for (let i = 0; i < n; i++) out[b * n + i] = img.data[i] / 255;
+    const first = done.get(img);
+    if (first !== undefined) out.copyWithin(b * n, first * n, (first + 1) * n);
+    else {
+      for (let i = 0; i < n; i++) out[b * n + i] = img.data[i] / 255;
+      done.set(img, b);
+    }
   });
   return tf.tensor4d(out, [images.length, height, width, channels]);
 };
 
-/** Converts a [B, H, W, C] tensor of [0, 1] values into 8-bit images (rounded, clamped). */
+/** Converts a [B, H, W, C] tensor of [0, 1] values into 8-bit images (clamped, rounded half to even). */
 export const toRawImages = async (batch: tf.Tensor4D): Promise<RawImage[]> => {
   const [B, H, W, C] = batch.shape;
   if (C !== 1 && C !== 3) throw new RangeError(`toRawImages takes 1 or 3 channels, got ${C}`);
   const values = await batch.data();
   const n = H * W * C;
   return Array.from({ length: B }, (_, b) => {
-    const data = new Uint8Array(n);
-    for (let i = 0; i < n; i++) data[i] = Math.round(Math.min(1, Math.max(0, values[b * n + i])) * 255);
+    const data = new Uint8ClampedArray(n); // clamps to 0..255 and rounds on assignment
+    for (let i = 0, o = b * n; i < n; i++, o++) data[i] = values[o] * 255;
     return { data, width: W, height: H, channels: C as 1 | 3 };
   });
 };

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { ErrorMessage } from '../components/error-message';
+import { DemoOffer } from './demo-offer';
 import { useDatasets, useTasks } from './catalog-data';
 import { useWorkspace } from './workspace';
 
@@ -32,6 +33,7 @@ export const DatasetBar = ({ onImport }: { onImport?: () => void }) => {
             Import images…
           </button>
         ) : null}
+        <DemoOffer onInstalled={reloadDatasets} />
       </div>
     );
   return (

@@ -109,6 +109,27 @@ describe('tfjs-layers training on wasm with the SonoFuse kernels', () => {
     }
   });
 
+  it('makes deserialised models (model.json) use the fused layers, with the same first step', async () => {
+    await tf.setBackend('wasm');
+    const stock = buildModel();
+    const json = stock.toJSON(undefined, false) as object;
+    const weights = stock.getWeights().map((w) => w.clone());
+    createFastLayers(tf).registerForDeserialization();
+    const loaded = await tf.models.modelFromJSON({ modelTopology: json } as never);
+    loaded.setWeights(weights);
+    const bnLayer = loaded.layers.find((l) => l.getClassName() === 'BatchNormalization');
+    expect(Object.getPrototypeOf(bnLayer)).not.toBe(
+      Object.getPrototypeOf(stock.layers.find((l) => l.getClassName() === 'BatchNormalization')),
+    );
+    loaded.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const { x, y } = dataset();
+    const loss = (await loaded.trainOnBatch(x, y)) as number;
+    expect(loss).toBeCloseTo(GOLDEN_FIRST_LOSS, 5);
+    tf.dispose([x, y, ...weights]);
+    stock.dispose();
+    loaded.dispose();
+  });
+
   it('fits with the fused layers: the loss falls over a few epochs and no tensor leaks', async () => {
     await tf.setBackend('wasm');
     const model = buildModel(true);
