@@ -1,5 +1,6 @@
 import { readVersion } from '../runtime/package-info';
 import { processIo, UsageError, type CliCommand, type CliIo } from './command';
+import { augmentPreviewCommand } from './commands/augment-preview-command';
 import { catalogCommand } from './commands/catalog-command';
 import { demoCommand } from './commands/demo-command';
 import { importCommand } from './commands/import-command';
@@ -13,6 +14,7 @@ export const cliCommands: CliCommand[] = [
   demoCommand,
   importCommand,
   catalogCommand,
+  augmentPreviewCommand,
 ];
 
 const help = (): string =>
