@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { csvCell } from '../catalog/catalog-export';
 import { phantomClasses, type PhantomClass } from './phantom-anatomy';
 import { renderPhantomImage } from './phantom-image';
 import { drawNote, drawProbeMetadata, type NoteKind } from './phantom-notes';
@@ -33,11 +34,6 @@ export interface DemoDataset {
   manifestPath: string;
   rows: DemoRow[];
 }
-
-const csvCell = (value: string | number): string => {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** The manifest in the convention of ../shared/datasets: file, label, patient_id, note, then metadata. */
 export const manifestCsv = (rows: DemoRow[]): string =>
