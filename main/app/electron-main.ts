@@ -21,7 +21,9 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // The catalog lives in the user's data folder (SONOFUSE_DATA_DIR overrides it, as in the CLI).
-  const catalogDbPath = process.env.SONOFUSE_DATA_DIR ? undefined : join(app.getPath('userData'), 'workspaces', 'default', 'catalog.db');
+  const catalogDbPath = process.env.SONOFUSE_DATA_DIR
+    ? undefined
+    : join(app.getPath('userData'), 'workspaces', 'default', 'catalog.db');
   const core = createAppCore({
     shell: 'electron',
     catalogDbPath,

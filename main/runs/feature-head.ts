@@ -1,4 +1,7 @@
-import { classificationMetrics, type ClassificationMetrics } from '../../shared/metrics/classification-metrics';
+import {
+  classificationMetrics,
+  type ClassificationMetrics,
+} from '../../shared/metrics/classification-metrics';
 import { createDenseNet } from '../engine/train/dense-net';
 import { fit } from '../engine/train/fit-loop';
 import type { BatchSource, EpochLogs, FitProgress, Tf } from '../engine/train/fit-types';
@@ -42,9 +45,11 @@ export interface FeatureHeadResult {
 export const fitStandardiser = (train: FeatureSet): { mean: Float32Array; scale: Float32Array } => {
   const mean = new Float32Array(train.dim);
   const sq = new Float64Array(train.dim);
-  for (let r = 0; r < train.rows; r++) for (let c = 0; c < train.dim; c++) mean[c]! += train.x[r * train.dim + c]! / train.rows;
   for (let r = 0; r < train.rows; r++)
-    for (let c = 0; c < train.dim; c++) sq[c]! += (train.x[r * train.dim + c]! - mean[c]!) ** 2 / Math.max(1, train.rows - 1);
+    for (let c = 0; c < train.dim; c++) mean[c]! += train.x[r * train.dim + c]! / train.rows;
+  for (let r = 0; r < train.rows; r++)
+    for (let c = 0; c < train.dim; c++)
+      sq[c]! += (train.x[r * train.dim + c]! - mean[c]!) ** 2 / Math.max(1, train.rows - 1);
   return { mean, scale: Float32Array.from(sq, (v) => (v > 1e-12 ? 1 / Math.sqrt(v) : 1)) };
 };
 
@@ -61,12 +66,26 @@ const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
     return {
       x: tf.tensor2d(x, [indices.length, set.dim]),
       // tidy: the int labels and the int one-hot are intermediates; only the float targets survive.
-      y: tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(indices, (r) => set.y[r]!), 'int32'), classes).toFloat()),
+      y: tf.tidy(() =>
+        tf
+          .oneHot(
+            tf.tensor1d(
+              Int32Array.from(indices, (r) => set.y[r]!),
+              'int32',
+            ),
+            classes,
+          )
+          .toFloat(),
+      ),
     };
   },
 });
 
-const predictProbs = async (tf: Tf, apply: (x: ReturnType<Tf['tensor2d']>) => ReturnType<Tf['tensor2d']>, set: FeatureSet): Promise<number[][]> => {
+const predictProbs = async (
+  tf: Tf,
+  apply: (x: ReturnType<Tf['tensor2d']>) => ReturnType<Tf['tensor2d']>,
+  set: FeatureSet,
+): Promise<number[][]> => {
   const probs = tf.tidy(() => tf.softmax(apply(tf.tensor2d(set.x, [set.rows, set.dim]))));
   const flat = await probs.data();
   probs.dispose();
@@ -88,7 +107,10 @@ export const trainFeatureHead = async (
   const standardiser = fitStandardiser(sets.train);
   const train = standardise(sets.train, standardiser);
   const validation = standardise(sets.validation, standardiser);
-  const sizes = options.head === 'mlp' ? [train.dim, options.hidden ?? 256, options.classes] : [train.dim, options.classes];
+  const sizes =
+    options.head === 'mlp'
+      ? [train.dim, options.hidden ?? 256, options.classes]
+      : [train.dim, options.classes];
   const net = createDenseNet(tf, { sizes, activation: 'relu', seed: options.seed });
   try {
     const result = await fit(
@@ -117,8 +139,17 @@ export const trainFeatureHead = async (
       status: result.status,
       bestEpoch: result.best?.epoch ?? null,
       history: result.history,
-      validation: { probs: valProbs, metrics: classificationMetrics(Array.from(validation.y), valProbs, options.classes) },
-      test: test && testProbs ? { probs: testProbs, metrics: classificationMetrics(Array.from(test.y), testProbs, options.classes) } : null,
+      validation: {
+        probs: valProbs,
+        metrics: classificationMetrics(Array.from(validation.y), valProbs, options.classes),
+      },
+      test:
+        test && testProbs
+          ? {
+              probs: testProbs,
+              metrics: classificationMetrics(Array.from(test.y), testProbs, options.classes),
+            }
+          : null,
     };
   } finally {
     net.dispose();

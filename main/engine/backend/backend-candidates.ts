@@ -88,7 +88,9 @@ export const BACKEND_CANDIDATES: Readonly<Record<EngineBackendName, BackendCandi
     async activate({ loaders }) {
       // Probe first: tfjs-backend-webgpu 4.22 crashes on a null adapter, and Dawn answers in
       // milliseconds when there is no GPU driver.
-      const probe = await probeWebgpu({ loadDawn: async () => (await loaders.importModule('webgpu')) as never });
+      const probe = await probeWebgpu({
+        loadDawn: async () => (await loaders.importModule('webgpu')) as never,
+      });
       if (!probe.ok) throw new BackendUnavailableError(probe.reason);
       const tf = asTfNamespace(await loaders.importModule('@tensorflow/tfjs'));
       await installWebgpuGlobals(probe);

@@ -8,7 +8,7 @@ interface ElectronParentPort {
 
 /** The utilityProcess port when this process runs as an Electron utility process, else null. */
 export const electronParentPort = (): ElectronParentPort | null =>
-  ((process as unknown as { parentPort?: ElectronParentPort }).parentPort ?? null);
+  (process as unknown as { parentPort?: ElectronParentPort }).parentPort ?? null;
 
 /**
  * The trainer side of an Electron utilityProcess: messages arrive as `{ data }` events and leave

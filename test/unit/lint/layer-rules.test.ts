@@ -10,28 +10,72 @@ const rulesFired = async (filePath: string, code: string): Promise<string[]> => 
 
 describe('layer rules (eslint.config.js)', () => {
   it.each([
-    ['shared/ imports Node', 'shared/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n"],
-    ['shared/ imports main/', 'shared/x.ts', "import { createLogger } from '../main/services/logger';\nexport const a = createLogger;\n"],
+    [
+      'shared/ imports Node',
+      'shared/x.ts',
+      "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n",
+    ],
+    [
+      'shared/ imports main/',
+      'shared/x.ts',
+      "import { createLogger } from '../main/services/logger';\nexport const a = createLogger;\n",
+    ],
     ['shared/ imports electron', 'shared/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
-    ['renderer/ imports main/', 'renderer/x.ts', "import { createLogger } from '../main/services/logger';\nexport const a = createLogger;\n"],
+    [
+      'renderer/ imports main/',
+      'renderer/x.ts',
+      "import { createLogger } from '../main/services/logger';\nexport const a = createLogger;\n",
+    ],
     ['renderer/ imports Node', 'renderer/x.ts', "import { join } from 'path';\nexport const a = join;\n"],
-    ['a main/ service imports electron', 'main/services/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
-    ['main/ imports the renderer', 'main/app/x.ts', "import { App } from '../../renderer/app';\nexport const a = App;\n"],
-  ])('refuses: %s', async (_what, file, code) => {
-    expect(await rulesFired(file, code)).toContain('no-restricted-imports');
-  }, 30_000);
+    [
+      'a main/ service imports electron',
+      'main/services/x.ts',
+      "import { app } from 'electron';\nexport const a = app;\n",
+    ],
+    [
+      'main/ imports the renderer',
+      'main/app/x.ts',
+      "import { App } from '../../renderer/app';\nexport const a = App;\n",
+    ],
+  ])(
+    'refuses: %s',
+    async (_what, file, code) => {
+      expect(await rulesFired(file, code)).toContain('no-restricted-imports');
+    },
+    30_000,
+  );
 
   it.each([
     ['shared/ uses zod', 'shared/x.ts', "import { z } from 'zod';\nexport const a = z.string();\n"],
-    ['main/app imports electron', 'main/app/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
-    ['main/ipc imports electron', 'main/ipc/x.ts', "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n"],
-    ['renderer/ imports shared/', 'renderer/x.ts', "import { calls } from '../shared/contract/index';\nexport const a = calls;\n"],
-  ])('allows: %s', async (_what, file, code) => {
-    expect(await rulesFired(file, code)).not.toContain('no-restricted-imports');
-  }, 30_000);
+    [
+      'main/app imports electron',
+      'main/app/x.ts',
+      "import { app } from 'electron';\nexport const a = app;\n",
+    ],
+    [
+      'main/ipc imports electron',
+      'main/ipc/x.ts',
+      "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n",
+    ],
+    [
+      'renderer/ imports shared/',
+      'renderer/x.ts',
+      "import { calls } from '../shared/contract/index';\nexport const a = calls;\n",
+    ],
+  ])(
+    'allows: %s',
+    async (_what, file, code) => {
+      expect(await rulesFired(file, code)).not.toContain('no-restricted-imports');
+    },
+    30_000,
+  );
 
   it('refuses Node and DOM globals in shared/', async () => {
-    expect(await rulesFired('shared/x.ts', 'export const a = process.env;\n')).toContain('no-restricted-globals');
-    expect(await rulesFired('shared/x.ts', 'export const a = window.location;\n')).toContain('no-restricted-globals');
+    expect(await rulesFired('shared/x.ts', 'export const a = process.env;\n')).toContain(
+      'no-restricted-globals',
+    );
+    expect(await rulesFired('shared/x.ts', 'export const a = window.location;\n')).toContain(
+      'no-restricted-globals',
+    );
   });
 });

@@ -1,11 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 
-const forks: Array<{ path: string; options: Record<string, unknown>; child: EventEmitter & { postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn>; pid: number; stdout: EventEmitter; stderr: EventEmitter } }> = [];
+const forks: Array<{
+  path: string;
+  options: Record<string, unknown>;
+  child: EventEmitter & {
+    postMessage: ReturnType<typeof vi.fn>;
+    kill: ReturnType<typeof vi.fn>;
+    pid: number;
+    stdout: EventEmitter;
+    stderr: EventEmitter;
+  };
+}> = [];
 vi.mock('electron', () => ({
   utilityProcess: {
     fork: (path: string, _args: string[], options: Record<string, unknown>) => {
-      const child = Object.assign(new EventEmitter(), { postMessage: vi.fn(), kill: vi.fn(), pid: 4242, stdout: new EventEmitter(), stderr: new EventEmitter() });
+      const child = Object.assign(new EventEmitter(), {
+        postMessage: vi.fn(),
+        kill: vi.fn(),
+        pid: 4242,
+        stdout: new EventEmitter(),
+        stderr: new EventEmitter(),
+      });
       forks.push({ path, options, child });
       return child;
     },
@@ -15,10 +31,17 @@ const { createUtilityProcessTransport } = await import('../../../../main/app/uti
 
 describe('utilityProcess trainer transport', () => {
   it('forks the bundled entry with piped output and relays messages, output and exit', () => {
-    const transport = createUtilityProcessTransport({ entry: '/app/out/trainer/trainer-entry.cjs', env: { A: '1' } });
+    const transport = createUtilityProcessTransport({
+      entry: '/app/out/trainer/trainer-entry.cjs',
+      env: { A: '1' },
+    });
     const { path, options, child } = forks[0]!;
     expect(path).toBe('/app/out/trainer/trainer-entry.cjs');
-    expect(options).toMatchObject({ stdio: 'pipe', serviceName: 'SonoFuse trainer', env: { A: '1', SONOFUSE_TRAINER_PORT: 'electron-utility' } });
+    expect(options).toMatchObject({
+      stdio: 'pipe',
+      serviceName: 'SonoFuse trainer',
+      env: { A: '1', SONOFUSE_TRAINER_PORT: 'electron-utility' },
+    });
     expect(transport.pid).toBe(4242);
 
     const messages: unknown[] = [];

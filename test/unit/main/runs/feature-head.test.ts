@@ -5,7 +5,7 @@ import { fitStandardiser, trainFeatureHead, type FeatureSet } from '../../../../
 /** Three Gaussian blobs in 4-d, one per class, from a fixed LCG (no tfjs randomness). */
 const blobs = (rows: number, seed: number, noise: number): FeatureSet => {
   let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const u = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const centres = [
     [2, 0, 0, 1],
     [0, 2, 0, -1],
@@ -26,7 +26,12 @@ describe('feature head', () => {
   });
 
   it('standardises with training statistics only', () => {
-    const s = fitStandardiser({ x: Float32Array.from([1, 10, 3, 10]), rows: 2, dim: 2, y: new Int32Array(2) });
+    const s = fitStandardiser({
+      x: Float32Array.from([1, 10, 3, 10]),
+      rows: 2,
+      dim: 2,
+      y: new Int32Array(2),
+    });
     expect(Array.from(s.mean)).toEqual([2, 10]);
     // column 0: sample sd of {1, 3} = sqrt(2); column 1 constant → scale 1.
     expect(s.scale[0]).toBeCloseTo(1 / Math.SQRT2, 6);
@@ -36,7 +41,14 @@ describe('feature head', () => {
   it('learns separable classes, picks the epoch on validation, and reports test metrics without leaking tensors', async () => {
     const sets = { train: blobs(60, 1, 0.5), validation: blobs(30, 2, 0.5), test: blobs(30, 3, 0.5) };
     const before = tf.memory().numTensors;
-    const result = await trainFeatureHead(tf, sets, { classes: 3, head: 'linear', epochs: 8, batchSize: 10, learningRate: 0.05, seed: 7 });
+    const result = await trainFeatureHead(tf, sets, {
+      classes: 3,
+      head: 'linear',
+      epochs: 8,
+      batchSize: 10,
+      learningRate: 0.05,
+      seed: 7,
+    });
     expect(result.status).toBe('completed');
     expect(result.validation.metrics.accuracy).toBe(1);
     expect(result.test!.metrics.accuracy).toBe(1);
@@ -49,8 +61,24 @@ describe('feature head', () => {
 
   it('is reproducible for a seed, and an MLP head also learns', async () => {
     const sets = { train: blobs(30, 4, 1.5), validation: blobs(15, 5, 1.5) };
-    const a = await trainFeatureHead(tf, sets, { classes: 3, head: 'mlp', hidden: 8, epochs: 3, batchSize: 6, learningRate: 0.05, seed: 3 });
-    const b = await trainFeatureHead(tf, sets, { classes: 3, head: 'mlp', hidden: 8, epochs: 3, batchSize: 6, learningRate: 0.05, seed: 3 });
+    const a = await trainFeatureHead(tf, sets, {
+      classes: 3,
+      head: 'mlp',
+      hidden: 8,
+      epochs: 3,
+      batchSize: 6,
+      learningRate: 0.05,
+      seed: 3,
+    });
+    const b = await trainFeatureHead(tf, sets, {
+      classes: 3,
+      head: 'mlp',
+      hidden: 8,
+      epochs: 3,
+      batchSize: 6,
+      learningRate: 0.05,
+      seed: 3,
+    });
     expect(a.history.map((h) => h.loss)).toEqual(b.history.map((h) => h.loss));
     expect(a.validation.probs).toEqual(b.validation.probs);
     expect(a.history[2]!.loss).toBeLessThan(a.history[0]!.loss);

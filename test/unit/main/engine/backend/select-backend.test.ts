@@ -64,7 +64,9 @@ describe('selectBackend with injected loaders', () => {
   });
 
   it('skips WebGPU with the adapter reason when Dawn finds no GPU, before loading the tfjs backend', async () => {
-    const { loaders, imported } = fakeLoaders({ installed: [...JS, '@tensorflow/tfjs-backend-webgpu', 'webgpu'] });
+    const { loaders, imported } = fakeLoaders({
+      installed: [...JS, '@tensorflow/tfjs-backend-webgpu', 'webgpu'],
+    });
     const selected = await selectBackend({ loaders, order: ['webgpu', 'wasm'] });
     expect(selected.attempts[0]).toMatchObject({ name: 'webgpu', ok: false });
     expect(selected.attempts[0]!.reason).toContain('no WebGPU adapter');

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createUtilityParentPort, electronParentPort } from '../../../../../main/engine/trainer/utility-parent-port';
+import {
+  createUtilityParentPort,
+  electronParentPort,
+} from '../../../../../main/engine/trainer/utility-parent-port';
 
 describe('utilityProcess parent port', () => {
   it('unwraps { data } events and posts messages', async () => {
