@@ -4,7 +4,7 @@ import {
 } from '../../shared/metrics/classification-metrics';
 import { createDenseNet } from '../engine/train/dense-net';
 import { fit } from '../engine/train/fit-loop';
-import type { BatchSource, EpochLogs, FitProgress, Tf } from '../engine/train/fit-types';
+import type { BatchContext, BatchSource, EpochLogs, FitProgress, Tf } from '../engine/train/fit-types';
 
 /** Rows of fixed-length features (frozen image features, note embeddings, metadata, or their concatenation). */
 export interface FeatureSet {
@@ -14,6 +14,12 @@ export interface FeatureSet {
   dim: number;
   /** Class index per row. */
   y: Int32Array;
+  /**
+   * Training only: recomputes the rows of a batch (e.g. image features of freshly augmented images
+   * through a frozen backbone, ⊕ the fixed note and metadata columns). `x` still holds the clean rows
+   * the standardiser is fitted on.
+   */
+  fresh?: (rows: readonly number[], ctx: BatchContext) => Promise<Float32Array>;
 }
 
 export interface FeatureHeadOptions {
@@ -53,16 +59,28 @@ export const fitStandardiser = (train: FeatureSet): { mean: Float32Array; scale:
   return { mean, scale: Float32Array.from(sq, (v) => (v > 1e-12 ? 1 / Math.sqrt(v) : 1)) };
 };
 
-const standardise = (set: FeatureSet, s: { mean: Float32Array; scale: Float32Array }): FeatureSet => ({
-  ...set,
-  x: Float32Array.from(set.x, (v, i) => (v - s.mean[i % set.dim]!) * s.scale[i % set.dim]!),
-});
+type Standardiser = { mean: Float32Array; scale: Float32Array };
+const standardiseRows = (x: Float32Array, dim: number, s: Standardiser): Float32Array =>
+  Float32Array.from(x, (v, i) => (v - s.mean[i % dim]!) * s.scale[i % dim]!);
+
+const standardise = (set: FeatureSet, s: Standardiser): FeatureSet => {
+  const fresh = set.fresh;
+  return {
+    ...set,
+    x: standardiseRows(set.x, set.dim, s),
+    fresh: fresh ? async (rows, ctx) => standardiseRows(await fresh(rows, ctx), set.dim, s) : undefined,
+  };
+};
 
 const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
   size: set.rows,
-  batch: (indices) => {
-    const x = new Float32Array(indices.length * set.dim);
-    indices.forEach((r, i) => x.set(set.x.subarray(r * set.dim, (r + 1) * set.dim), i * set.dim));
+  batch: async (indices, ctx) => {
+    let x: Float32Array;
+    if (set.fresh && ctx.phase === 'train') x = await set.fresh(indices, ctx);
+    else {
+      x = new Float32Array(indices.length * set.dim);
+      indices.forEach((r, i) => x.set(set.x.subarray(r * set.dim, (r + 1) * set.dim), i * set.dim));
+    }
     return {
       x: tf.tensor2d(x, [indices.length, set.dim]),
       // tidy: the int labels and the int one-hot are intermediates; only the float targets survive.

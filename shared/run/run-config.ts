@@ -67,6 +67,8 @@ export const RunConfig = z
     stage1: z
       .object({
         epochs: z.number().int().min(1).max(200).default(5),
+        /** SGD with momentum as in the paper, or Adam. */
+        optimizer: z.enum(['sgd', 'adam']).default('sgd'),
         lr: learningRate.default(5e-4),
         momentum: z.number().min(0).max(0.999).default(0.9),
       })

@@ -53,6 +53,10 @@ export const RunSummary = z.object({
     counts: z.object({ train: PartCounts, validation: PartCounts, test: PartCounts }),
   }),
   methods: z.partialRecord(RunMethod, MethodResult),
+  /** Methods not trained and why (e.g. note-only on a dataset without notes). */
+  skipped: z.partialRecord(RunMethod, z.string()).default({}),
+  /** What the user should know about the inputs (e.g. a metadata column left out as a label proxy). */
+  notices: z.array(z.string()).default([]),
   timing: z.record(z.string(), z.number()),
 });
 export type RunSummary = z.infer<typeof RunSummary>;

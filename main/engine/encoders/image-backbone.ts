@@ -20,6 +20,8 @@ export interface ImageBackboneOptions {
   inputSize?: number;
   /** Every layer trainable (default true: stage 1 fine-tunes the whole backbone) or every layer frozen. */
   trainable?: boolean;
+  /** Overrides BatchNormalization momentum (see keras-topology-cut.ts). */
+  batchNormMomentum?: number;
   /** The tfjs namespace to build on (e.g. tfjs-node's); defaults to `@tensorflow/tfjs`. */
   tf?: Tf;
 }
@@ -96,6 +98,7 @@ export const createImageBackbone = async (opts: ImageBackboneOptions = {}): Prom
     inputSize,
     pooling: manifest.pooling,
     trainable: opts.trainable ?? true,
+    batchNormMomentum: opts.batchNormMomentum,
   });
   const cut = selectWeights({ ...artifacts, modelTopology: topology }, (w) =>
     keptLayers.has(w.split('/')[0]),

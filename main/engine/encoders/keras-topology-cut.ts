@@ -20,6 +20,12 @@ export interface TopologyCut {
    * freeze of blocks up to 10; false: frozen feature extractor).
    */
   trainable: boolean;
+  /**
+   * Overrides every BatchNormalization layer's momentum. Keras' 0.999 barely moves the pretrained
+   * (natural-photo) moving statistics in a short fine-tune, so inference would normalise ultrasound
+   * activations with ImageNet statistics; fine-tuning uses e.g. 0.9.
+   */
+  batchNormMomentum?: number;
 }
 
 /** Name of the pooling layer appended after the feature layer. */
@@ -97,7 +103,11 @@ export const cutFunctionalTopology = (
   const shape = [null, cut.inputSize, cut.inputSize, 3];
   if ('batch_shape' in input.config) input.config.batch_shape = shape;
   else input.config.batch_input_shape = shape;
-  for (const l of keptLayers) l.config.trainable = cut.trainable;
+  for (const l of keptLayers) {
+    l.config.trainable = cut.trainable;
+    if (cut.batchNormMomentum !== undefined && l.class_name === 'BatchNormalization')
+      l.config.momentum = cut.batchNormMomentum;
+  }
 
   const poolClass = cut.pooling === 'avg' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D';
   keptLayers.push({

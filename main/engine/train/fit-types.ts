@@ -126,6 +126,19 @@ export interface FitProgress {
   loss: number;
   imagesPerSecond: number;
   etaSeconds: number | null;
+  /** Multi-method jobs (the two-stage run): which method and seed this progress belongs to. */
+  method?: string;
+  seed?: number;
+  /** Set once per finished epoch: the point the live curves add. */
+  curve?: EpochCurve;
+}
+
+/** An epoch's figures for the live training curves. */
+export interface EpochCurve {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
 }
 
 /** Options of `fit`. */

@@ -48,6 +48,16 @@ export const FitProgressSchema = z.object({
   loss: z.number(),
   imagesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
+  method: z.string().max(64).optional(),
+  seed: z.number().int().optional(),
+  curve: z
+    .object({
+      epoch: z.number().int(),
+      trainLoss: z.number(),
+      validationLoss: z.number().nullable(),
+      validationAccuracy: z.number().nullable(),
+    })
+    .optional(),
 });
 
 /** Failures the trainer reports itself. */

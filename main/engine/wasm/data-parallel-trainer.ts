@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
+import type { ReplicaInit, ReplicaOptimizer, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
 /** Options of {@link createDataParallelTrainer}. */
 export interface DataParallelOptions {
@@ -9,6 +9,10 @@ export interface DataParallelOptions {
   modelExport: string;
   modelOptions: unknown;
   learningRate: number;
+  /** Default Adam with `learningRate`. */
+  optimizer?: ReplicaOptimizer;
+  /** Layer name `predict(…, 'features')` reads (e.g. the backbone's pooled features). */
+  featureLayer?: string;
   /** Upper bound on trainable parameters (sizes the shared gradient slab). */
   maxParams?: number;
 }
@@ -18,9 +22,13 @@ export interface DataParallelTrainer {
   /** One step on a batch split evenly across replicas; resolves to the mean loss. */
   step(x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): Promise<number>;
   /** Inference (training=false) split across replicas; returns the concatenated outputs. */
-  predict(x: Float32Array, xShape: number[]): Promise<Float32Array>;
-  /** Replica 0's weights (all replicas hold the same). */
+  predict(x: Float32Array, xShape: number[], output?: 'model' | 'features'): Promise<Float32Array>;
+  /** Replica 0's weights, BatchNorm statistics included (trainable weights are the same everywhere). */
   weights(): Promise<Float32Array[]>;
+  /** Loads every weight (model.getWeights() order) into every replica: resume, best epoch. */
+  setWeights(weights: Float32Array[]): Promise<void>;
+  /** Copies replica 0's weights (and so its BatchNorm statistics) to the others. */
+  syncReplicas(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -71,11 +79,16 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
       modelExport: opts.modelExport,
       modelOptions: opts.modelOptions,
       learningRate: opts.learningRate,
+      optimizer: opts.optimizer,
+      featureLayer: opts.featureLayer,
       gradients,
     };
     const w = startWorker(init);
     waiters.push([]);
-    w.on('message', (m: ReplicaReply) => waiters[r].shift()?.resolve(m));
+    w.on('message', (m: ReplicaReply) => {
+      if (m.type === 'failed') fail(r, new Error(m.message));
+      else waiters[r].shift()?.resolve(m);
+    });
     w.on('error', (e) => fail(r, e));
     w.on('exit', (code) => fail(r, new Error(`exited with code ${code}`)));
     workers.push(w);
@@ -94,6 +107,13 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
     const p = next(i);
     workers[i].postMessage(m);
     return p;
+  };
+  const weights = async (): Promise<Float32Array[]> => {
+    const r = await one(0, { type: 'weights' });
+    return r.type === 'weights' ? r.weights : [];
+  };
+  const setWeights = async (w: Float32Array[]): Promise<void> => {
+    await all(() => ({ type: 'setWeights', weights: w }));
   };
   await one(0, { type: 'sync', write: true });
   await Promise.all(workers.slice(1).map((_, i) => one(i + 1, { type: 'sync', write: false })));
@@ -115,12 +135,13 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
       await all(() => ({ type: 'apply' }));
       return replies.reduce((s, r) => s + (r.type === 'grads' ? r.loss : 0), 0) / replicas;
     },
-    predict: async (x, xShape) => {
+    predict: async (x, xShape, output = 'model') => {
       const n = xShape[0];
       const per = Math.ceil(n / replicas);
       const row = x.length / n;
       const parts = await all((i) => ({
         type: 'predict',
+        output,
         x: x.slice(i * per * row, Math.min(n, (i + 1) * per) * row),
         xShape: [Math.max(0, Math.min(n, (i + 1) * per) - i * per), ...xShape.slice(1)],
       }));
@@ -133,9 +154,13 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
       }
       return out;
     },
-    weights: async () => {
-      const r = await one(0, { type: 'weights' });
-      return r.type === 'weights' ? r.weights : [];
+    weights,
+    setWeights,
+    syncReplicas: async () => {
+      if (replicas > 1) {
+        const w = await weights();
+        await Promise.all(workers.slice(1).map((_, i) => one(i + 1, { type: 'setWeights', weights: w })));
+      }
     },
     dispose: async () => {
       for (const w of workers) w.postMessage({ type: 'dispose' });

@@ -1,32 +1,42 @@
 /**
  * One data-parallel replica (a worker thread with its own tfjs + wasm backend). Protocol with
- * data-parallel-trainer.ts: 'init' → 'ready'; 'step' (half batch) → 'grads' (written into the
- * shared gradient slab); 'apply' (average every replica's slot in a fixed order, Adam update) →
- * 'applied'; 'weights' → weights; 'dispose'. Every replica applies the same averaged gradient, so
- * weights stay bit-identical; BatchNorm batch statistics are per replica ("ghost batch norm").
+ * data-parallel-trainer.ts: 'init' → 'ready'; 'step' (its share of the batch) → 'grads' (written
+ * into the shared gradient slab); 'apply' (average every replica's slot in a fixed order, optimizer
+ * update) → 'applied'; 'predict' → outputs (the model's or the feature layer's, inference mode);
+ * 'weights' / 'setWeights' (every weight incl. BatchNorm statistics: checkpoints and resume);
+ * 'dispose'. Every replica applies the same averaged gradient, so trainable weights stay
+ * bit-identical; BatchNorm batch statistics are per replica ("ghost batch norm") until the
+ * coordinator copies replica 0's weights to the others.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installWasmTrainingKernels } from './install-training-kernels';
-import type { ReplicaInit, ReplicaRequest } from './data-parallel-protocol';
+import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
 const init = workerData as ReplicaInit;
 const port = parentPort;
 if (!port) throw new Error('replica-worker must run in a worker thread');
+const reply = (m: ReplicaReply) => port.postMessage(m);
 
 installWasmTrainingKernels(tf, { wasmPath: init.wasmPath });
 await tf.setBackend('wasm');
 const factory = (await import(init.modelModule))[init.modelExport] as (
   t: typeof tf,
   o: unknown,
-) => tf.LayersModel;
-const model = factory(tf, init.modelOptions);
+) => tf.LayersModel | Promise<tf.LayersModel>;
+const model = await factory(tf, init.modelOptions);
+const features = init.featureLayer
+  ? tf.model({ inputs: model.inputs, outputs: model.getLayer(init.featureLayer).output })
+  : null;
 const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-const sizes = vars.map((v) => v.size);
-const total = sizes.reduce((a, b) => a + b, 0);
+const total = vars.reduce((a, v) => a + v.size, 0);
 const slab = new Float32Array(init.gradients);
-const optimizer = tf.train.adam(init.learningRate);
+const spec = init.optimizer ?? { type: 'adam', learningRate: init.learningRate };
+const optimizer =
+  spec.type === 'sgd'
+    ? tf.train.momentum(spec.learningRate, spec.momentum ?? 0.9)
+    : tf.train.adam(spec.learningRate);
 
 /** Replica 0's initial weights are copied to the others through slot 0 of the slab. */
 const syncInitialWeights = (write: boolean) => {
@@ -38,10 +48,10 @@ const syncInitialWeights = (write: boolean) => {
   }
 };
 
-port.on('message', (msg: ReplicaRequest) => {
+const handle = (msg: ReplicaRequest): void => {
   if (msg.type === 'sync') {
     syncInitialWeights(msg.write);
-    port.postMessage({ type: 'synced' });
+    reply({ type: 'synced' });
   } else if (msg.type === 'step') {
     const xs = tf.tensor(msg.x, msg.xShape);
     const ys = tf.tensor(msg.y, msg.yShape);
@@ -59,7 +69,7 @@ port.on('message', (msg: ReplicaRequest) => {
     }
     const loss = value.dataSync()[0];
     tf.dispose([xs, ys, value, ...Object.values(grads)]);
-    port.postMessage({ type: 'grads', loss });
+    reply({ type: 'grads', loss });
   } else if (msg.type === 'apply') {
     const named: Record<string, tf.Tensor> = {};
     let off = 0;
@@ -75,22 +85,41 @@ port.on('message', (msg: ReplicaRequest) => {
     }
     optimizer.applyGradients(named as tf.NamedTensorMap as never);
     tf.dispose(Object.values(named));
-    port.postMessage({ type: 'applied' });
+    reply({ type: 'applied' });
   } else if (msg.type === 'predict') {
+    if (msg.xShape[0] === 0) {
+      reply({ type: 'predicted', output: new Float32Array(0) });
+      return;
+    }
+    const net = msg.output === 'features' ? features : model;
+    if (!net) throw new Error('this replica was started without a feature layer');
     const xs = tf.tensor(msg.x, msg.xShape);
-    const out = model.predict(xs) as tf.Tensor;
+    const out = net.predict(xs) as tf.Tensor;
     const output = out.dataSync() as Float32Array;
     tf.dispose([xs, out]);
-    port.postMessage({ type: 'predicted', output });
+    reply({ type: 'predicted', output });
   } else if (msg.type === 'weights') {
-    port.postMessage({
-      type: 'weights',
-      weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
-    });
+    reply({ type: 'weights', weights: model.getWeights().map((w) => w.dataSync() as Float32Array) });
+  } else if (msg.type === 'setWeights') {
+    const current = model.getWeights();
+    if (msg.weights.length !== current.length)
+      throw new Error(`setWeights: ${msg.weights.length} arrays for ${current.length} weights`);
+    const tensors = current.map((w, i) => tf.tensor(msg.weights[i], w.shape));
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+    reply({ type: 'weightsSet' });
   } else if (msg.type === 'dispose') {
     model.dispose();
     optimizer.dispose();
     port.close();
   }
+};
+
+port.on('message', (msg: ReplicaRequest) => {
+  try {
+    handle(msg);
+  } catch (e) {
+    reply({ type: 'failed', message: (e as Error).message });
+  }
 });
-port.postMessage({ type: 'ready', total });
+reply({ type: 'ready', total });

@@ -1,0 +1,15 @@
+import type { Handlers } from '../contract-server/dispatcher';
+import type { RunService } from './run-service';
+
+type RunChannel = Extract<keyof Handlers, `run:${string}`>;
+
+/** The `run:*` handlers: argument adapters only, the work is in the run service. */
+export const createRunHandlers = (runs: RunService): Pick<Handlers, RunChannel> => ({
+  'run:start': ({ config }) => runs.start(config),
+  'run:list': ({ datasetId }) => runs.list(datasetId),
+  'run:get': ({ runId }) => runs.get(runId),
+  'run:cancel': ({ runId }) => runs.cancel(runId),
+  'run:resume': ({ runId }) => runs.resume(runId),
+  'run:predictions': (q) => runs.predictions(q),
+  'run:exportReport': (input) => runs.exportReport(input),
+});

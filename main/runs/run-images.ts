@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import type { SourceFit } from '../../shared/augment/augment-config';
+import type { Augmenter } from '../augment/create-augmenter';
+import { detectSector, type RawImage, type SectorInfo } from '../augment/sector-detect';
+import { prepareSourceImage } from '../augment/source-image';
+
+/** The run's images decoded once into the augmenter's source frame, with their scan sectors. */
+export interface RunImages {
+  raw: RawImage[];
+  sectors: SectorInfo[];
+}
+
+/**
+ * Decodes every image (sharp, a few at a time) into the uniform source frame the augmenter starts
+ * from, and detects each one's sector once. A file that no longer reads fails the run with its
+ * image id (never its path or name: those may carry patient data).
+ */
+export const prepareRunImages = async (
+  items: ReadonlyArray<{ imageId: number; path: string }>,
+  source: SourceFit,
+  sectorThreshold: number,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<RunImages> => {
+  const raw: RawImage[] = new Array(items.length);
+  const sectors: SectorInfo[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      const i = next++;
+      const item = items[i]!;
+      try {
+        raw[i] = await prepareSourceImage(item.path, source);
+      } catch (e) {
+        throw new Error(`image ${item.imageId} could not be read (${(e as Error).message})`);
+      }
+      sectors[i] = detectSector(raw[i]!, { threshold: sectorThreshold });
+      done++;
+      onProgress?.(done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return { raw, sectors };
+};
+
+/**
+ * One model-ready batch: the images at `indices` stacked, augmented with `seed` (the trainer's
+ * `batchSeed(runSeed, epoch, batchIndex)`) and normalised, as a float32 NHWC array.
+ */
+export const augmentedBatch = (
+  images: RunImages,
+  indices: readonly number[],
+  augmenter: Augmenter,
+  seed: number,
+): { x: Float32Array; shape: number[] } => {
+  const first = images.raw[indices[0]!]!;
+  const { width, height, channels } = first;
+  const n = width * height * channels;
+  const stacked = new Float32Array(indices.length * n);
+  indices.forEach((idx, b) => {
+    const src = images.raw[idx]!.data;
+    const o = b * n;
+    for (let i = 0; i < n; i++) stacked[o + i] = src[i]! / 255;
+  });
+  const input = tf.tensor4d(stacked, [indices.length, height, width, channels]);
+  const out = augmenter.augment(input, { seed, sectors: indices.map((i) => images.sectors[i]!) });
+  input.dispose();
+  const x = out.images.dataSync() as Float32Array;
+  const shape = out.images.shape.slice();
+  out.images.dispose();
+  return { x, shape };
+};
+
+/** One-hot rows for class indices. */
+export const oneHot = (labels: readonly number[], classes: number): Float32Array => {
+  const y = new Float32Array(labels.length * classes);
+  labels.forEach((l, i) => (y[i * classes + l] = 1));
+  return y;
+};

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { RunConfig } from '../../shared/run/run-config';
+
+/** One image of a run, as the main process hands it to the trainer (ids and paths, no names). */
+export const RunItem = z.object({
+  imageId: z.number().int(),
+  /** Absolute path of the stored (or referenced) image file. */
+  path: z.string().min(1),
+  /** Index into `classes`. */
+  label: z.number().int().min(0),
+  part: z.enum(['train', 'validation', 'test']),
+  note: z.string().nullable(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+export type RunItem = z.infer<typeof RunItem>;
+
+/** A metadata column left out of the fusion inputs, and why (shown with the results). */
+export const ExcludedColumn = z.object({ name: z.string(), reason: z.string() });
+
+/**
+ * Everything the trainer needs for a run, written once by the main process into the run folder
+ * (`manifest.json`) so a resumed run trains on exactly the same images, labels and split.
+ */
+export const RunManifest = z.object({
+  runId: z.number().int(),
+  config: RunConfig,
+  classes: z.array(z.string()).min(2),
+  items: z.array(RunItem).min(1),
+  metadataColumns: z.array(z.object({ name: z.string(), kind: z.enum(['number', 'category']) })),
+  excludedColumns: z.array(ExcludedColumn),
+});
+export type RunManifest = z.infer<typeof RunManifest>;

@@ -1,0 +1,392 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { classificationMetrics, type ClassificationMetrics } from '../../shared/metrics/classification-metrics';
+import type { RunMethod } from '../../shared/run/run-config';
+import type { Augmenter } from '../augment/create-augmenter';
+import { batchSeed } from '../augment/seeded-random';
+import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
+import type { FitProgress, Tf } from '../engine/train/fit-types';
+import { trainFeatureHead, type FeatureSet } from './feature-head';
+import { inferRows, toRowArrays } from './image-inference';
+import type { ImageTrainer } from './image-trainer';
+import type { Modalities } from './run-modalities';
+import { concatRows } from './run-modalities';
+import type { RunManifest } from './run-manifest';
+import { augmentedBatch, type RunImages } from './run-images';
+import { fineTuneStage1 } from './stage1-finetune';
+
+/** One method's outcome for one seed (stored as `<method>.json` so a resume skips it). */
+export interface MethodOutcome {
+  method: RunMethod;
+  status: 'done' | 'skipped';
+  /** Why a method was skipped (e.g. the dataset has no notes). */
+  reason?: string;
+  bestEpoch: number | null;
+  validation?: ClassificationMetrics;
+  test?: ClassificationMetrics;
+  /** Probability rows in the order of the split's validation / test items. */
+  probs?: { validation: number[][]; test: number[][] };
+  seconds: number;
+}
+
+export interface SeedContext {
+  tf: Tf;
+  manifest: RunManifest;
+  images: RunImages;
+  modalities: Modalities;
+  trainer: ImageTrainer;
+  augmenters: { train: Augmenter; evaluate: Augmenter };
+  seed: number;
+  dir: string;
+  signal: AbortSignal;
+  progress(p: FitProgress): void;
+  log(message: string): void;
+}
+
+/** Augmented views per training image for the frozen-pretrained-feature heads (plus the clean one). */
+export const PRETRAINED_VIEWS = 2;
+
+const parts = (manifest: RunManifest) => {
+  const of = (part: string) => manifest.items.flatMap((it, i) => (it.part === part ? [i] : []));
+  return { train: of('train'), validation: of('validation'), test: of('test') };
+};
+
+const readOutcome = async (path: string): Promise<MethodOutcome | null> => {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as MethodOutcome;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Trains and evaluates every requested method for one seed, in the order that shares work: frozen
+ * pretrained features → heads on them and on notes/metadata → stage 1 fine-tuning → stage 2
+ * (proposed). Each finished method is written to disk at once; a resumed run skips it, and stage 1
+ * and the heads continue from their own checkpoints. Test rows are scored only after each
+ * method's training ends (its epoch chosen on validation).
+ */
+export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number> }> => {
+  const { manifest, images, modalities, trainer, augmenters, seed, tf } = ctx;
+  const config = manifest.config;
+  const classes = manifest.classes.length;
+  const split = parts(manifest);
+  const labels = manifest.items.map((i) => i.label);
+  const y = (rows: readonly number[]) => Int32Array.from(rows, (r) => labels[r]!);
+  const wanted = new Set(config.methods);
+  const timing: Record<string, number> = {};
+  const outcomes: MethodOutcome[] = [];
+  await mkdir(ctx.dir, { recursive: true });
+
+  const record = async (outcome: MethodOutcome) => {
+    await writeFileAtomic(join(ctx.dir, `${outcome.method}.json`), Buffer.from(JSON.stringify(outcome)));
+    outcomes.push(outcome);
+  };
+  const cached = async (method: RunMethod): Promise<boolean> => {
+    if (!wanted.has(method)) return true;
+    const done = await readOutcome(join(ctx.dir, `${method}.json`));
+    if (done) outcomes.push(done);
+    return done !== null;
+  };
+  const skip = (method: RunMethod, reason: string) =>
+    record({ method, status: 'skipped', reason, bestEpoch: null, seconds: 0 });
+  const timed = async <T>(key: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      timing[key] = (timing[key] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
+
+  /** A head on fixed rows (+ optional fresh training rows); returns the method's outcome. */
+  const head = async (
+    method: RunMethod,
+    sets: { train: FeatureSet; validation: FeatureSet; test: FeatureSet },
+    opts: { epochs: number; lr: number; kind: 'linear' | 'mlp'; hidden?: number; stage: string },
+  ): Promise<MethodOutcome> => {
+    const t0 = performance.now();
+    const result = await trainFeatureHead(tf, sets, {
+      classes,
+      head: opts.kind,
+      hidden: opts.hidden,
+      epochs: opts.epochs,
+      batchSize: config.batchSize,
+      learningRate: opts.lr,
+      seed,
+      runDir: join(ctx.dir, method),
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress({ ...p, stage: opts.stage, method, seed }),
+      onEpochEnd: (logs) =>
+        ctx.progress({
+          stage: opts.stage,
+          method,
+          seed,
+          epoch: logs.epoch,
+          epochs: opts.epochs,
+          batch: 0,
+          batchesPerEpoch: 0,
+          loss: logs.loss,
+          imagesPerSecond: 0,
+          etaSeconds: null,
+          curve: {
+            epoch: logs.epoch,
+            trainLoss: logs.loss,
+            validationLoss: logs.valLoss ?? null,
+            validationAccuracy: logs.valAccuracy ?? null,
+          },
+        }),
+    });
+    if (result.status === 'cancelled') throw new DOMException('cancelled', 'AbortError');
+    return {
+      method,
+      status: 'done',
+      bestEpoch: result.bestEpoch,
+      validation: result.validation.metrics,
+      test: result.test!.metrics,
+      probs: { validation: result.validation.probs, test: result.test!.probs },
+      seconds: (performance.now() - t0) / 1000,
+    };
+  };
+
+  const set = (rows: readonly number[], block: { x: Float32Array; dim: number }): FeatureSet => ({
+    x: block.x,
+    dim: block.dim,
+    rows: rows.length,
+    y: y(rows),
+  });
+  const fixed = (rows: readonly number[], blocks: Array<{ x: Float32Array; dim: number } | null>) =>
+    concatRows(
+      rows,
+      blocks.filter((b): b is { x: Float32Array; dim: number } => b !== null),
+    );
+
+  // ---- frozen pretrained features (linear probe, traditional multimodal) -------------------------
+  const probeDone = await cached('linear_probe');
+  const multimodalDone = await cached('traditional_multimodal');
+  if (!probeDone || !multimodalDone) {
+    const featuresPath = join(ctx.dir, 'pretrained-features.ckpt');
+    type Stored = { dim: number; views: number };
+    let stored = await readCheckpoint<Stored>(featuresPath);
+    if (!stored) {
+      stored = await timed('features', async () => {
+        const emit = (done: number, total: number) =>
+          ctx.progress({
+            stage: 'features',
+            method: 'linear_probe',
+            seed,
+            epoch: 0,
+            epochs: 1,
+            batch: done,
+            batchesPerEpoch: total,
+            loss: 0,
+            imagesPerSecond: 0,
+            etaSeconds: null,
+          });
+        const views: Float32Array[] = [];
+        let dim = 0;
+        const total = PRETRAINED_VIEWS + 3;
+        for (let v = 0; v < PRETRAINED_VIEWS; v++) {
+          emit(v, total);
+          const out = await inferRows(trainer, images, split.train, augmenters.train, 'features', {
+            seedOf: (c) => batchSeed(seed, 100_000 + v, c),
+            signal: ctx.signal,
+          });
+          views.push(out.rows);
+          dim = out.dim;
+        }
+        const clean = async (rows: number[]) =>
+          (await inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal })).rows;
+        emit(PRETRAINED_VIEWS, total);
+        const trainClean = await clean(split.train);
+        const val = await clean(split.validation);
+        const test = await clean(split.test);
+        const arrays = {
+          features: [...views, trainClean, val, test].map((data, i) => ({
+            name: `f${i}`,
+            shape: [data.length],
+            dtype: 'float32' as const,
+            data,
+          })),
+        };
+        const contents = { state: { dim, views: PRETRAINED_VIEWS }, arrays };
+        await writeFileAtomic(featuresPath, encodeCheckpoint(contents));
+        return contents;
+      });
+    }
+    const f = stored.arrays.features!.map((a) => a.data as Float32Array);
+    const dim = stored.state.dim;
+    const nViews = stored.state.views;
+    // Training rows: every augmented view and the clean one, each with its image's label.
+    const trainViews = new Float32Array((nViews + 1) * split.train.length * dim);
+    for (let v = 0; v <= nViews; v++) trainViews.set(f[v]!, v * split.train.length * dim);
+    const trainRows = Array.from({ length: nViews + 1 }, () => split.train).flat();
+    const blocksFor = (rows: readonly number[], img: Float32Array, withFusion: boolean) =>
+      concatRows(rows, [
+        { x: img, dim, row: (k: number) => k },
+        ...(withFusion && modalities.notes ? [modalities.notes] : []),
+        ...(withFusion && modalities.metadata ? [modalities.metadata] : []),
+      ]);
+    const headSets = (withFusion: boolean) => ({
+      train: set(trainRows, blocksFor(trainRows, trainViews, withFusion)),
+      validation: set(split.validation, blocksFor(split.validation, f[nViews + 1]!, withFusion)),
+      test: set(split.test, blocksFor(split.test, f[nViews + 2]!, withFusion)),
+    });
+    const headOpts = { epochs: config.heads.epochs, lr: config.heads.lr, kind: 'linear' as const, stage: 'heads' };
+    if (wanted.has('linear_probe') && !outcomes.some((o) => o.method === 'linear_probe'))
+      await record(await timed('heads', () => head('linear_probe', headSets(false), headOpts)));
+    if (wanted.has('traditional_multimodal') && !outcomes.some((o) => o.method === 'traditional_multimodal')) {
+      if (!modalities.notes && !modalities.metadata)
+        await skip('traditional_multimodal', 'the dataset has neither notes nor metadata: it would equal the linear probe');
+      else await record(await timed('heads', () => head('traditional_multimodal', headSets(true), headOpts)));
+    }
+  }
+
+  // ---- single-modality heads --------------------------------------------------------------------
+  const headOpts = { epochs: config.heads.epochs, lr: config.heads.lr, kind: 'linear' as const, stage: 'heads' };
+  for (const [method, block, missing] of [
+    ['note_only', modalities.notes, 'no image in this dataset has a clinical note'],
+    ['metadata_only', modalities.metadata, 'the run uses no metadata column'],
+  ] as const) {
+    if (await cached(method)) continue;
+    if (!block) await skip(method, missing);
+    else
+      await record(
+        await timed('heads', () =>
+          head(
+            method,
+            {
+              train: set(split.train, fixed(split.train, [block])),
+              validation: set(split.validation, fixed(split.validation, [block])),
+              test: set(split.test, fixed(split.test, [block])),
+            },
+            headOpts,
+          ),
+        ),
+      );
+  }
+
+  // ---- stage 1: fine-tune the backbone --------------------------------------------------------------
+  const stage1Done = await cached('stage1_image');
+  const proposedDone = await cached('proposed');
+  if (!stage1Done || !proposedDone) {
+    const t0 = performance.now();
+    const stage1 = await timed('stage1', () =>
+      fineTuneStage1(
+        trainer,
+        images,
+        { train: split.train, validation: split.validation, labels },
+        augmenters,
+        {
+          epochs: config.stage1.epochs,
+          batchSize: config.batchSize,
+          seed,
+          classes,
+          dir: join(ctx.dir, 'stage1'),
+          signal: ctx.signal,
+          onProgress: (p) =>
+            ctx.progress({
+              stage: 'stage1',
+              method: 'stage1_image',
+              seed,
+              epoch: p.epoch,
+              epochs: p.epochs,
+              batch: p.batch,
+              batchesPerEpoch: p.batches,
+              loss: p.loss,
+              imagesPerSecond: p.imagesPerSecond,
+              etaSeconds: p.etaSeconds,
+            }),
+          onEpoch: (e) => {
+            ctx.log(
+              `seed ${seed} stage 1 epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${e.validationAccuracy.toFixed(4)} (${e.seconds.toFixed(1)} s)`,
+            );
+            ctx.progress({
+              stage: 'stage1',
+              method: 'stage1_image',
+              seed,
+              epoch: e.epoch,
+              epochs: config.stage1.epochs,
+              batch: 0,
+              batchesPerEpoch: 0,
+              loss: e.trainLoss,
+              imagesPerSecond: 0,
+              etaSeconds: null,
+              curve: {
+                epoch: e.epoch,
+                trainLoss: e.trainLoss,
+                validationLoss: e.validationLoss,
+                validationAccuracy: e.validationAccuracy,
+              },
+            });
+          },
+        },
+      ),
+    );
+    if (stage1.status === 'cancelled') throw new DOMException('cancelled', 'AbortError');
+    if (wanted.has('stage1_image') && !outcomes.some((o) => o.method === 'stage1_image')) {
+      const evaluate = async (rows: number[]) => {
+        const out = await inferRows(trainer, images, rows, augmenters.evaluate, 'model', { signal: ctx.signal });
+        return toRowArrays(out.rows, out.dim);
+      };
+      const validation = await evaluate(split.validation);
+      const test = await timed('evaluate', () => evaluate(split.test));
+      await record({
+        method: 'stage1_image',
+        status: 'done',
+        bestEpoch: stage1.bestEpoch,
+        validation: classificationMetrics(Array.from(y(split.validation)), validation, classes),
+        test: classificationMetrics(Array.from(y(split.test)), test, classes),
+        probs: { validation, test },
+        seconds: (performance.now() - t0) / 1000,
+      });
+    }
+
+    // ---- stage 2 (proposed): frozen stage-1 backbone, fresh augmentation every batch ---------------
+    if (wanted.has('proposed') && !outcomes.some((o) => o.method === 'proposed')) {
+      const s2 = await timed('stage2', async () => {
+        const clean = async (rows: number[]) =>
+          inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal });
+        const tr = await clean(split.train);
+        const va = await clean(split.validation);
+        const te = await clean(split.test);
+        const dim = tr.dim;
+        const fusion = (rows: readonly number[], img: Float32Array) =>
+          concatRows(rows, [
+            { x: img, dim, row: (k: number) => k },
+            ...(modalities.notes ? [modalities.notes] : []),
+            ...(modalities.metadata ? [modalities.metadata] : []),
+          ]);
+        const trainSet: FeatureSet = {
+          ...set(split.train, fusion(split.train, tr.rows)),
+          fresh: async (positions, bctx) => {
+            const rows = positions.map((p) => split.train[p]!);
+            const batchIndex = Math.floor(bctx.offset / config.batchSize);
+            const batch = augmentedBatch(images, rows, augmenters.train, batchSeed(seed, 200_000 + bctx.epoch, batchIndex));
+            const feats = await trainer.predict(batch.x, batch.shape, 'features');
+            return fusion(rows, feats).x;
+          },
+        };
+        return head(
+          'proposed',
+          {
+            train: trainSet,
+            validation: set(split.validation, fusion(split.validation, va.rows)),
+            test: set(split.test, fusion(split.test, te.rows)),
+          },
+          {
+            epochs: config.stage2.epochs,
+            lr: config.stage2.lr,
+            kind: config.stage2.head,
+            hidden: config.stage2.hidden,
+            stage: 'stage2',
+          },
+        );
+      });
+      await record(s2);
+    }
+  }
+  const order = config.methods;
+  outcomes.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
+  return { outcomes, timing };
+};

@@ -1,0 +1,245 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { RunDetail, RunListItem, RunPrediction } from '../../shared/contract/run';
+import { AppError } from '../../shared/contract/result';
+import { RunConfig, type RunConfigInput, type RunMethod } from '../../shared/run/run-config';
+import type { RunProgress } from '../../shared/run/run-progress';
+import type { Misclassified } from '../../shared/run/run-result';
+import type { CatalogService } from '../catalog/catalog-service';
+import type { FromTrainerOf } from '../engine/trainer/trainer-protocol';
+import { createTrainerSupervisor, type TrainerRun, type TrainerSupervisor } from '../engine/trainer/trainer-supervisor';
+import { renderValidationReportCsv, renderValidationReportHtml } from '../report/validation-report';
+import type { JobHandle, JobRegistry } from '../services/job-registry';
+import type { Logger } from '../services/logger';
+import { buildRunManifest } from './build-run-manifest';
+import { PredictionRow, RunJobResult } from './run-job-result';
+import { createRunStore, type RunRecord } from './run-store';
+import { buildRunSummary, toListItem } from './run-summary';
+
+export interface RunServiceOptions {
+  catalog: CatalogService;
+  logger: Logger;
+  jobs?: JobRegistry;
+  /** Where run folders go; default `<catalog folder>/runs`. */
+  runsRoot?: string;
+  /** Injected in tests; default a supervisor forking the trainer entry. */
+  supervisor?: TrainerSupervisor;
+  /** Data-parallel replica threads per run (default: the trainer's choice). */
+  replicas?: number;
+}
+
+const stageOf = (stage: string): RunProgress['stage'] =>
+  (['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done'] as const).find((s) => s === stage) ?? 'prepare';
+
+/**
+ * Runs as the app and the CLI start them: prepares the manifest from the catalog, starts the
+ * two-stage job in a trainer process, turns its messages into `run:onProgress` / `run:onStatus`
+ * events and a background job, and stores the results (summary + per-image predictions) in the
+ * catalog in one transaction. Runs left `running` by a killed app are marked failed (resumable)
+ * when the service starts.
+ */
+export const createRunService = (options: RunServiceOptions) => {
+  const { catalog, logger } = options;
+  const store = createRunStore(catalog.db());
+  const supervisor = options.supervisor ?? createTrainerSupervisor();
+  const runsRoot = options.runsRoot ?? join(dirname(catalog.dbPath), 'runs');
+  const active = new Map<number, { run: TrainerRun; job: JobHandle | undefined; done: Promise<void> }>();
+  const progressListeners = new Set<(p: RunProgress) => void>();
+  const statusListeners = new Set<(s: { runId: number; status: RunListItem['status']; error: string | null }) => void>();
+  const emitStatus = (runId: number, status: RunListItem['status'], error: string | null = null) => {
+    for (const l of [...statusListeners]) l({ runId, status, error });
+  };
+
+  for (const r of store.list())
+    if (r.status === 'running' || r.status === 'queued')
+      store.setStatus(r.id, 'failed', { error: 'interrupted: SonoFuse stopped while this run trained; resume it to continue' });
+
+  const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
+
+  const prepare = (record: RunRecord) => {
+    const prepared = buildRunManifest(catalog, record.config);
+    mkdirSync(record.runDir, { recursive: true });
+    const manifestPath = join(record.runDir, 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify({ runId: record.id, ...prepared.manifest }));
+    return { prepared, manifestPath };
+  };
+
+  const launch = async (record: RunRecord, resume: boolean): Promise<void> => {
+    const { prepared, manifestPath } = prepare(record);
+    const notices = prepared.manifest.excludedColumns.map((c) => `metadata column "${c.name}" left out: ${c.reason}`);
+    if (prepared.unlabeled > 0) notices.push(`${prepared.unlabeled} image(s) without a label for "${prepared.task}" were left out`);
+    const job = options.jobs?.start({ kind: 'run', title: `Run ${record.id} on ${datasetName(record.datasetId)}`, cancellable: true });
+    const run = await supervisor.start(
+      { id: `run-${record.id}`, kind: 'two-stage-run', config: { manifestPath, replicas: options.replicas } },
+      { runDir: record.runDir, resume },
+    );
+    job?.signal.addEventListener('abort', () => run.cancel());
+    store.setStatus(record.id, 'running');
+    emitStatus(record.id, 'running');
+    let backend = 'starting';
+    run.on('ready', (m) => {
+      backend = m.backend;
+      store.setStatus(record.id, 'running', { backend });
+    });
+    run.on('log', (m: FromTrainerOf<'log'>) => logger.info('run', `run ${record.id}: ${m.message}`));
+    run.on('progress', ({ progress: p }) => {
+      job?.progress(p.batch, p.batchesPerEpoch || null, `${p.stage} ${p.method ?? ''} epoch ${p.epoch}/${p.epochs}`);
+      const payload: RunProgress = {
+        runId: record.id,
+        seed: p.seed ?? record.config.seed,
+        stage: stageOf(p.stage),
+        method: (p.method as RunMethod | undefined) ?? null,
+        epoch: Math.max(0, p.epoch),
+        epochs: Math.max(0, p.epochs),
+        batch: Math.max(0, p.batch),
+        batches: Math.max(0, p.batchesPerEpoch),
+        imagesPerSecond: p.imagesPerSecond > 0 ? p.imagesPerSecond : null,
+        etaSeconds: p.etaSeconds !== null && p.etaSeconds >= 0 ? p.etaSeconds : null,
+        backend,
+        curve:
+          p.curve && p.method
+            ? {
+                method: p.method as RunMethod,
+                epoch: Math.max(1, p.curve.epoch),
+                trainLoss: p.curve.trainLoss,
+                trainAccuracy: null,
+                validationLoss: p.curve.validationLoss,
+                validationAccuracy: p.curve.validationAccuracy,
+              }
+            : null,
+      };
+      for (const l of [...progressListeners]) l(payload);
+    });
+    const done = run.outcome.then(async (outcome) => {
+      active.delete(record.id);
+      if (outcome.status === 'completed') {
+        try {
+          const result = RunJobResult.parse(outcome.result);
+          const predictions = PredictionRow.array().parse(JSON.parse(await readFile(result.predictionsFile, 'utf8')));
+          const classes = prepared.manifest.classes;
+          const actual = new Map(prepared.manifest.items.map((i) => [i.imageId, classes[i.label]!]));
+          const summary = buildRunSummary(
+            record,
+            { ...prepared, classes, dataset: record.config.dataset },
+            result,
+            notices,
+          );
+          store.complete(record.id, summary, predictions, classes, actual);
+          job?.succeed(`finished in ${Math.round(result.timing.total ?? 0)} s`);
+          emitStatus(record.id, 'succeeded');
+        } catch (e) {
+          const message = `results could not be stored: ${(e as Error).message}`;
+          store.setStatus(record.id, 'failed', { error: message });
+          job?.fail(message);
+          emitStatus(record.id, 'failed', message);
+        }
+      } else if (outcome.status === 'cancelled') {
+        store.setStatus(record.id, 'cancelled');
+        job?.cancelled('cancelled; resume continues from the last checkpoint');
+        emitStatus(record.id, 'cancelled');
+      } else {
+        const message = `${outcome.error.code}: ${outcome.error.message}`;
+        store.setStatus(record.id, 'failed', { error: message });
+        job?.fail(message.slice(0, 300));
+        logger.error('run', `run ${record.id} failed (${outcome.error.code})`);
+        emitStatus(record.id, 'failed', message);
+      }
+    });
+    active.set(record.id, { run, job, done });
+  };
+
+  const detail = (id: number): RunDetail => {
+    const r = store.get(id);
+    return { ...toListItem(r, datasetName(r.datasetId), store.labelVersion()), config: r.config, summary: r.summary };
+  };
+
+  const misclassified = (runId: number): Misclassified[] =>
+    store.predictions({ runId, wrongOnly: true, limit: 5000 }).map((p) => ({
+      imageId: p.imageId,
+      file: p.file,
+      method: p.method,
+      split: p.split,
+      trueLabel: p.actual ?? '',
+      predicted: p.predicted,
+      confidence: p.confidence,
+    }));
+
+  return {
+    /** Validates the config, records the run and starts it; resolves once the trainer is launched. */
+    async start(input: RunConfigInput | RunConfig): Promise<{ runId: number }> {
+      const parsed = RunConfig.safeParse(input);
+      if (!parsed.success) throw new AppError('INVALID_INPUT', `invalid run config: ${parsed.error.issues[0]?.message}`);
+      const config = parsed.data;
+      const prepared = buildRunManifest(catalog, config); // fails early on a bad dataset/task/split
+      const record = store.create({
+        datasetId: prepared.datasetId,
+        splitId: prepared.splitId,
+        task: prepared.task,
+        config: { ...config, splitId: prepared.splitId },
+        runDir: (id) => join(runsRoot, `run-${id}`),
+      });
+      await launch(record, false);
+      return { runId: record.id };
+    },
+    async resume(runId: number): Promise<{ runId: number }> {
+      const record = store.get(runId);
+      if (active.has(runId)) throw new AppError('CONFLICT', `run ${runId} is already running`);
+      if (record.status === 'succeeded') throw new AppError('CONFLICT', `run ${runId} has already finished`);
+      await launch(record, true);
+      return { runId };
+    },
+    cancel(runId: number): { cancelled: boolean } {
+      const a = active.get(runId);
+      a?.run.cancel();
+      return { cancelled: a !== undefined };
+    },
+    /** Resolves when the run's trainer process has ended and its outcome is stored. */
+    async wait(runId: number): Promise<RunDetail> {
+      await active.get(runId)?.done;
+      return detail(runId);
+    },
+    list(datasetId?: number): RunListItem[] {
+      const version = store.labelVersion();
+      return store.list(datasetId).map((r) => toListItem(r, datasetName(r.datasetId), version));
+    },
+    get: detail,
+    predictions(q: { runId: number; method?: RunMethod; split?: 'validation' | 'test'; wrongOnly?: boolean; limit?: number; offset?: number }): RunPrediction[] {
+      store.get(q.runId);
+      return store.predictions(q);
+    },
+    async exportReport(input: { runId: number; path: string; format: 'html' | 'csv' }): Promise<{ path: string; bytes: number }> {
+      const r = store.get(input.runId);
+      if (!r.summary) throw new AppError('CONFLICT', `run ${input.runId} has no results yet (status ${r.status})`);
+      const wrong = misclassified(input.runId);
+      let text: string;
+      if (input.format === 'html')
+        text = renderValidationReportHtml(r.summary, wrong, {
+          generatedAt: new Date().toISOString(),
+          staleLabels: Math.max(0, store.labelVersion() - r.labelVersion),
+        });
+      else {
+        const csv = renderValidationReportCsv(r.summary, wrong);
+        text = `${csv.metrics}\n${csv.misclassified}`;
+      }
+      await writeFile(input.path, text, 'utf8');
+      return { path: input.path, bytes: Buffer.byteLength(text) };
+    },
+    onProgress(listener: (p: RunProgress) => void): () => void {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    onStatus(listener: (s: { runId: number; status: RunListItem['status']; error: string | null }) => void): () => void {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    /** Cancels running runs and waits for their processes (app shutdown). */
+    async dispose(): Promise<void> {
+      const all = [...active.values()];
+      for (const a of all) a.run.cancel();
+      await Promise.all(all.map((a) => a.done));
+    },
+  };
+};
+
+export type RunService = ReturnType<typeof createRunService>;

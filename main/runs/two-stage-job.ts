@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { meanAndSpread } from '../../shared/metrics/classification-metrics';
+import type { MethodResult } from '../../shared/run/run-result';
+import type { RunMethod } from '../../shared/run/run-config';
+import { builtinBackboneManifest } from '../engine/encoders/image-backbone';
+import { readBackboneManifest } from '../engine/encoders/image-backbone-manifest';
+import { createTextEncoder } from '../engine/encoders/text-encoder';
+import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
+import { defineJobKind, type JobContext } from '../engine/trainer/job-registry';
+import { createLocalImageTrainer, createParallelImageTrainer, type ImageTrainer } from './image-trainer';
+import { createRunAugmenters } from './run-augmenters';
+import { RunManifest } from './run-manifest';
+import { encodeModalities, type Modalities } from './run-modalities';
+import { prepareRunImages } from './run-images';
+import type { PredictionRow, RunJobResult } from './run-job-result';
+import { runSeed, type MethodOutcome } from './run-seed';
+
+export const TwoStageJobConfig = z.object({
+  /** The run folder's manifest.json, written by the main process. */
+  manifestPath: z.string().min(1),
+  /** Data-parallel replica threads on wasm (default: min(cores, 4)). */
+  replicas: z.number().int().min(1).max(16).optional(),
+});
+
+const wasmKernels = () => join(process.cwd(), 'out', 'kernels', 'sonofuse-kernels.wasm');
+
+const notesCache = async (runDir: string, compute: () => Promise<Modalities>): Promise<Modalities> => {
+  const path = join(runDir, 'modalities.ckpt');
+  type State = { notesDim: number | null; metaDim: number | null; metaState: unknown };
+  const stored = await readCheckpoint<State>(path);
+  if (stored) {
+    const a = stored.arrays;
+    return {
+      notes: stored.state.notesDim ? { x: a.notes![0]!.data as Float32Array, dim: stored.state.notesDim } : null,
+      metadata: stored.state.metaDim
+        ? { x: a.meta![0]!.data as Float32Array, dim: stored.state.metaDim, state: stored.state.metaState as never }
+        : null,
+    };
+  }
+  const m = await compute();
+  const arr = (name: string, data: Float32Array) => [{ name, shape: [data.length], dtype: 'float32' as const, data }];
+  await writeFileAtomic(
+    path,
+    encodeCheckpoint({
+      state: { notesDim: m.notes?.dim ?? null, metaDim: m.metadata?.dim ?? null, metaState: m.metadata?.state ?? null },
+      arrays: { ...(m.notes ? { notes: arr('notes', m.notes.x) } : {}), ...(m.metadata ? { meta: arr('meta', m.metadata.x) } : {}) },
+    }),
+  );
+  return m;
+};
+
+/** Mean ± spread over seeds, the first seed's full metrics as the headline. */
+const aggregate = (perSeed: MethodOutcome[][], method: RunMethod): MethodResult | null => {
+  const runs = perSeed.map((o) => o.find((x) => x.method === method)).filter((x) => x?.status === 'done') as MethodOutcome[];
+  if (runs.length === 0) return null;
+  const first = runs[0]!;
+  const spread = (f: (o: MethodOutcome) => number) => meanAndSpread(runs.map(f));
+  return {
+    validation: first.validation!,
+    test: first.test!,
+    bestEpoch: first.bestEpoch,
+    seedSpread:
+      runs.length > 1
+        ? {
+            accuracy: spread((o) => o.test!.accuracy),
+            macroF1: spread((o) => o.test!.macroF1),
+            balancedAccuracy: spread((o) => o.test!.balancedAccuracy),
+          }
+        : null,
+  };
+};
+
+/**
+ * The two-stage run as a trainer job: reads the manifest, decodes the images once, encodes notes
+ * and metadata once, then for each seed builds a fresh pretrained network (wasm: data-parallel
+ * replicas; other backends: this thread) and runs every method (run-seed.ts). Writes the first
+ * seed's per-image probabilities to predictions.json and returns metrics, timings and backend.
+ */
+export const runTwoStageJob = async (
+  config: z.infer<typeof TwoStageJobConfig>,
+  ctx: Pick<JobContext, 'tf' | 'backend' | 'runDir' | 'signal' | 'progress' | 'log'>,
+): Promise<{ status: 'completed'; result: RunJobResult } | { status: 'cancelled'; checkpointPath: string | null }> => {
+  const t0 = performance.now();
+  const manifest = RunManifest.parse(JSON.parse(await readFile(config.manifestPath, 'utf8')));
+  const run = manifest.config;
+  const imageChoice = run.encoders.image;
+  const backboneManifest =
+    imageChoice.kind === 'builtin' ? builtinBackboneManifest() : await readBackboneManifest(imageChoice.path);
+  const augmenters = createRunAugmenters(run, backboneManifest);
+  const timing: Record<string, number> = {};
+  const tick = (key: string, since: number) => (timing[key] = (timing[key] ?? 0) + (performance.now() - since) / 1000);
+
+  try {
+    let since = performance.now();
+    const images = await prepareRunImages(
+      manifest.items,
+      augmenters.source,
+      augmenters.threshold,
+      (done, total) =>
+        ctx.progress({ stage: 'prepare', epoch: 0, epochs: 1, batch: done, batchesPerEpoch: total, loss: 0, imagesPerSecond: 0, etaSeconds: null }),
+      ctx.signal,
+    );
+    const text = run.encoders.text;
+    const modalities = await notesCache(ctx.runDir, async () => {
+      const encoder =
+        text.kind === 'none'
+          ? null
+          : await createTextEncoder(text.kind === 'use-lite' ? { kind: 'use-lite', tf: ctx.tf } : { kind: 'hf-local', folder: text.folder });
+      try {
+        return await encodeModalities(manifest, encoder);
+      } finally {
+        encoder?.dispose();
+      }
+    });
+    tick('prepare', since);
+
+    const replicas = config.replicas ?? Math.min(4, availableParallelism());
+    const parallel = ctx.backend === 'wasm' && replicas > 1 && existsSync(wasmKernels());
+    const model = {
+      source: imageChoice.kind === 'builtin' ? ('nsfwjs-mobilenetv2' as const) : { folder: imageChoice.path },
+      inputSize: run.imageSize,
+      classes: manifest.classes.length,
+      seed: run.seed,
+    };
+    const optimizer =
+      run.stage1.optimizer === 'adam'
+        ? ({ type: 'adam', learningRate: run.stage1.lr } as const)
+        : ({ type: 'sgd', learningRate: run.stage1.lr, momentum: run.stage1.momentum } as const);
+    let description = '';
+    const perSeed: MethodOutcome[][] = [];
+    const stage1History: RunJobResult['stage1History'] = [];
+    for (let k = 0; k < run.seeds; k++) {
+      const seed = run.seed + k;
+      since = performance.now();
+      const trainer: ImageTrainer = parallel
+        ? await createParallelImageTrainer({ model: { ...model, seed }, optimizer, wasmPath: wasmKernels(), replicas })
+        : await createLocalImageTrainer(ctx.tf, { model: { ...model, seed }, optimizer });
+      tick('prepare', since);
+      description = trainer.description;
+      try {
+        const { outcomes, timing: t } = await runSeed({
+          tf: ctx.tf,
+          manifest,
+          images,
+          modalities,
+          trainer,
+          augmenters,
+          seed,
+          dir: join(ctx.runDir, `seed-${seed}`),
+          signal: ctx.signal,
+          progress: ctx.progress,
+          log: (m) => ctx.log('info', m),
+        });
+        for (const [key, value] of Object.entries(t)) timing[key] = (timing[key] ?? 0) + value;
+        perSeed.push(outcomes);
+        const history = await readCheckpoint<{ history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }> }>(
+          join(ctx.runDir, `seed-${seed}`, 'stage1', 'latest.ckpt'),
+        );
+        stage1History.push({
+          seed,
+          epochs: (history?.state.history ?? []).map((e) => ({ epoch: e.epoch, validationAccuracy: e.validationAccuracy, trainLoss: e.trainLoss })),
+        });
+      } finally {
+        await trainer.dispose();
+      }
+    }
+
+    const methods: RunJobResult['methods'] = {};
+    const skipped: RunJobResult['skipped'] = {};
+    for (const method of run.methods) {
+      const result = aggregate(perSeed, method);
+      if (result) methods[method] = result;
+      const skip = perSeed[0]!.find((o) => o.method === method && o.status === 'skipped');
+      if (skip) skipped[method] = skip.reason ?? 'skipped';
+    }
+    const splitOf = (part: 'validation' | 'test') => manifest.items.filter((i) => i.part === part).map((i) => i.imageId);
+    const ids = { validation: splitOf('validation'), test: splitOf('test') };
+    const predictions: PredictionRow[] = [];
+    for (const o of perSeed[0]!) {
+      if (o.status !== 'done' || !o.probs) continue;
+      for (const part of ['validation', 'test'] as const)
+        o.probs[part].forEach((probs, i) =>
+          predictions.push({ imageId: ids[part][i]!, method: o.method, split: part, probs: probs.map((p) => Math.round(p * 1e6) / 1e6) }),
+        );
+    }
+    const predictionsFile = join(ctx.runDir, 'predictions.json');
+    await writeFileAtomic(predictionsFile, Buffer.from(JSON.stringify(predictions)));
+    timing.total = (performance.now() - t0) / 1000;
+    return {
+      status: 'completed',
+      result: {
+        backend: `${ctx.backend} (${description})`,
+        methods,
+        skipped,
+        timing,
+        predictionsFile,
+        stage1History,
+      },
+    };
+  } catch (e) {
+    if (ctx.signal.aborted) return { status: 'cancelled', checkpointPath: ctx.runDir };
+    throw e;
+  }
+};
+
+/** The job kind the trainer process registers. */
+export const twoStageJob = defineJobKind({
+  kind: 'two-stage-run',
+  config: TwoStageJobConfig,
+  run: (config, ctx) => runTwoStageJob(config, ctx),
+});

@@ -1,0 +1,199 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ImportOptions } from '../../../../shared/contract/catalog';
+import { classificationMetrics } from '../../../../shared/metrics/classification-metrics';
+import type { RunProgress } from '../../../../shared/run/run-progress';
+import { createCatalogService, type CatalogService } from '../../../../main/catalog/catalog-service';
+import type { TrainerOutcome, TrainerRun, TrainerSupervisor } from '../../../../main/engine/trainer/trainer-supervisor';
+import type { FromTrainerMessage } from '../../../../main/engine/trainer/trainer-protocol';
+import { RunManifest } from '../../../../main/runs/run-manifest';
+import { createRunService } from '../../../../main/runs/run-service';
+import { createLogger } from '../../../../main/services/logger';
+
+/** A supervisor that "trains" instantly: predicts class 0 for every image, or fails / cancels. */
+const fakeSupervisor = (mode: { outcome: 'completed' | 'failed' | 'cancelled' }) => {
+  const started: Array<{ kind: string; runDir: string; resume: boolean; manifest: RunManifest }> = [];
+  const supervisor: TrainerSupervisor = {
+    async start(job, options): Promise<TrainerRun> {
+      const manifest = RunManifest.parse(JSON.parse(readFileSync((job.config as { manifestPath: string }).manifestPath, 'utf8')));
+      started.push({ kind: job.kind, runDir: options.runDir, resume: options.resume ?? false, manifest });
+      const listeners = new Map<string, Array<(m: FromTrainerMessage) => void>>();
+      const emit = (m: FromTrainerMessage) => listeners.get(m.type)?.forEach((l) => l(m));
+      const outcome = new Promise<TrainerOutcome>((resolve) =>
+        setTimeout(() => {
+          emit({ type: 'ready', jobId: job.id, backend: 'cpu', attempts: [] });
+          emit({
+            type: 'progress',
+            jobId: job.id,
+            progress: {
+              stage: 'stage1',
+              method: 'stage1_image',
+              seed: 1,
+              epoch: 1,
+              epochs: 1,
+              batch: 0,
+              batchesPerEpoch: 0,
+              loss: 0.5,
+              imagesPerSecond: 0,
+              etaSeconds: null,
+              curve: { epoch: 1, trainLoss: 0.5, validationLoss: 0.6, validationAccuracy: 0.5 },
+            },
+          });
+          if (mode.outcome === 'failed')
+            return resolve({ status: 'failed', jobId: job.id, error: { code: 'crashed', message: 'killed (SIGKILL)' } });
+          if (mode.outcome === 'cancelled') return resolve({ status: 'cancelled', jobId: job.id, checkpointPath: null });
+          const k = manifest.classes.length;
+          const probs = Array.from({ length: k }, (_, i) => (i === 0 ? 0.9 : 0.1 / (k - 1)));
+          const rows = manifest.items.filter((i) => i.part !== 'train');
+          const predictions = rows.map((i) => ({ imageId: i.imageId, method: 'stage1_image', split: i.part, probs }));
+          const predictionsFile = join(options.runDir, 'predictions.json');
+          writeFileSync(predictionsFile, JSON.stringify(predictions));
+          const metrics = (part: 'validation' | 'test') => {
+            const items = manifest.items.filter((i) => i.part === part);
+            return classificationMetrics(items.map((i) => i.label), items.map(() => probs), k);
+          };
+          resolve({
+            status: 'completed',
+            jobId: job.id,
+            backend: 'cpu',
+            result: {
+              backend: 'cpu (one thread on cpu)',
+              methods: { stage1_image: { validation: metrics('validation'), test: metrics('test'), bestEpoch: 1, seedSpread: null } },
+              skipped: { note_only: 'no image in this dataset has a clinical note' },
+              timing: { stage1: 1.5, total: 2 },
+              predictionsFile,
+              stage1History: [{ seed: 1, epochs: [{ epoch: 1, validationAccuracy: 0.5, trainLoss: 0.5 }] }],
+            },
+          });
+        }, 5),
+      );
+      return {
+        jobId: job.id,
+        runDir: options.runDir,
+        on: (type, l) => {
+          listeners.set(type, [...(listeners.get(type) ?? []), l as (m: FromTrainerMessage) => void]);
+          return () => undefined;
+        },
+        cancel: () => undefined,
+        kill: () => undefined,
+        outcome,
+      };
+    },
+    resume: () => Promise.reject(new Error('not used')),
+  };
+  return { supervisor, started };
+};
+
+let dir: string;
+let catalog: CatalogService;
+
+/** 30 grey PNGs in two class folders, with a patient group per pair through a manifest. */
+const seedCatalog = async () => {
+  const images = join(dir, 'images');
+  mkdirSync(images, { recursive: true });
+  const lines = ['file,label,patient_id,depth,finding'];
+  for (let i = 0; i < 30; i++) {
+    const label = i % 2 === 0 ? 'head' : 'abdomen';
+    await sharp(Buffer.alloc(16 * 16, 10 + i * 7), { raw: { width: 16, height: 16, channels: 1 } })
+      .png()
+      .toFile(join(images, `i${i}.png`));
+    lines.push(`i${i}.png,${label},P${Math.floor(i / 2)},${(i % 5) + 1},${label === 'head' ? 'cranial' : 'abdominal'}`);
+  }
+  writeFileSync(join(dir, 'manifest.csv'), lines.join('\n'));
+  await catalog.import(ImportOptions.parse({ source: join(dir, 'manifest.csv'), dataset: 'phantoms', thumbnails: false }));
+};
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sonofuse-runs-'));
+  catalog = createCatalogService({ dbPath: join(dir, 'catalog.db'), logger: createLogger({ minLevel: 'error' }) });
+  await seedCatalog();
+});
+afterEach(() => {
+  catalog.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('run service', () => {
+  it('prepares the manifest from the catalog, stores results and predictions, and reports progress', async () => {
+    const { supervisor, started } = fakeSupervisor({ outcome: 'completed' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const progress: RunProgress[] = [];
+    const statuses: string[] = [];
+    runs.onProgress((p) => progress.push(p));
+    runs.onStatus((s) => statuses.push(s.status));
+    const { runId } = await runs.start({ dataset: 'phantoms', methods: ['stage1_image', 'note_only'] });
+    const detail = await runs.wait(runId);
+    expect(detail.status).toBe('succeeded');
+    expect(statuses).toEqual(['running', 'succeeded']);
+    // The manifest: every labelled image once, classes in task order, the label-proxy column left out.
+    const m = started[0]!.manifest;
+    expect(m.items).toHaveLength(30);
+    expect([...m.classes].sort()).toEqual(['abdomen', 'head']);
+    expect(m.metadataColumns).toEqual([{ name: 'depth', kind: 'number' }]);
+    expect(m.excludedColumns.map((c) => c.name)).toEqual(['finding']);
+    // Patient groups never straddle parts.
+    const groups = new Map<number, Set<string>>();
+    for (const it of m.items) {
+      const patient = catalog
+        .db()
+        .get<{ g: number }>('t.group', 'SELECT patient_group_id AS g FROM images WHERE id = ?', it.imageId)!.g;
+      groups.set(patient, (groups.get(patient) ?? new Set()).add(it.part));
+    }
+    expect([...groups.values()].every((s) => s.size === 1)).toBe(true);
+    // Summary, notices, split counts and stored predictions.
+    const summary = detail.summary!;
+    expect(summary.notices.some((n) => n.includes('"finding"'))).toBe(true);
+    expect(summary.skipped.note_only).toMatch(/clinical note/);
+    const evaluated = m.items.filter((i) => i.part !== 'train').length;
+    const preds = runs.predictions({ runId });
+    expect(preds).toHaveLength(evaluated);
+    const wrong = runs.predictions({ runId, wrongOnly: true });
+    expect(wrong.length).toBe(m.items.filter((i) => i.part !== 'train' && m.classes[i.label] !== m.classes[0]).length);
+    expect(wrong.every((p) => p.correct === false && p.predicted === m.classes[0])).toBe(true);
+    expect(detail.headline?.method).toBe('stage1_image');
+    expect(progress[0]!.curve).toMatchObject({ method: 'stage1_image', epoch: 1, validationAccuracy: 0.5 });
+    // The same split is reused by the next run.
+    const second = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    await runs.wait(second.runId);
+    expect(runs.get(second.runId).summary!.split.id).toBe(summary.split.id);
+    expect(runs.list().map((r) => r.runId)).toEqual([second.runId, runId]);
+    // Reports.
+    const html = await runs.exportReport({ runId, path: join(dir, 'report.html'), format: 'html' });
+    expect(readFileSync(html.path, 'utf8')).toContain('<table');
+    const csv = await runs.exportReport({ runId, path: join(dir, 'report.csv'), format: 'csv' });
+    expect(readFileSync(csv.path, 'utf8').split('\n')[0]).toContain('run_id');
+  });
+
+  it('marks a crashed run failed with the typed error, and a run interrupted by a killed app as resumable', async () => {
+    const { supervisor } = fakeSupervisor({ outcome: 'failed' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const { runId } = await runs.start({ dataset: 'phantoms' });
+    const detail = await runs.wait(runId);
+    expect(detail.status).toBe('failed');
+    expect(detail.error).toBe('crashed: killed (SIGKILL)');
+    // Simulate an app killed mid-run: the row says running; a new service marks it failed/resumable.
+    catalog.db().run('t', "UPDATE runs SET status = 'running' WHERE id = ?", runId);
+    const again = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    expect(again.get(runId).status).toBe('failed');
+    expect(again.get(runId).error).toMatch(/interrupted.*resume/);
+  });
+
+  it('resumes a cancelled run in its own folder, and refuses bad input with typed errors', async () => {
+    const cancelling = fakeSupervisor({ outcome: 'cancelled' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor: cancelling.supervisor });
+    const { runId } = await runs.start({ dataset: 'phantoms' });
+    expect((await runs.wait(runId)).status).toBe('cancelled');
+    await runs.resume(runId);
+    await runs.wait(runId);
+    expect(cancelling.started.map((s) => s.resume)).toEqual([false, true]);
+    expect(cancelling.started[1]!.runDir).toBe(cancelling.started[0]!.runDir);
+    await expect(runs.start({ dataset: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(runs.start({ dataset: 'phantoms', task: 'other' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(runs.start({ dataset: 'phantoms', imageSize: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(() => runs.get(999)).toThrow(/no run 999/);
+  });
+});
