@@ -3,6 +3,9 @@
  *  - main:     main/app/electron-main.ts → out/main/electron-main.cjs (esbuild, Node/Electron, CJS)
  *  - preload:  main/ipc/preload.ts       → out/preload/preload.cjs   (esbuild, sandboxed preload, CJS, one file)
  *  - renderer: renderer/index.html       → out/renderer/             (Vite, React)
+ *  - trainer:  the trainer process entry, its data-parallel replica worker and the stage-1 model
+ *              module the replicas load → out/trainer/*.js (esbuild, Node, ESM: top-level await;
+ *              each file finds the others next to itself through import.meta.url)
  * Run `npx tsx electron.config.ts [--only renderer|electron]`; `npm start` builds what is stale.
  */
 import { build as esbuild } from 'esbuild';
@@ -15,6 +18,14 @@ export const config = {
   main: { entry: 'main/app/electron-main.ts', outfile: 'out/main/electron-main.cjs' },
   preload: { entry: 'main/ipc/preload.ts', outfile: 'out/preload/preload.cjs' },
   renderer: { root: 'renderer', outDir: 'out/renderer' },
+  trainer: {
+    entries: [
+      'main/engine/trainer/trainer-entry.ts',
+      'main/engine/wasm/replica-worker.ts',
+      'main/runs/stage1-model.ts',
+    ],
+    outdir: 'out/trainer',
+  },
   /** Electron 40 ships Chromium 144 and Node 22. */
   targets: { node: 'node22', chrome: 'chrome144' },
 } as const;
@@ -43,6 +54,27 @@ export const buildRenderer = async (root: string): Promise<void> => {
   });
 };
 
+/**
+ * The trainer bundles (ESM, node_modules left external, so `outdir` must sit inside the project).
+ * In the app the main process starts out/trainer/trainer-entry.js as a utilityProcess.
+ */
+export const buildTrainer = async (
+  root: string,
+  outdir = join(root, config.trainer.outdir),
+): Promise<void> => {
+  await esbuild({
+    entryPoints: config.trainer.entries.map((e) => join(root, e)),
+    outdir,
+    entryNames: '[name]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: config.targets.node,
+    packages: 'external',
+    logLevel: 'warning',
+  });
+};
+
 export const buildElectron = async (root: string): Promise<void> => {
   // import.meta.url has no meaning in a CJS bundle; give it the bundle's own file URL.
   const importMetaShim = { 'import.meta.url': '__importMetaUrl' };
@@ -59,6 +91,7 @@ export const buildElectron = async (root: string): Promise<void> => {
     banner,
     logLevel: 'warning',
   });
+  await buildTrainer(root);
   await esbuild({
     entryPoints: [join(root, config.preload.entry)],
     outfile: join(root, config.preload.outfile),

@@ -106,7 +106,7 @@ const answer = (channel: CallChannel, input: Record<string, unknown>): Result<un
             datasetId: 1,
             name: 'label',
             kind: 'single',
-            classes: CLASSES.map((name) => ({ name, parent: null })),
+            classes: CLASSES.map((name) => ({ name, parent: null, colour: null })),
           },
         ],
       };

@@ -10,7 +10,9 @@ import { projectRoot } from '../runtime/package-info';
 import { catalogMediaSource } from '../host/media-route';
 import { createLogger } from '../services/logger';
 import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
+import { createNativeFileChooser } from './file-dialog';
 import { hardenApp } from './harden';
+import { createUtilityProcessTransport } from './utility-process-transport';
 import { createMainWindow } from './main-window';
 import { forwardEvents, registerIpc } from '../ipc/register-ipc';
 
@@ -27,6 +29,10 @@ if (!app.requestSingleInstanceLock()) {
   const core = createAppCore({
     shell: 'electron',
     catalogDbPath,
+    files: createNativeFileChooser(),
+    // Training runs in a utilityProcess: a crash or OOM there never takes the window down.
+    trainerTransport: () =>
+      createUtilityProcessTransport({ entry: join(root, 'out', 'trainer', 'trainer-entry.js') }), // built by electron.config.ts
     logger: createLogger({ write: (line) => process.stderr.write(`${line}\n`) }),
   });
 

@@ -7,7 +7,7 @@ interface HistoryRow {
   id: number;
   batch_id: number;
   image_id: number;
-  kind: 'label' | 'note';
+  kind: 'label' | 'note' | 'flag';
   task: string | null;
   task_id: number | null;
   from_value: string | null;
@@ -107,9 +107,9 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
         datasetId,
         name: t.name,
         kind: t.kind,
-        classes: cdb.all<{ name: string; parent: string | null }>(
+        classes: cdb.all<{ name: string; parent: string | null; colour: string | null }>(
           'class.list',
-          'SELECT c.name, p.name AS parent FROM label_classes c LEFT JOIN label_classes p ON p.id = c.parent_id WHERE c.task_id = ? ORDER BY c.ordinal',
+          'SELECT c.name, p.name AS parent, c.colour FROM label_classes c LEFT JOIN label_classes p ON p.id = c.parent_id WHERE c.task_id = ? ORDER BY c.ordinal',
           t.id,
         ),
       }));
@@ -118,7 +118,7 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       datasetId: number;
       name: string;
       kind: 'single' | 'multi';
-      classes: Array<{ name: string; parent: string | null }>;
+      classes: Array<{ name: string; parent: string | null; colour?: string | null }>;
     }): LabelTask {
       if (!repo.datasetName(input.datasetId))
         throw new AppError('NOT_FOUND', `no dataset ${input.datasetId}`);
@@ -126,7 +126,9 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
         const task = repo.ensureTask(input.datasetId, input.name, input.kind);
         for (const c of input.classes) {
           const parentId = c.parent ? repo.ensureClass(task.id, c.parent) : null;
-          repo.ensureClass(task.id, c.name, parentId);
+          const id = repo.ensureClass(task.id, c.name, parentId);
+          if (c.colour)
+            cdb.run('class.setColour', 'UPDATE label_classes SET colour = ? WHERE id = ?', c.colour, id);
         }
       });
       return edits.tasks(input.datasetId).find((t) => t.name === input.name)!;
@@ -252,11 +254,12 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
               target.batch_id,
             );
           else {
-            repo.writeNote(r.image_id, from as string | null, undoneBy);
+            if (r.kind === 'flag') repo.writeFlag(r.image_id, from as string | null, undoneBy);
+            else repo.writeNote(r.image_id, from as string | null, undoneBy);
             repo.appendHistory({
               batchId,
               imageId: r.image_id,
-              kind: 'note',
+              kind: r.kind,
               taskId: null,
               from: JSON.parse(r.to_value ?? 'null'),
               to: from,

@@ -3,6 +3,7 @@ import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
 import type { CatalogEdits } from './catalog-edits';
+import type { Repository } from './catalog-repository';
 import type { ContentStore } from './content-store';
 import { renderThumbnail } from './image-decoder';
 
@@ -26,7 +27,12 @@ interface DetailRow {
 }
 
 /** Single-image reads: the detail view, and file paths for the image protocol (full image, thumbnail). */
-export const createCatalogImages = (cdb: CatalogDb, store: ContentStore, edits: CatalogEdits) => {
+export const createCatalogImages = (
+  cdb: CatalogDb,
+  store: ContentStore,
+  edits: CatalogEdits,
+  repo: Repository,
+) => {
   const row = (id: number): DetailRow => {
     const found = cdb.get<DetailRow>(
       'image.detail',
@@ -41,6 +47,7 @@ export const createCatalogImages = (cdb: CatalogDb, store: ContentStore, edits: 
     return found;
   };
   const images = {
+    /** The image with `task`'s labels; its history holds that task's label changes, notes and flags. */
     detail(id: number, task: string): ImageDetail {
       const r = row(id);
       const metadata = cdb
@@ -84,7 +91,8 @@ export const createCatalogImages = (cdb: CatalogDb, store: ContentStore, edits: 
         source: r.source,
         originalPath: r.original_path,
         referencedInPlace: r.stored_path === null,
-        history: edits.history(id, 1000),
+        history: edits.history(id, 1000).filter((h) => h.kind !== 'label' || h.task === task),
+        flag: repo.flag(id),
       };
     },
     /** Absolute path of the viewable file: the managed copy, or the original when referenced in place. */

@@ -124,6 +124,9 @@ export const queryImages = (cdb: CatalogDb, q: ImageQuery): ImagePage => {
     );
     params.push(...taskIds);
   }
+  if (q.flagged !== undefined) {
+    where.push(`${q.flagged ? '' : 'NOT '}EXISTS (SELECT 1 FROM image_flags f WHERE f.image_id = i.id)`);
+  }
   if (q.parts && q.parts.length > 0 && q.splitId !== undefined) {
     where.push(
       'i.id IN (SELECT image_id FROM split_assignments WHERE split_id = ? AND part IN (SELECT value FROM json_each(?)))',

@@ -184,6 +184,30 @@ export const createRepository = (cdb: CatalogDb, now: () => string = () => new D
           user,
         );
     },
+    /** The review flag of an image, or null when it has none. */
+    flag(imageId: number): { reason: string; user: string; at: string } | null {
+      return (
+        cdb.get<{ reason: string; user: string; at: string }>(
+          'flag.get',
+          'SELECT reason, flagged_by AS user, flagged_at AS at FROM image_flags WHERE image_id = ?',
+          imageId,
+        ) ?? null
+      );
+    },
+    /** Sets (reason) or clears (null) the review flag of an image. */
+    writeFlag(imageId: number, reason: string | null, user: string): void {
+      if (reason === null) cdb.run('flag.delete', 'DELETE FROM image_flags WHERE image_id = ?', imageId);
+      else
+        cdb.run(
+          'flag.upsert',
+          `INSERT INTO image_flags (image_id, reason, flagged_by, flagged_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (image_id) DO UPDATE SET reason = excluded.reason, flagged_by = excluded.flagged_by, flagged_at = excluded.flagged_at`,
+          imageId,
+          reason,
+          user,
+          now(),
+        );
+    },
     labels(imageId: number, taskId: number): string[] {
       return cdb
         .all<{ name: string }>(
@@ -216,7 +240,7 @@ export const createRepository = (cdb: CatalogDb, now: () => string = () => new D
     appendHistory(entry: {
       batchId: number;
       imageId: number;
-      kind: 'label' | 'note';
+      kind: 'label' | 'note' | 'flag';
       taskId: number | null;
       from: unknown;
       to: unknown;

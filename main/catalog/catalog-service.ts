@@ -10,12 +10,14 @@ import type { JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
 import { createCatalogEdits } from './catalog-edits';
+import { createCatalogFlags } from './catalog-flags';
 import { exportDataset, exportImportReport } from './catalog-export';
 import { createCatalogImages } from './catalog-images';
 import { storeDirFor } from './catalog-paths';
 import { queryImages } from './catalog-query';
 import { createRepository } from './catalog-repository';
 import { createCatalogSplits } from './catalog-splits';
+import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
 import { runImport } from './import-runner';
 
@@ -47,7 +49,9 @@ const open = (options: CatalogServiceOptions) => {
     store,
     edits,
     splits: createCatalogSplits(cdb, repo),
-    images: createCatalogImages(cdb, store, edits),
+    images: createCatalogImages(cdb, store, edits, repo),
+    flags: createCatalogFlags(cdb, repo),
+    taskEdits: createTaskEdits(cdb, repo, edits),
   };
 };
 
@@ -138,6 +142,19 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
     tasks: (datasetId: number) => s().edits.tasks(datasetId),
     defineTask: (input: Parameters<ReturnType<typeof createCatalogEdits>['defineTask']>[0]) =>
       s().edits.defineTask(input),
+    editTask(input: TaskEditInput) {
+      const { task, imageIds } = s().taskEdits.editTask(input);
+      changed({ datasetId: input.datasetId, kind: 'tasks', imageIds: firstIds(imageIds) });
+      return task;
+    },
+    taskHistory: (datasetId: number, task = 'label', limit = 50) =>
+      s().taskEdits.taskHistory(datasetId, task, limit),
+    setFlag(input: { imageId: number; flagged: boolean; user: string; reason: string }) {
+      const result = s().flags.setFlag(input);
+      if (result.batchId !== null)
+        changed({ datasetId: datasetOf(input.imageId), kind: 'flags', imageIds: [input.imageId] });
+      return result;
+    },
     setLabels(input: { imageId: number; task: string; labels: string[]; user: string; reason: string }) {
       const result = s().edits.setLabels(input);
       if (result.batchId !== null)

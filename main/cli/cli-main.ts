@@ -1,10 +1,13 @@
 import { readVersion } from '../runtime/package-info';
 import { processIo, UsageError, type CliCommand, type CliIo } from './command';
 import { augmentPreviewCommand } from './commands/augment-preview-command';
+import { benchCommand } from './commands/bench-command';
 import { catalogCommand } from './commands/catalog-command';
 import { demoCommand } from './commands/demo-command';
 import { importCommand } from './commands/import-command';
 import { infoCommand } from './commands/info-command';
+import { runCommand } from './commands/run-command';
+import { exportModelCommand, predictCommand } from './commands/predict-command';
 import { startCommand } from './commands/start-command';
 
 /** Every subcommand, in the order `sonofuse --help` lists them. Later issues add theirs here. */
@@ -14,7 +17,11 @@ export const cliCommands: CliCommand[] = [
   demoCommand,
   importCommand,
   catalogCommand,
+  runCommand,
+  predictCommand,
+  exportModelCommand,
   augmentPreviewCommand,
+  benchCommand,
 ];
 
 const help = (): string =>

@@ -3,6 +3,7 @@ import type { Services } from '../services/create-services';
 import { createCatalogHandlers } from '../catalog/catalog-handlers';
 import { createAugmentHandlers } from './augment-handlers';
 import { installDemo } from '../demo/demo-service';
+import { createRunHandlers } from '../runs/run-handlers';
 
 /**
  * Maps every contract call to a service method. Kept as thin as the preload: no logic here beyond
@@ -11,10 +12,12 @@ import { installDemo } from '../demo/demo-service';
 export const createHandlers = (services: Services): Handlers => ({
   'app:info': () => services.appInfo.info(),
   'app:recentLogs': ({ limit }) => services.logger.recent(limit),
+  'app:chooseFiles': (input) => services.files.choose(input),
   'jobs:list': () => services.jobs.list(),
   'jobs:cancel': ({ id }) => ({ cancelled: services.jobs.cancel(id) }),
   ...createCatalogHandlers(services.catalog),
   ...createAugmentHandlers(services.catalog),
+  ...createRunHandlers(services.runs),
   'demo:install': async () => {
     const r = await installDemo(services.catalog);
     return {

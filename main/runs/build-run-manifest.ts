@@ -66,9 +66,19 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
     throw new AppError('INVALID_INPUT', `task "${taskName}" is multi-label; runs train single-label tasks`);
   const split = config.splitId
     ? catalog.splits(dataset.id).find((s) => s.id === config.splitId)
-    : catalog.createSplit({ datasetId: dataset.id, seed: DEFAULT_SPLIT.seed, ratios: { ...DEFAULT_SPLIT.ratios }, task: taskName });
+    : catalog.createSplit({
+        datasetId: dataset.id,
+        seed: DEFAULT_SPLIT.seed,
+        ratios: { ...DEFAULT_SPLIT.ratios },
+        task: taskName,
+      });
   if (!split) throw new AppError('NOT_FOUND', `dataset "${config.dataset}" has no split ${config.splitId}`);
-  const rows = cdb.all<{ id: number; label: string | null; part: RunItem['part'] | null; note: string | null }>(
+  const rows = cdb.all<{
+    id: number;
+    label: string | null;
+    part: RunItem['part'] | null;
+    note: string | null;
+  }>(
     'run.items',
     `SELECT i.id,
        (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
@@ -82,11 +92,18 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
   );
   const usedClasses = new Set(rows.flatMap((r) => (r.label !== null && r.part !== null ? [r.label] : [])));
   const classes = cdb
-    .all<{ name: string }>('run.classes', 'SELECT name FROM label_classes WHERE task_id = ? ORDER BY ordinal', task.id)
+    .all<{ name: string }>(
+      'run.classes',
+      'SELECT name FROM label_classes WHERE task_id = ? ORDER BY ordinal',
+      task.id,
+    )
     .map((c) => c.name)
     .filter((c) => usedClasses.has(c));
   if (classes.length < 2)
-    throw new AppError('INVALID_INPUT', `task "${taskName}" has ${classes.length} labelled class(es); a run needs at least 2`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `task "${taskName}" has ${classes.length} labelled class(es); a run needs at least 2`,
+    );
   const labelled = rows.filter((r) => r.label !== null && r.part !== null);
   const meta = new Map<number, Record<string, string | number | null>>();
   const kinds = new Map<string, 'number' | 'category'>();
@@ -99,7 +116,8 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
     const numeric = m.type !== 'category';
     row[m.key] = numeric ? m.num : m.text;
     meta.set(m.image_id, row);
-    if (!kinds.has(m.key) || (kinds.get(m.key) === 'number' && !numeric)) kinds.set(m.key, numeric ? 'number' : 'category');
+    if (!kinds.has(m.key) || (kinds.get(m.key) === 'number' && !numeric))
+      kinds.set(m.key, numeric ? 'number' : 'category');
   }
   const items: RunItem[] = labelled.map((r) => ({
     imageId: r.id,
@@ -111,7 +129,10 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
   }));
   for (const part of ['train', 'validation', 'test'] as const)
     if (!items.some((i) => i.part === part))
-      throw new AppError('INVALID_INPUT', `the split has no labelled ${part} image; label more images or choose another split`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `the split has no labelled ${part} image; label more images or choose another split`,
+      );
 
   const requested = config.encoders.metadataFields;
   const excludedColumns: RunManifest['excludedColumns'] = [];
@@ -133,7 +154,10 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
   }
   const missing = (requested ?? []).filter((n) => !kinds.has(n));
   if (missing.length > 0)
-    throw new AppError('INVALID_INPUT', `metadata field(s) not in dataset "${config.dataset}": ${missing.join(', ')}`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `metadata field(s) not in dataset "${config.dataset}": ${missing.join(', ')}`,
+    );
 
   const counts = { train: {}, validation: {}, test: {} } as PreparedRun['counts'];
   for (const i of items) counts[i.part][classes[i.label]!] = (counts[i.part][classes[i.label]!] ?? 0) + 1;

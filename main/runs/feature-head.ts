@@ -36,8 +36,21 @@ export interface FeatureHeadOptions {
   onEpochEnd?: (logs: EpochLogs) => void;
 }
 
+/** A trained head as plain numbers: enough to apply it outside the trainer (model export). */
+export interface ExportedHead {
+  /** Layer widths, input first. */
+  sizes: number[];
+  /** Per layer: kernel (row-major [in, out]) then bias. */
+  weights: number[][];
+  /** The training-set standardisation applied to inputs first. */
+  mean: number[];
+  scale: number[];
+  activation: 'relu';
+}
+
 export interface FeatureHeadResult {
   status: 'completed' | 'cancelled';
+  head: ExportedHead;
   bestEpoch: number | null;
   history: EpochLogs[];
   validation: { probs: number[][]; metrics: ClassificationMetrics };
@@ -151,10 +164,18 @@ export const trainFeatureHead = async (
     );
     const apply = (x: ReturnType<Tf['tensor2d']>) => net.apply(x, false) as ReturnType<Tf['tensor2d']>;
     const valProbs = await predictProbs(tf, apply, validation);
+    const head: ExportedHead = {
+      sizes,
+      weights: await net.readWeights(),
+      mean: Array.from(standardiser.mean),
+      scale: Array.from(standardiser.scale),
+      activation: 'relu',
+    };
     const test = sets.test ? standardise(sets.test, standardiser) : null;
     const testProbs = test ? await predictProbs(tf, apply, test) : null;
     return {
       status: result.status,
+      head,
       bestEpoch: result.best?.epoch ?? null,
       history: result.history,
       validation: {

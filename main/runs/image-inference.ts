@@ -37,4 +37,6 @@ export const inferRows = async (
 
 /** Float32 rows → number[][] (what metrics and the catalog take). */
 export const toRowArrays = (rows: Float32Array, dim: number): number[][] =>
-  Array.from({ length: rows.length / Math.max(1, dim) }, (_, r) => Array.from(rows.subarray(r * dim, (r + 1) * dim)));
+  Array.from({ length: rows.length / Math.max(1, dim) }, (_, r) =>
+    Array.from(rows.subarray(r * dim, (r + 1) * dim)),
+  );

@@ -1,6 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { createDataParallelTrainer } from '../engine/wasm/data-parallel-trainer';
 import type { ReplicaOptimizer } from '../engine/wasm/data-parallel-protocol';
+import { setLearningRate } from '../engine/wasm/optimizer-learning-rate';
 import { buildStage1Model, STAGE1_FEATURE_LAYER, type Stage1ModelOptions } from './stage1-model';
 
 type Tf = typeof tfType;
@@ -22,6 +23,8 @@ export interface ImageTrainer {
   setWeights(weights: Float32Array[]): Promise<void>;
   /** Makes every replica's BatchNorm statistics equal to replica 0's (before evaluating). */
   syncReplicas(): Promise<void>;
+  /** For learning-rate schedules; the optimizer's accumulators are kept. */
+  setLearningRate(learningRate: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export const createLocalImageTrainer = async (tf: Tf, opts: ImageTrainerOptions)
       tf.dispose(tensors);
     },
     syncReplicas: async () => undefined,
+    setLearningRate: async (lr) => setLearningRate(optimizer, lr),
     dispose: async () => {
       model.dispose();
       optimizer.dispose();
@@ -113,6 +117,7 @@ export const createParallelImageTrainer = async (
     weights: () => trainer.weights(),
     setWeights: (w) => trainer.setWeights(w),
     syncReplicas: () => trainer.syncReplicas(),
+    setLearningRate: (lr) => trainer.setLearningRate(lr),
     dispose: () => trainer.dispose(),
   };
 };

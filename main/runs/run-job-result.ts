@@ -11,9 +11,16 @@ export const RunJobResult = z.object({
   timing: z.record(z.string(), z.number()),
   /** JSON file in the run folder: the first seed's probabilities per image, method and split. */
   predictionsFile: z.string(),
+  /** The exported model folder (first seed), or null when neither stage 1 nor proposed ran. */
+  modelDir: z.string().nullable().default(null),
   /** Per seed: stage-1 validation accuracy per epoch (the curve the UI redraws after a restart). */
   stage1History: z.array(
-    z.object({ seed: z.number().int(), epochs: z.array(z.object({ epoch: z.number().int(), validationAccuracy: z.number(), trainLoss: z.number() })) }),
+    z.object({
+      seed: z.number().int(),
+      epochs: z.array(
+        z.object({ epoch: z.number().int(), validationAccuracy: z.number(), trainLoss: z.number() }),
+      ),
+    }),
   ),
 });
 export type RunJobResult = z.infer<typeof RunJobResult>;

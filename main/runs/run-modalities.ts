@@ -39,7 +39,11 @@ export const encodeModalities = async (
     const encoder = createMetadataEncoder({ columns: manifest.metadataColumns }).fit(
       items.filter((i) => i.part === 'train').map((i) => i.metadata),
     );
-    metadata = { x: encoder.transform(items.map((i) => i.metadata)), dim: encoder.width, state: encoder.toJSON() };
+    metadata = {
+      x: encoder.transform(items.map((i) => i.metadata)),
+      dim: encoder.width,
+      state: encoder.toJSON(),
+    };
   }
   return { notes, metadata };
 };

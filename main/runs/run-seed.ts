@@ -1,12 +1,15 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { classificationMetrics, type ClassificationMetrics } from '../../shared/metrics/classification-metrics';
+import {
+  classificationMetrics,
+  type ClassificationMetrics,
+} from '../../shared/metrics/classification-metrics';
 import type { RunMethod } from '../../shared/run/run-config';
 import type { Augmenter } from '../augment/create-augmenter';
 import { batchSeed } from '../augment/seeded-random';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FitProgress, Tf } from '../engine/train/fit-types';
-import { trainFeatureHead, type FeatureSet } from './feature-head';
+import { trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
 import { inferRows, toRowArrays } from './image-inference';
 import type { ImageTrainer } from './image-trainer';
 import type { Modalities } from './run-modalities';
@@ -26,6 +29,8 @@ export interface MethodOutcome {
   test?: ClassificationMetrics;
   /** Probability rows in the order of the split's validation / test items. */
   probs?: { validation: number[][]; test: number[][] };
+  /** The fusion head of `proposed` (for the model export). */
+  head?: ExportedHead;
   seconds: number;
 }
 
@@ -66,7 +71,9 @@ const readOutcome = async (path: string): Promise<MethodOutcome | null> => {
  * and the heads continue from their own checkpoints. Test rows are scored only after each
  * method's training ends (its epoch chosen on validation).
  */
-export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number> }> => {
+export const runSeed = async (
+  ctx: SeedContext,
+): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number> }> => {
   const { manifest, images, modalities, trainer, augmenters, seed, tf } = ctx;
   const config = manifest.config;
   const classes = manifest.classes.length;
@@ -145,6 +152,7 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
       validation: result.validation.metrics,
       test: result.test!.metrics,
       probs: { validation: result.validation.probs, test: result.test!.probs },
+      head: method === 'proposed' ? result.head : undefined,
       seconds: (performance.now() - t0) / 1000,
     };
   };
@@ -196,7 +204,8 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
           dim = out.dim;
         }
         const clean = async (rows: number[]) =>
-          (await inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal })).rows;
+          (await inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal }))
+            .rows;
         emit(PRETRAINED_VIEWS, total);
         const trainClean = await clean(split.train);
         const val = await clean(split.validation);
@@ -232,18 +241,34 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
       validation: set(split.validation, blocksFor(split.validation, f[nViews + 1]!, withFusion)),
       test: set(split.test, blocksFor(split.test, f[nViews + 2]!, withFusion)),
     });
-    const headOpts = { epochs: config.heads.epochs, lr: config.heads.lr, kind: 'linear' as const, stage: 'heads' };
+    const headOpts = {
+      epochs: config.heads.epochs,
+      lr: config.heads.lr,
+      kind: 'linear' as const,
+      stage: 'heads',
+    };
     if (wanted.has('linear_probe') && !outcomes.some((o) => o.method === 'linear_probe'))
       await record(await timed('heads', () => head('linear_probe', headSets(false), headOpts)));
-    if (wanted.has('traditional_multimodal') && !outcomes.some((o) => o.method === 'traditional_multimodal')) {
+    if (
+      wanted.has('traditional_multimodal') &&
+      !outcomes.some((o) => o.method === 'traditional_multimodal')
+    ) {
       if (!modalities.notes && !modalities.metadata)
-        await skip('traditional_multimodal', 'the dataset has neither notes nor metadata: it would equal the linear probe');
+        await skip(
+          'traditional_multimodal',
+          'the dataset has neither notes nor metadata: it would equal the linear probe',
+        );
       else await record(await timed('heads', () => head('traditional_multimodal', headSets(true), headOpts)));
     }
   }
 
   // ---- single-modality heads --------------------------------------------------------------------
-  const headOpts = { epochs: config.heads.epochs, lr: config.heads.lr, kind: 'linear' as const, stage: 'heads' };
+  const headOpts = {
+    epochs: config.heads.epochs,
+    lr: config.heads.lr,
+    kind: 'linear' as const,
+    stage: 'heads',
+  };
   for (const [method, block, missing] of [
     ['note_only', modalities.notes, 'no image in this dataset has a clinical note'],
     ['metadata_only', modalities.metadata, 'the run uses no metadata column'],
@@ -279,6 +304,8 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
         augmenters,
         {
           epochs: config.stage1.epochs,
+          learningRate: config.stage1.lr,
+          schedule: config.stage1.schedule,
           batchSize: config.batchSize,
           seed,
           classes,
@@ -326,7 +353,9 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
     if (stage1.status === 'cancelled') throw new DOMException('cancelled', 'AbortError');
     if (wanted.has('stage1_image') && !outcomes.some((o) => o.method === 'stage1_image')) {
       const evaluate = async (rows: number[]) => {
-        const out = await inferRows(trainer, images, rows, augmenters.evaluate, 'model', { signal: ctx.signal });
+        const out = await inferRows(trainer, images, rows, augmenters.evaluate, 'model', {
+          signal: ctx.signal,
+        });
         return toRowArrays(out.rows, out.dim);
       };
       const validation = await evaluate(split.validation);
@@ -362,7 +391,12 @@ export const runSeed = async (ctx: SeedContext): Promise<{ outcomes: MethodOutco
           fresh: async (positions, bctx) => {
             const rows = positions.map((p) => split.train[p]!);
             const batchIndex = Math.floor(bctx.offset / config.batchSize);
-            const batch = augmentedBatch(images, rows, augmenters.train, batchSeed(seed, 200_000 + bctx.epoch, batchIndex));
+            const batch = augmentedBatch(
+              images,
+              rows,
+              augmenters.train,
+              batchSeed(seed, 200_000 + bctx.epoch, batchIndex),
+            );
             const feats = await trainer.predict(batch.x, batch.shape, 'features');
             return fusion(rows, feats).x;
           },

@@ -8,7 +8,11 @@ import type { RunProgress } from '../../shared/run/run-progress';
 import type { Misclassified } from '../../shared/run/run-result';
 import type { CatalogService } from '../catalog/catalog-service';
 import type { FromTrainerOf } from '../engine/trainer/trainer-protocol';
-import { createTrainerSupervisor, type TrainerRun, type TrainerSupervisor } from '../engine/trainer/trainer-supervisor';
+import {
+  createTrainerSupervisor,
+  type TrainerRun,
+  type TrainerSupervisor,
+} from '../engine/trainer/trainer-supervisor';
 import { renderValidationReportCsv, renderValidationReportHtml } from '../report/validation-report';
 import type { JobHandle, JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
@@ -30,7 +34,9 @@ export interface RunServiceOptions {
 }
 
 const stageOf = (stage: string): RunProgress['stage'] =>
-  (['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done'] as const).find((s) => s === stage) ?? 'prepare';
+  (['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done'] as const).find(
+    (s) => s === stage,
+  ) ?? 'prepare';
 
 /**
  * Runs as the app and the CLI start them: prepares the manifest from the catalog, starts the
@@ -46,14 +52,18 @@ export const createRunService = (options: RunServiceOptions) => {
   const runsRoot = options.runsRoot ?? join(dirname(catalog.dbPath), 'runs');
   const active = new Map<number, { run: TrainerRun; job: JobHandle | undefined; done: Promise<void> }>();
   const progressListeners = new Set<(p: RunProgress) => void>();
-  const statusListeners = new Set<(s: { runId: number; status: RunListItem['status']; error: string | null }) => void>();
+  const statusListeners = new Set<
+    (s: { runId: number; status: RunListItem['status']; error: string | null }) => void
+  >();
   const emitStatus = (runId: number, status: RunListItem['status'], error: string | null = null) => {
     for (const l of [...statusListeners]) l({ runId, status, error });
   };
 
   for (const r of store.list())
     if (r.status === 'running' || r.status === 'queued')
-      store.setStatus(r.id, 'failed', { error: 'interrupted: SonoFuse stopped while this run trained; resume it to continue' });
+      store.setStatus(r.id, 'failed', {
+        error: 'interrupted: SonoFuse stopped while this run trained; resume it to continue',
+      });
 
   const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
 
@@ -67,9 +77,16 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const launch = async (record: RunRecord, resume: boolean): Promise<void> => {
     const { prepared, manifestPath } = prepare(record);
-    const notices = prepared.manifest.excludedColumns.map((c) => `metadata column "${c.name}" left out: ${c.reason}`);
-    if (prepared.unlabeled > 0) notices.push(`${prepared.unlabeled} image(s) without a label for "${prepared.task}" were left out`);
-    const job = options.jobs?.start({ kind: 'run', title: `Run ${record.id} on ${datasetName(record.datasetId)}`, cancellable: true });
+    const notices = prepared.manifest.excludedColumns.map(
+      (c) => `metadata column "${c.name}" left out: ${c.reason}`,
+    );
+    if (prepared.unlabeled > 0)
+      notices.push(`${prepared.unlabeled} image(s) without a label for "${prepared.task}" were left out`);
+    const job = options.jobs?.start({
+      kind: 'run',
+      title: `Run ${record.id} on ${datasetName(record.datasetId)}`,
+      cancellable: true,
+    });
     const run = await supervisor.start(
       { id: `run-${record.id}`, kind: 'two-stage-run', config: { manifestPath, replicas: options.replicas } },
       { runDir: record.runDir, resume },
@@ -84,7 +101,11 @@ export const createRunService = (options: RunServiceOptions) => {
     });
     run.on('log', (m: FromTrainerOf<'log'>) => logger.info('run', `run ${record.id}: ${m.message}`));
     run.on('progress', ({ progress: p }) => {
-      job?.progress(p.batch, p.batchesPerEpoch || null, `${p.stage} ${p.method ?? ''} epoch ${p.epoch}/${p.epochs}`);
+      job?.progress(
+        p.batch,
+        p.batchesPerEpoch || null,
+        `${p.stage} ${p.method ?? ''} epoch ${p.epoch}/${p.epochs}`,
+      );
       const payload: RunProgress = {
         runId: record.id,
         seed: p.seed ?? record.config.seed,
@@ -116,7 +137,9 @@ export const createRunService = (options: RunServiceOptions) => {
       if (outcome.status === 'completed') {
         try {
           const result = RunJobResult.parse(outcome.result);
-          const predictions = PredictionRow.array().parse(JSON.parse(await readFile(result.predictionsFile, 'utf8')));
+          const predictions = PredictionRow.array().parse(
+            JSON.parse(await readFile(result.predictionsFile, 'utf8')),
+          );
           const classes = prepared.manifest.classes;
           const actual = new Map(prepared.manifest.items.map((i) => [i.imageId, classes[i.label]!]));
           const summary = buildRunSummary(
@@ -151,7 +174,11 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const detail = (id: number): RunDetail => {
     const r = store.get(id);
-    return { ...toListItem(r, datasetName(r.datasetId), store.labelVersion()), config: r.config, summary: r.summary };
+    return {
+      ...toListItem(r, datasetName(r.datasetId), store.labelVersion()),
+      config: r.config,
+      summary: r.summary,
+    };
   };
 
   const misclassified = (runId: number): Misclassified[] =>
@@ -169,7 +196,8 @@ export const createRunService = (options: RunServiceOptions) => {
     /** Validates the config, records the run and starts it; resolves once the trainer is launched. */
     async start(input: RunConfigInput | RunConfig): Promise<{ runId: number }> {
       const parsed = RunConfig.safeParse(input);
-      if (!parsed.success) throw new AppError('INVALID_INPUT', `invalid run config: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new AppError('INVALID_INPUT', `invalid run config: ${parsed.error.issues[0]?.message}`);
       const config = parsed.data;
       const prepared = buildRunManifest(catalog, config); // fails early on a bad dataset/task/split
       const record = store.create({
@@ -204,13 +232,25 @@ export const createRunService = (options: RunServiceOptions) => {
       return store.list(datasetId).map((r) => toListItem(r, datasetName(r.datasetId), version));
     },
     get: detail,
-    predictions(q: { runId: number; method?: RunMethod; split?: 'validation' | 'test'; wrongOnly?: boolean; limit?: number; offset?: number }): RunPrediction[] {
+    predictions(q: {
+      runId: number;
+      method?: RunMethod;
+      split?: 'validation' | 'test';
+      wrongOnly?: boolean;
+      limit?: number;
+      offset?: number;
+    }): RunPrediction[] {
       store.get(q.runId);
       return store.predictions(q);
     },
-    async exportReport(input: { runId: number; path: string; format: 'html' | 'csv' }): Promise<{ path: string; bytes: number }> {
+    async exportReport(input: {
+      runId: number;
+      path: string;
+      format: 'html' | 'csv';
+    }): Promise<{ path: string; bytes: number }> {
       const r = store.get(input.runId);
-      if (!r.summary) throw new AppError('CONFLICT', `run ${input.runId} has no results yet (status ${r.status})`);
+      if (!r.summary)
+        throw new AppError('CONFLICT', `run ${input.runId} has no results yet (status ${r.status})`);
       const wrong = misclassified(input.runId);
       let text: string;
       if (input.format === 'html')
@@ -229,7 +269,9 @@ export const createRunService = (options: RunServiceOptions) => {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
     },
-    onStatus(listener: (s: { runId: number; status: RunListItem['status']; error: string | null }) => void): () => void {
+    onStatus(
+      listener: (s: { runId: number; status: RunListItem['status']; error: string | null }) => void,
+    ): () => void {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },

@@ -85,8 +85,15 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
     /** The label-history position (results are stale when labels changed after it). */
     labelVersion: (): number =>
       cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0,
-    create(input: { datasetId: number; splitId: number; task: string; config: RunConfig; runDir: (id: number) => string }): RunRecord {
-      const version = cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0;
+    create(input: {
+      datasetId: number;
+      splitId: number;
+      task: string;
+      config: RunConfig;
+      runDir: (id: number) => string;
+    }): RunRecord {
+      const version =
+        cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0;
       const id = cdb.transaction(() => {
         const runId = Number(
           cdb.run(
@@ -117,7 +124,11 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
         )
         .map(toRecord);
     },
-    setStatus(id: number, status: Status, extra: { backend?: string | null; error?: string | null } = {}): void {
+    setStatus(
+      id: number,
+      status: Status,
+      extra: { backend?: string | null; error?: string | null } = {},
+    ): void {
       const finished = status === 'running' || status === 'queued' ? null : now();
       cdb.run(
         'runs.status',
@@ -130,7 +141,13 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
       );
     },
     /** Stores the summary and every prediction in one transaction (all or nothing). */
-    complete(id: number, summary: RunSummary, predictions: readonly PredictionRow[], classes: readonly string[], actual: ReadonlyMap<number, string>): void {
+    complete(
+      id: number,
+      summary: RunSummary,
+      predictions: readonly PredictionRow[],
+      classes: readonly string[],
+      actual: ReadonlyMap<number, string>,
+    ): void {
       const checked = RunSummary.parse(summary);
       cdb.transaction(() => {
         cdb.run('runs.clearPredictions', 'DELETE FROM predictions WHERE run_id = ?', id);

@@ -8,7 +8,10 @@ import type { RunRecord } from './run-store';
 /** Builds the stored RunSummary from the prepared run and what the trainer returned. */
 export const buildRunSummary = (
   record: RunRecord,
-  prepared: Pick<PreparedRun, 'splitId' | 'splitName' | 'counts' | 'task'> & { classes: string[]; dataset: string },
+  prepared: Pick<PreparedRun, 'splitId' | 'splitName' | 'counts' | 'task'> & {
+    classes: string[];
+    dataset: string;
+  },
   result: RunJobResult,
   notices: string[],
 ): RunSummary => ({
@@ -21,7 +24,12 @@ export const buildRunSummary = (
   config: record.config,
   backend: result.backend,
   labelVersion: record.labelVersion,
-  split: { id: prepared.splitId, name: prepared.splitName, groupedBy: 'patient/exam/source group', counts: prepared.counts },
+  split: {
+    id: prepared.splitId,
+    name: prepared.splitName,
+    groupedBy: 'patient/exam/source group',
+    counts: prepared.counts,
+  },
   methods: result.methods,
   skipped: result.skipped,
   notices,

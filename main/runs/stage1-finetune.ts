@@ -41,6 +41,9 @@ export interface Stage1Progress {
 
 export interface Stage1Options {
   epochs: number;
+  /** Base learning rate; with `cosine` epoch e uses lr·(1 + cos(π·(e−1)/epochs))/2. */
+  learningRate: number;
+  schedule: 'constant' | 'cosine';
   batchSize: number;
   seed: number;
   classes: number;
@@ -72,6 +75,12 @@ const epochOrder = (indices: readonly number[], seed: number, epoch: number): nu
   }
   return order;
 };
+
+/** The learning rate of a (1-based) epoch under the schedule; the same after a resume. */
+export const epochLearningRate = (opts: Pick<Stage1Options, 'learningRate' | 'schedule' | 'epochs'>, epoch: number): number =>
+  opts.schedule === 'constant'
+    ? opts.learningRate
+    : (opts.learningRate * (1 + Math.cos((Math.PI * (epoch - 1)) / opts.epochs))) / 2;
 
 const crossEntropy = (probs: number[][], labels: readonly number[]): number =>
   probs.reduce((s, p, i) => s - Math.log(Math.max(1e-7, p[labels[i]!]!)), 0) / Math.max(1, probs.length);
@@ -109,6 +118,7 @@ export const fineTuneStage1 = async (
   const batchSize = Math.max(g, Math.floor(opts.batchSize / g) * g);
   const valLabels = split.validation.map((i) => split.labels[i]!);
   for (let epoch = state.epochsDone + 1; epoch <= opts.epochs; epoch++) {
+    await trainer.setLearningRate(epochLearningRate(opts, epoch));
     const order = epochOrder(split.train, opts.seed, epoch);
     const usable = order.length - (order.length % g);
     const batches = Math.ceil(usable / batchSize);
@@ -121,7 +131,8 @@ export const fineTuneStage1 = async (
     };
     let next = batches > 0 ? slice(0) : null;
     for (let b = 0; b < batches; b++) {
-      if (opts.signal?.aborted) return { status: 'cancelled', bestEpoch: state.bestEpoch, history: state.history };
+      if (opts.signal?.aborted)
+        return { status: 'cancelled', bestEpoch: state.bestEpoch, history: state.history };
       const cur = next!;
       const y = oneHot(
         cur.idx.map((i) => split.labels[i]!),
@@ -169,7 +180,8 @@ export const fineTuneStage1 = async (
       bestLoss: better ? record.validationLoss : state.bestLoss,
       history: [...state.history, record],
     };
-    if (better) await writeFileAtomic(bestPath, encodeCheckpoint({ state, arrays: { weights: toStored(weights) } }));
+    if (better)
+      await writeFileAtomic(bestPath, encodeCheckpoint({ state, arrays: { weights: toStored(weights) } }));
     await writeFileAtomic(latestPath, encodeCheckpoint({ state, arrays: { weights: toStored(weights) } }));
     opts.onEpoch?.(record);
   }

@@ -18,6 +18,7 @@ import { encodeModalities, type Modalities } from './run-modalities';
 import { prepareRunImages } from './run-images';
 import type { PredictionRow, RunJobResult } from './run-job-result';
 import { runSeed, type MethodOutcome } from './run-seed';
+import { exportRunModel } from './model-export';
 
 export const TwoStageJobConfig = z.object({
   /** The run folder's manifest.json, written by the main process. */
@@ -35,19 +36,34 @@ const notesCache = async (runDir: string, compute: () => Promise<Modalities>): P
   if (stored) {
     const a = stored.arrays;
     return {
-      notes: stored.state.notesDim ? { x: a.notes![0]!.data as Float32Array, dim: stored.state.notesDim } : null,
+      notes: stored.state.notesDim
+        ? { x: a.notes![0]!.data as Float32Array, dim: stored.state.notesDim }
+        : null,
       metadata: stored.state.metaDim
-        ? { x: a.meta![0]!.data as Float32Array, dim: stored.state.metaDim, state: stored.state.metaState as never }
+        ? {
+            x: a.meta![0]!.data as Float32Array,
+            dim: stored.state.metaDim,
+            state: stored.state.metaState as never,
+          }
         : null,
     };
   }
   const m = await compute();
-  const arr = (name: string, data: Float32Array) => [{ name, shape: [data.length], dtype: 'float32' as const, data }];
+  const arr = (name: string, data: Float32Array) => [
+    { name, shape: [data.length], dtype: 'float32' as const, data },
+  ];
   await writeFileAtomic(
     path,
     encodeCheckpoint({
-      state: { notesDim: m.notes?.dim ?? null, metaDim: m.metadata?.dim ?? null, metaState: m.metadata?.state ?? null },
-      arrays: { ...(m.notes ? { notes: arr('notes', m.notes.x) } : {}), ...(m.metadata ? { meta: arr('meta', m.metadata.x) } : {}) },
+      state: {
+        notesDim: m.notes?.dim ?? null,
+        metaDim: m.metadata?.dim ?? null,
+        metaState: m.metadata?.state ?? null,
+      },
+      arrays: {
+        ...(m.notes ? { notes: arr('notes', m.notes.x) } : {}),
+        ...(m.metadata ? { meta: arr('meta', m.metadata.x) } : {}),
+      },
     }),
   );
   return m;
@@ -55,7 +71,9 @@ const notesCache = async (runDir: string, compute: () => Promise<Modalities>): P
 
 /** Mean ± spread over seeds, the first seed's full metrics as the headline. */
 const aggregate = (perSeed: MethodOutcome[][], method: RunMethod): MethodResult | null => {
-  const runs = perSeed.map((o) => o.find((x) => x.method === method)).filter((x) => x?.status === 'done') as MethodOutcome[];
+  const runs = perSeed
+    .map((o) => o.find((x) => x.method === method))
+    .filter((x) => x?.status === 'done') as MethodOutcome[];
   if (runs.length === 0) return null;
   const first = runs[0]!;
   const spread = (f: (o: MethodOutcome) => number) => meanAndSpread(runs.map(f));
@@ -83,7 +101,9 @@ const aggregate = (perSeed: MethodOutcome[][], method: RunMethod): MethodResult 
 export const runTwoStageJob = async (
   config: z.infer<typeof TwoStageJobConfig>,
   ctx: Pick<JobContext, 'tf' | 'backend' | 'runDir' | 'signal' | 'progress' | 'log'>,
-): Promise<{ status: 'completed'; result: RunJobResult } | { status: 'cancelled'; checkpointPath: string | null }> => {
+): Promise<
+  { status: 'completed'; result: RunJobResult } | { status: 'cancelled'; checkpointPath: string | null }
+> => {
   const t0 = performance.now();
   const manifest = RunManifest.parse(JSON.parse(await readFile(config.manifestPath, 'utf8')));
   const run = manifest.config;
@@ -92,7 +112,8 @@ export const runTwoStageJob = async (
     imageChoice.kind === 'builtin' ? builtinBackboneManifest() : await readBackboneManifest(imageChoice.path);
   const augmenters = createRunAugmenters(run, backboneManifest);
   const timing: Record<string, number> = {};
-  const tick = (key: string, since: number) => (timing[key] = (timing[key] ?? 0) + (performance.now() - since) / 1000);
+  const tick = (key: string, since: number) =>
+    (timing[key] = (timing[key] ?? 0) + (performance.now() - since) / 1000);
 
   try {
     let since = performance.now();
@@ -101,7 +122,16 @@ export const runTwoStageJob = async (
       augmenters.source,
       augmenters.threshold,
       (done, total) =>
-        ctx.progress({ stage: 'prepare', epoch: 0, epochs: 1, batch: done, batchesPerEpoch: total, loss: 0, imagesPerSecond: 0, etaSeconds: null }),
+        ctx.progress({
+          stage: 'prepare',
+          epoch: 0,
+          epochs: 1,
+          batch: done,
+          batchesPerEpoch: total,
+          loss: 0,
+          imagesPerSecond: 0,
+          etaSeconds: null,
+        }),
       ctx.signal,
     );
     const text = run.encoders.text;
@@ -109,7 +139,11 @@ export const runTwoStageJob = async (
       const encoder =
         text.kind === 'none'
           ? null
-          : await createTextEncoder(text.kind === 'use-lite' ? { kind: 'use-lite', tf: ctx.tf } : { kind: 'hf-local', folder: text.folder });
+          : await createTextEncoder(
+              text.kind === 'use-lite'
+                ? { kind: 'use-lite', tf: ctx.tf }
+                : { kind: 'hf-local', folder: text.folder },
+            );
       try {
         return await encodeModalities(manifest, encoder);
       } finally {
@@ -131,13 +165,52 @@ export const runTwoStageJob = async (
         ? ({ type: 'adam', learningRate: run.stage1.lr } as const)
         : ({ type: 'sgd', learningRate: run.stage1.lr, momentum: run.stage1.momentum } as const);
     let description = '';
+    let modelDir: string | null = null;
+    /** The first seed's stage-1 network and fusion head, for `sonofuse predict`. */
+    const exportModel = async (outcomes: MethodOutcome[], seed: number): Promise<string | null> => {
+      const stage1 = outcomes.find((o) => o.method === 'stage1_image' && o.status === 'done');
+      const proposed = outcomes.find((o) => o.method === 'proposed' && o.status === 'done');
+      if (!stage1 && !proposed) return null;
+      const since = performance.now();
+      const dir = join(ctx.runDir, 'model');
+      const noteDim = modalities.notes?.dim ?? 0;
+      const metadataDim = modalities.metadata?.dim ?? 0;
+      await exportRunModel(ctx.tf, {
+        dir,
+        stage1Checkpoint: join(ctx.runDir, `seed-${seed}`, 'stage1', 'best.ckpt'),
+        model: { ...model, seed },
+        backbone: backboneManifest,
+        preprocessing: augmenters.evaluate.config,
+        metadataEncoder: modalities.metadata?.state ?? null,
+        manifest: {
+          runId: manifest.runId,
+          dataset: run.dataset,
+          classes: manifest.classes,
+          imageSize: run.imageSize,
+          textEncoder: noteDim > 0 ? run.encoders.text.kind : 'none',
+          fusion: proposed?.head
+            ? { imageDim: proposed.head.sizes[0]! - noteDim - metadataDim, noteDim, metadataDim, head: proposed.head }
+            : null,
+          metrics: Object.fromEntries(
+            outcomes.filter((o) => o.status === 'done').map((o) => [o.method, { validation: o.validation!, test: o.test! }]),
+          ),
+        },
+      });
+      tick('export', since);
+      return dir;
+    };
     const perSeed: MethodOutcome[][] = [];
     const stage1History: RunJobResult['stage1History'] = [];
     for (let k = 0; k < run.seeds; k++) {
       const seed = run.seed + k;
       since = performance.now();
       const trainer: ImageTrainer = parallel
-        ? await createParallelImageTrainer({ model: { ...model, seed }, optimizer, wasmPath: wasmKernels(), replicas })
+        ? await createParallelImageTrainer({
+            model: { ...model, seed },
+            optimizer,
+            wasmPath: wasmKernels(),
+            replicas,
+          })
         : await createLocalImageTrainer(ctx.tf, { model: { ...model, seed }, optimizer });
       tick('prepare', since);
       description = trainer.description;
@@ -157,12 +230,17 @@ export const runTwoStageJob = async (
         });
         for (const [key, value] of Object.entries(t)) timing[key] = (timing[key] ?? 0) + value;
         perSeed.push(outcomes);
-        const history = await readCheckpoint<{ history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }> }>(
-          join(ctx.runDir, `seed-${seed}`, 'stage1', 'latest.ckpt'),
-        );
+        if (k === 0) modelDir = await exportModel(outcomes, seed);
+        const history = await readCheckpoint<{
+          history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }>;
+        }>(join(ctx.runDir, `seed-${seed}`, 'stage1', 'latest.ckpt'));
         stage1History.push({
           seed,
-          epochs: (history?.state.history ?? []).map((e) => ({ epoch: e.epoch, validationAccuracy: e.validationAccuracy, trainLoss: e.trainLoss })),
+          epochs: (history?.state.history ?? []).map((e) => ({
+            epoch: e.epoch,
+            validationAccuracy: e.validationAccuracy,
+            trainLoss: e.trainLoss,
+          })),
         });
       } finally {
         await trainer.dispose();
@@ -177,14 +255,20 @@ export const runTwoStageJob = async (
       const skip = perSeed[0]!.find((o) => o.method === method && o.status === 'skipped');
       if (skip) skipped[method] = skip.reason ?? 'skipped';
     }
-    const splitOf = (part: 'validation' | 'test') => manifest.items.filter((i) => i.part === part).map((i) => i.imageId);
+    const splitOf = (part: 'validation' | 'test') =>
+      manifest.items.filter((i) => i.part === part).map((i) => i.imageId);
     const ids = { validation: splitOf('validation'), test: splitOf('test') };
     const predictions: PredictionRow[] = [];
     for (const o of perSeed[0]!) {
       if (o.status !== 'done' || !o.probs) continue;
       for (const part of ['validation', 'test'] as const)
         o.probs[part].forEach((probs, i) =>
-          predictions.push({ imageId: ids[part][i]!, method: o.method, split: part, probs: probs.map((p) => Math.round(p * 1e6) / 1e6) }),
+          predictions.push({
+            imageId: ids[part][i]!,
+            method: o.method,
+            split: part,
+            probs: probs.map((p) => Math.round(p * 1e6) / 1e6),
+          }),
         );
     }
     const predictionsFile = join(ctx.runDir, 'predictions.json');
@@ -199,6 +283,7 @@ export const runTwoStageJob = async (
         timing,
         predictionsFile,
         stage1History,
+        modelDir,
       },
     };
   } catch (e) {

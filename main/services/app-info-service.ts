@@ -10,6 +10,11 @@ export interface AppInfoDeps {
   shell: AppInfo['shell'];
   probe: BackendProbe;
   electronVersion?: string | null;
+  /** The catalog database this process serves, shown in the status bar. */
+  catalogPath?: string | null;
+  workspace?: string | null;
+  /** Whether `app:chooseFiles` opens a native dialog here. */
+  nativeDialogs?: boolean;
 }
 
 /** Answers `app:info`; the probe runs on every call so a freshly installed backend shows up. */
@@ -23,5 +28,8 @@ export const createAppInfoService = (deps: AppInfoDeps): AppInfoService => ({
     nodeVersion: process.versions.node,
     electronVersion: deps.electronVersion ?? process.versions.electron ?? null,
     backends: deps.probe.probe(),
+    catalogPath: deps.catalogPath ?? null,
+    workspace: deps.workspace ?? null,
+    nativeDialogs: deps.nativeDialogs ?? false,
   }),
 });

@@ -4,9 +4,13 @@ import { createCatalogService, type CatalogService } from '../catalog/catalog-se
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
 import { createAppInfoService, type AppInfoService } from './app-info-service';
+import { unsupportedFileChooser, type FileChooser } from './file-chooser';
 import { createJobRegistry, type JobRegistry } from './job-registry';
 import { createLogger, type Logger } from './logger';
 import type { EventHub } from '../contract-server/event-hub';
+import { createRunService, type RunService } from '../runs/run-service';
+import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
+import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';
 
 /** Every long-lived service of one app instance. Built once by the composition root, never imported as a singleton. */
 export interface Services {
@@ -14,6 +18,10 @@ export interface Services {
   appInfo: AppInfoService;
   jobs: JobRegistry;
   catalog: CatalogService;
+  /** Two-stage runs (trainer processes) and their stored results. Opens the catalog on first use. */
+  runs: RunService;
+  /** Native open dialogs where the shell has them (`app:chooseFiles`). */
+  files: FileChooser;
   dispose(): Promise<void>;
 }
 
@@ -27,30 +35,61 @@ export interface ServicesOptions {
   /** The catalog database; default `<data folder>/<workspace>/catalog.db`. Opened on first use. */
   catalogDbPath?: string;
   workspace?: string;
+  /** How trainer processes start: Electron's utilityProcess in the app; default a Node child process. */
+  trainerTransport?: TrainerTransportFactory;
+  /** The desktop shell's native dialogs; other shells answer NOT_SUPPORTED. */
+  files?: FileChooser;
 }
 
 export const createServices = (options: ServicesOptions): Services => {
   const logger = options.logger ?? createLogger();
+  const workspace = options.workspace ?? 'default';
+  const catalogDbPath = options.catalogDbPath ?? defaultCatalogPath(workspace);
+  const files = options.files ?? unsupportedFileChooser;
   const appInfo = createAppInfoService({
     version: options.version ?? readVersion(),
     shell: options.shell,
     probe: options.probe ?? createBackendProbe(),
+    catalogPath: catalogDbPath,
+    workspace,
+    nativeDialogs: files.native,
   });
   const jobs = createJobRegistry({ emit: (job) => options.events?.emit('jobs:onUpdate', job) });
   const catalog = createCatalogService({
-    dbPath: options.catalogDbPath ?? defaultCatalogPath(options.workspace),
+    dbPath: catalogDbPath,
     logger,
     jobs,
   });
   catalog.onImportProgress((p) => options.events?.emit('catalog:onImportProgress', p));
   catalog.onChanged((c) => options.events?.emit('catalog:onChanged', c));
+  let runs: RunService | null = null;
+  const runService = (): RunService => {
+    if (!runs) {
+      runs = createRunService({
+        catalog,
+        logger,
+        jobs,
+        supervisor: options.trainerTransport
+          ? createTrainerSupervisor({ transport: options.trainerTransport })
+          : undefined,
+      });
+      runs.onProgress((p) => options.events?.emit('run:onProgress', p));
+      runs.onStatus((s) => options.events?.emit('run:onStatus', s));
+    }
+    return runs;
+  };
   return {
     logger,
     appInfo,
     jobs,
     catalog,
+    get runs() {
+      return runService();
+    },
+    files,
     async dispose() {
-      // Later services (catalog database, trainer process) close here, in reverse order of creation.
+      // Later services (trainer processes, catalog database) close here, in reverse order of creation.
+      await runs?.dispose();
       catalog.close();
     },
   };

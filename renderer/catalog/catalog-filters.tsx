@@ -36,7 +36,7 @@ export const parseMetadataFilter = (text: string): NonNullable<BrowseFilters['me
 };
 
 /**
- * The filter row of the catalog: label, unlabeled only, split part, patient, note words, one
+ * The filter row of the catalog: label, unlabeled only, review flag, split part, patient, note words, one
  * metadata condition and the sort order. Text fields apply shortly after typing stops.
  */
 export const CatalogFilters = ({
@@ -119,6 +119,22 @@ export const CatalogFilters = ({
           }}
         />
         <span>Unlabeled only</span>
+      </label>
+      <label className="field">
+        <span>Review flag</span>
+        <select
+          value={filters.flagged === undefined ? '' : filters.flagged ? 'yes' : 'no'}
+          onChange={(e) => {
+            const next = { ...filters };
+            if (e.target.value) next.flagged = e.target.value === 'yes';
+            else delete next.flagged;
+            onChange(next);
+          }}
+        >
+          <option value="">Any</option>
+          <option value="yes">Flagged for review</option>
+          <option value="no">Not flagged</option>
+        </select>
       </label>
       <label className="field">
         <span>Split</span>

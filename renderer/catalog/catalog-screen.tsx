@@ -60,7 +60,7 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
   const classes = useMemo(() => task?.classes.map((c) => c.name) ?? [], [task]);
   const [statsKey, setStatsKey] = useState(0);
   const [stats] = useStats(statsKey);
-  const { colourOf } = useClassColours(ws.datasetId, ws.task, classes);
+  const { colourOf } = useClassColours(task);
   const [columns, setColumns] = useState(1);
   const [bulkClass, setBulkClass] = useState('');
   const [error, setError] = useState<AppErrorShape | null>(null);

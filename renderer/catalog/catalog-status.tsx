@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract/index';
 import { useApi } from '../api-context';
+import { shortenPath } from '../components/short-path';
 import { useCall } from '../use-call';
 import { useDatasets } from './catalog-data';
 import { useWorkspace } from './workspace';
@@ -13,7 +14,8 @@ export const backendInUse = (info: AppInfo): string => {
 
 /**
  * Status-bar facts about the catalog: the current dataset with its image count, the catalog's
- * total, and the compute backend in use. Counts follow catalog:onChanged.
+ * total, which catalog file (and workspace) is open, and the compute backend in use. Counts
+ * follow catalog:onChanged.
  */
 export const CatalogStatus = () => {
   const api = useApi();
@@ -48,6 +50,16 @@ export const CatalogStatus = () => {
             ? `${current.name}: ${current.images.toLocaleString('en')} images · catalog ${total.toLocaleString('en')} in ${list.length} dataset${list.length === 1 ? '' : 's'}`
             : `Catalog: ${total.toLocaleString('en')} images`}
       </span>
+      {info.status === 'ok' && info.value.catalogPath ? (
+        <span
+          data-testid="status-catalog-path"
+          className="status-path"
+          title={`Catalog database: ${info.value.catalogPath}`}
+        >
+          {info.value.workspace ? `${info.value.workspace} · ` : ''}
+          {shortenPath(info.value.catalogPath)}
+        </span>
+      ) : null}
       <span data-testid="status-backend">
         Backend: {info.status === 'ok' ? backendInUse(info.value) : '…'}
       </span>

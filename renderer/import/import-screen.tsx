@@ -3,6 +3,7 @@ import type { AppErrorShape, ImportProgress, ImportReport } from '../../shared/c
 import { useApi } from '../api-context';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
+import { useCall } from '../use-call';
 import { ColumnMapping, mappingRecord, type MappingRow } from './column-mapping';
 import { ImportProgressView } from './import-progress';
 import { ImportReportView } from './import-report';
@@ -18,9 +19,12 @@ const sourceHelp: Record<SourceKind, string> = {
 
 const newJobId = (): string => `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
+const dialogKind = { manifest: 'csv', folder: 'folder', dicom: 'dicom' } as const;
+
 /**
- * Import a CSV manifest, a class-per-folder tree or a DICOM file. The path is typed (the browser
- * mode cannot open a native dialog); progress arrives as catalog:onImportProgress for this job's
+ * Import a CSV manifest, a class-per-folder tree or a DICOM file. The path is typed, or picked with
+ * "Browse…" where the shell has native dialogs (app:info `nativeDialogs`; the browser mode answers
+ * app:chooseFiles with NOT_SUPPORTED and keeps only the path field); progress arrives as catalog:onImportProgress for this job's
  * id, the import can be cancelled, and its report stays on screen afterwards.
  */
 export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => void }) => {
@@ -41,6 +45,20 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   const [error, setError] = useState<AppErrorShape | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const job = useRef<string | null>(null);
+  const [info] = useCall(() => api.app.info({}));
+  const [dialogsRefused, setDialogsRefused] = useState(false);
+  const canBrowse = info.status === 'ok' && info.value.nativeDialogs && !dialogsRefused;
+
+  const browse = async (): Promise<void> => {
+    const result = await api.app.chooseFiles({ kind: dialogKind[kind] });
+    if (!result.ok) {
+      if (result.error.code === 'NOT_SUPPORTED') setDialogsRefused(true);
+      else setError(result.error);
+      return;
+    }
+    const [path] = result.value.paths;
+    if (!result.value.cancelled && path) setSource(path);
+  };
 
   useEffect(
     () =>
@@ -133,6 +151,11 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
               }
             />
           </label>
+          {canBrowse ? (
+            <button type="button" className="button" onClick={() => void browse()} disabled={running}>
+              Browse…
+            </button>
+          ) : null}
           <label className="field">
             <span>Dataset name</span>
             <input

@@ -1,4 +1,4 @@
-import { useMemo, useReducer, useRef, useState } from 'react';
+import { useReducer, useRef, useState } from 'react';
 import { useApi } from '../api-context';
 import { currentTask, useTasks } from '../catalog/catalog-data';
 import { DatasetBar } from '../catalog/dataset-bar';
@@ -10,6 +10,7 @@ import { ImageViewer } from '../components/image-viewer';
 import { hotkeyLabel, useHotkeys } from '../hooks/use-hotkeys';
 import { useClassColours } from '../tasks/class-colours';
 import { ClassButtons } from './class-buttons';
+import { FlagPanel } from './flag-panel';
 import { ImageFacts } from './image-facts';
 import { ChangeHistory } from './label-history';
 import { labelingHotkeys } from './labeling-hotkeys';
@@ -32,8 +33,7 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
   const [view, dispatch] = useReducer(viewerReducer, initialViewer);
   const [help, setHelp] = useState(false);
   const noteRef = useRef<HTMLTextAreaElement>(null);
-  const classes = useMemo(() => task?.classes.map((c) => c.name) ?? [], [task]);
-  const { colourOf } = useClassColours(ws.datasetId, ws.task, classes);
+  const { colourOf } = useClassColours(task);
 
   const hotkeys = labelingHotkeys(
     task,
@@ -158,9 +158,17 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
                   onSaved={() => session.noteSaved(detail.id)}
                   onEscape={() => noteRef.current?.blur()}
                 />
+                <FlagPanel
+                  flag={detail.flag}
+                  reason={session.flagReason}
+                  onReason={session.setFlagReason}
+                  onToggle={() => void session.flag()}
+                  busy={session.busy}
+                />
                 <ImageFacts detail={detail} />
                 <ChangeHistory entries={detail.history} kind="label" title="Label history" />
                 <ChangeHistory entries={detail.history} kind="note" title="Note history" />
+                <ChangeHistory entries={detail.history} kind="flag" title="Flag history" />
               </>
             ) : null}
           </aside>

@@ -4,7 +4,6 @@ import { useApi } from '../api-context';
 import { useBrowse } from '../catalog/browse-context';
 import { useWorkspace } from '../catalog/workspace';
 import { applyClassPress } from './class-shortcuts';
-import { labelsForTask, REVIEW_CLASS, REVIEW_TASK } from './history-labels';
 
 /** One change this window made, so Ctrl+Z can return to the image it touched. */
 interface Done {
@@ -14,7 +13,8 @@ interface Done {
 
 /**
  * The labeling view's state machine over the shared browse list: which image is shown, its
- * detail, and the actions (class press with auto-advance, skip, flag, undo, next/previous).
+ * detail (with the task's labels and history, from one catalog:image call), and the actions
+ * (class press with auto-advance, skip, review flag with a reason, undo, next/previous).
  * Actions run one after another, each on the image shown when it starts, so fast typing applies
  * in order and never to a stale image.
  */
@@ -27,6 +27,8 @@ export const useLabelingSession = (task: LabelTask | null) => {
   const [busy, setBusy] = useState(false);
   const [autoAdvance, setAutoAdvance] = useState(true);
   const [notice, setNotice] = useState('');
+  /** The reason recorded with the next flag (empty: the catalog's default reason). */
+  const [flagReason, setFlagReason] = useState('');
   /** Bumped when an undo may have changed the note under the editor, so it remounts. */
   const [noteEpoch, setNoteEpoch] = useState(0);
   const skipped = useRef(new Set<number>());
@@ -35,30 +37,35 @@ export const useLabelingSession = (task: LabelTask | null) => {
   const loadSeq = useRef(0);
   const total = pager.total() ?? 0;
   const row = pager.get(focus);
-  const state = useRef({ focus, row, detail, task, user: ws.user, datasetId: ws.datasetId, autoAdvance });
-  state.current = { focus, row, detail, task, user: ws.user, datasetId: ws.datasetId, autoAdvance };
+  const state = useRef({ focus, row, detail, task, user: ws.user, autoAdvance, flagReason });
+  state.current = { focus, row, detail, task, user: ws.user, autoAdvance, flagReason };
+  const taskName = task?.name ?? ws.task;
 
   useEffect(() => {
     if (!row && total > 0) void pager.request(focus, focus + 1);
   }, [row, focus, total, pager, version]);
 
+  const fetchDetail = useCallback(
+    (id: number) => api.catalog.image({ id, task: state.current.task?.name ?? taskName }),
+    [api, taskName],
+  );
   const load = useCallback(
     async (id: number): Promise<void> => {
       const seq = ++loadSeq.current;
-      const result = await api.catalog.image({ id });
+      const result = await fetchDetail(id);
       if (seq !== loadSeq.current) return;
       if (result.ok) {
         setDetail(result.value);
         setError(null);
       } else setError(result.error);
     },
-    [api],
+    [fetchDetail],
   );
 
   const rowId = row?.id;
   useEffect(() => {
     if (rowId !== undefined) void load(rowId);
-  }, [rowId, load]);
+  }, [rowId, load]); // `load` changes with the task, so a task switch re-reads the detail
 
   const run = useCallback((action: () => Promise<void>) => {
     chain.current = chain.current.then(async () => {
@@ -96,7 +103,7 @@ export const useLabelingSession = (task: LabelTask | null) => {
   const currentLabels = (): string[] => {
     const { detail: d, row: r, task: t } = state.current;
     if (!t || !r) return [];
-    return d && d.id === r.id ? labelsForTask(d, t.name, r.labels) : r.labels;
+    return d && d.id === r.id ? d.labels : r.labels;
   };
 
   const press = (name: string) =>
@@ -126,10 +133,9 @@ export const useLabelingSession = (task: LabelTask | null) => {
       const target = last?.imageId ?? state.current.row?.id;
       if (last) goTo(pager.indexOf(last.imageId) >= 0 ? pager.indexOf(last.imageId) : last.index);
       if (target !== undefined) {
-        const fresh = await api.catalog.image({ id: target });
+        const fresh = await fetchDetail(target);
         if (fresh.ok) {
-          const t = state.current.task;
-          if (t) pager.patchLabels(target, labelsForTask(fresh.value, t.name, []));
+          pager.patchLabels(target, fresh.value.labels);
           setDetail(fresh.value);
         }
       }
@@ -145,27 +151,21 @@ export const useLabelingSession = (task: LabelTask | null) => {
       await advance(at);
     });
 
+  /** Flags the shown image with the typed reason, or clears its flag (the reason then says why). */
   const flag = () =>
     run(async () => {
-      const { row: r, detail: d, user, datasetId, focus: at } = state.current;
-      if (!r || datasetId === null) return;
-      const flagged = d && d.id === r.id ? labelsForTask(d, REVIEW_TASK, []).includes(REVIEW_CLASS) : false;
-      const defined = await api.catalog.defineTask({
-        datasetId,
-        name: REVIEW_TASK,
-        kind: 'multi',
-        classes: [{ name: REVIEW_CLASS, parent: null }],
-      });
-      if (fail(defined)) return;
-      const result = await api.catalog.setLabels({
+      const { row: r, detail: d, user, focus: at, flagReason: reason } = state.current;
+      if (!r) return;
+      const flagged = d !== null && d.id === r.id && d.flag !== null;
+      const result = await api.catalog.setFlag({
         imageId: r.id,
-        task: REVIEW_TASK,
-        labels: flagged ? [] : [REVIEW_CLASS],
+        flagged: !flagged,
         user,
-        reason: flagged ? 'review done' : 'flagged for review',
+        reason: reason.trim() || (flagged ? 'review done' : ''),
       });
       if (fail(result)) return;
       done.current.push({ imageId: r.id, index: at });
+      setFlagReason('');
       setNotice(flagged ? 'Review flag removed.' : 'Flagged for review.');
       await load(r.id);
     });
@@ -175,18 +175,17 @@ export const useLabelingSession = (task: LabelTask | null) => {
     if (state.current.row?.id === imageId) void load(imageId);
   };
 
-  const flagged =
-    detail && row && detail.id === row.id
-      ? labelsForTask(detail, REVIEW_TASK, []).includes(REVIEW_CLASS)
-      : false;
+  const current = detail && row && detail.id === row.id ? detail : null;
 
   return {
     total,
     focus,
     row,
-    detail: detail && row && detail.id === row.id ? detail : null,
+    detail: current,
     labels: currentLabels(),
-    flagged,
+    flagged: current?.flag != null,
+    flagReason,
+    setFlagReason,
     error,
     clearError: () => setError(null),
     busy,

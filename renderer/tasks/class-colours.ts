@@ -1,9 +1,11 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
+import type { LabelTask } from '../../shared/contract/index';
 
 /**
- * Colours per class. The catalog contract has no colour field, so they live in this window's
- * localStorage, keyed by dataset and task; classes without a stored colour take one from a
- * palette chosen to stay distinct and readable on the dark theme.
+ * Colours per class come from the catalog (each class of a label task may store one, edited on the
+ * Label tasks screen), so every window and both shells show the same colours. A class without one
+ * takes a colour from this palette by its position, chosen to stay distinct and readable on the
+ * dark theme.
  */
 export const PALETTE = [
   '#4fb3bf',
@@ -18,48 +20,16 @@ export const PALETTE = [
   '#e0876a',
 ] as const;
 
-const keyOf = (datasetId: number | null, task: string): string =>
-  `sonofuse.colours.${datasetId ?? 0}.${task}`;
-
 export const defaultColour = (index: number): string => PALETTE[index % PALETTE.length]!;
 
-export const readColours = (
-  storage: Storage,
-  datasetId: number | null,
-  task: string,
-): Record<string, string> => {
-  try {
-    const parsed = JSON.parse(storage.getItem(keyOf(datasetId, task)) ?? '{}') as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
+/** The colour of a class of `task`: its stored colour, else the palette colour of its position. */
+export const classColour = (task: Pick<LabelTask, 'classes'> | null, name: string): string => {
+  const index = task?.classes.findIndex((c) => c.name === name) ?? -1;
+  return task?.classes[index]?.colour ?? defaultColour(Math.max(0, index));
 };
 
-/** Colour of each class of a task (stored, else the palette by class order) and a setter. */
-export const useClassColours = (
-  datasetId: number | null,
-  task: string,
-  classes: readonly string[],
-  storage: Storage = window.localStorage,
-): { colourOf: (name: string) => string; setColour: (name: string, colour: string) => void } => {
-  const [stored, setStored] = useState(() => readColours(storage, datasetId, task));
-  const [key, setKey] = useState(keyOf(datasetId, task));
-  if (key !== keyOf(datasetId, task)) {
-    setKey(keyOf(datasetId, task));
-    setStored(readColours(storage, datasetId, task));
-  }
-  const colourOf = useCallback(
-    (name: string) => stored[name] ?? defaultColour(Math.max(0, classes.indexOf(name))),
-    [stored, classes],
-  );
-  const setColour = useCallback(
-    (name: string, colour: string) => {
-      const next = { ...readColours(storage, datasetId, task), [name]: colour };
-      storage.setItem(keyOf(datasetId, task), JSON.stringify(next));
-      setStored(next);
-    },
-    [storage, datasetId, task],
-  );
-  return { colourOf, setColour };
+/** `colourOf(name)` for the classes of `task` (stable while the task is). */
+export const useClassColours = (task: LabelTask | null): { colourOf: (name: string) => string } => {
+  const colourOf = useCallback((name: string) => classColour(task, name), [task]);
+  return { colourOf };
 };

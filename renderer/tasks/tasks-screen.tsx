@@ -8,19 +8,48 @@ import { ErrorMessage } from '../components/error-message';
 import { shortcutForClass } from '../labeling/class-shortcuts';
 import { useClassColours } from './class-colours';
 import { parseClassList } from './class-list-text';
+import { TaskChanges } from './task-changes';
+import { TaskClassEditor } from './task-class-editor';
 
-/** One task: its classes in order with key, parent and colour; more classes can be appended. */
-const TaskCard = ({ task, onAppend }: { task: LabelTask; onAppend: (text: string) => Promise<boolean> }) => {
-  const ws = useWorkspace();
-  const names = task.classes.map((c) => c.name);
-  const { colourOf, setColour } = useClassColours(ws.datasetId, task.name, names);
+/**
+ * One task: its classes in order with key, parent and colour. "Edit classes" renames, reorders,
+ * recolours, adds and removes in one logged change; more classes can also be appended.
+ */
+const TaskCard = ({
+  task,
+  onAppend,
+  onEdited,
+}: {
+  task: LabelTask;
+  onAppend: (text: string) => Promise<boolean>;
+  onEdited: () => void;
+}) => {
+  const { colourOf } = useClassColours(task);
   const [more, setMore] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [changes, setChanges] = useState(0);
   return (
     <section className="panel task-card" aria-label={`Task ${task.name}`}>
       <h3>
         {task.name}{' '}
-        <span className="badge off">{task.kind === 'multi' ? 'multi-label' : 'single-label'}</span>
+        <span className="badge off">{task.kind === 'multi' ? 'multi-label' : 'single-label'}</span>{' '}
+        {editing ? null : (
+          <button type="button" className="button" onClick={() => setEditing(true)}>
+            Edit classes
+          </button>
+        )}
       </h3>
+      {editing ? (
+        <TaskClassEditor
+          task={task}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            setChanges((n) => n + 1);
+            onEdited();
+          }}
+        />
+      ) : null}
       <table className="table" aria-label={`Classes of ${task.name}`}>
         <thead>
           <tr>
@@ -37,12 +66,13 @@ const TaskCard = ({ task, onAppend }: { task: LabelTask; onAppend: (text: string
               <th scope="row">{c.name}</th>
               <td>{c.parent ?? '—'}</td>
               <td>
-                <input
-                  type="color"
-                  value={colourOf(c.name)}
-                  aria-label={`Colour of ${c.name}`}
-                  onChange={(e) => setColour(c.name, e.target.value)}
-                />
+                <span
+                  className="swatch"
+                  data-testid={`colour-${c.name}`}
+                  style={{ background: colourOf(c.name) }}
+                  title={colourOf(c.name)}
+                />{' '}
+                <span className="muted small">{c.colour ?? 'default'}</span>
               </td>
             </tr>
           ))}
@@ -63,13 +93,15 @@ const TaskCard = ({ task, onAppend }: { task: LabelTask; onAppend: (text: string
           Add
         </button>
       </form>
+      <TaskChanges task={task} refreshKey={changes} />
     </section>
   );
 };
 
 /**
  * Label tasks of the dataset: create one (single- or multi-label, classes with optional
- * hierarchy) or append classes to an existing one. Colours are kept per window (localStorage).
+ * hierarchy), append classes to an existing one, or edit its classes (names, order, colours,
+ * removals). Colours are stored in the catalog with each class.
  */
 export const TasksScreen = ({ onImport }: { onImport: () => void }) => {
   const api = useApi();
@@ -109,7 +141,15 @@ export const TasksScreen = ({ onImport }: { onImport: () => void }) => {
       <div className="task-list">
         {tasks.status === 'ok'
           ? tasks.value.map((t) => (
-              <TaskCard key={t.id} task={t} onAppend={(text) => define(t.name, t.kind, text)} />
+              <TaskCard
+                key={t.id}
+                task={t}
+                onAppend={(text) => define(t.name, t.kind, text)}
+                onEdited={() => {
+                  reload();
+                  ws.bump();
+                }}
+              />
             ))
           : null}
       </div>

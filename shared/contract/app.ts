@@ -24,6 +24,12 @@ export const AppInfo = z.object({
   nodeVersion: z.string(),
   electronVersion: z.string().nullable(),
   backends: z.array(BackendStatus),
+  /** The catalog database file this process serves (null where there is none, e.g. `sonofuse info`). */
+  catalogPath: z.string().nullable(),
+  /** The workspace the catalog belongs to (`default` unless chosen). */
+  workspace: z.string().nullable(),
+  /** True where `app:chooseFiles` opens a native dialog (the desktop shell); elsewhere it answers NOT_SUPPORTED. */
+  nativeDialogs: z.boolean(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -40,6 +46,17 @@ export const LogEntry = z.object({
 });
 export type LogEntry = z.infer<typeof LogEntry>;
 
+/** What a native open dialog picks: a folder of images, a manifest CSV, or DICOM files. */
+export const FileChoiceKind = z.enum(['folder', 'csv', 'dicom']);
+export type FileChoiceKind = z.infer<typeof FileChoiceKind>;
+
+export const FileChoice = z.object({
+  /** Absolute paths chosen; empty when the user cancelled. */
+  paths: z.array(z.string().min(1).max(4096)).max(10_000),
+  cancelled: z.boolean(),
+});
+export type FileChoice = z.infer<typeof FileChoice>;
+
 export const appCalls = {
   'app:info': defineCall({
     input: z.object({}).strict(),
@@ -50,6 +67,11 @@ export const appCalls = {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: z.array(LogEntry),
     summary: 'The most recent log entries kept in memory (oldest first).',
+  }),
+  'app:chooseFiles': defineCall({
+    input: z.object({ kind: FileChoiceKind, title: z.string().trim().min(1).max(200).optional() }).strict(),
+    output: FileChoice,
+    summary: 'Open a native file dialog (desktop shell only; NOT_SUPPORTED elsewhere).',
   }),
 } as const;
 

@@ -146,6 +146,8 @@ export const ImageQuery = z
     task: TaskName,
     labels: z.array(z.string()).max(100).optional(),
     unlabeled: z.boolean().optional(),
+    /** True: only images flagged for review; false: only images without a flag. */
+    flagged: z.boolean().optional(),
     splitId: Id.optional(),
     parts: z.array(SplitPart).optional(),
     patient: z.string().max(200).optional(),
@@ -190,7 +192,8 @@ export const HistoryEntry = z.object({
   id: Id,
   batchId: Id,
   imageId: Id,
-  kind: z.enum(['label', 'note']),
+  /** A flag's value is its reason while set, null once cleared. */
+  kind: z.enum(['label', 'note', 'flag']),
   task: z.string().nullable(),
   from: HistoryValue,
   to: HistoryValue,
@@ -209,6 +212,14 @@ export const MetadataValue = z.object({
 });
 export type MetadataValue = z.infer<typeof MetadataValue>;
 
+/** A review flag on one image: why, who set it and when. */
+export const ImageFlag = z.object({
+  reason: z.string(),
+  user: z.string(),
+  at: z.string(),
+});
+export type ImageFlag = z.infer<typeof ImageFlag>;
+
 export const ImageDetail = ImageSummary.extend({
   note: z.string().nullable(),
   metadata: z.array(MetadataValue),
@@ -216,14 +227,25 @@ export const ImageDetail = ImageSummary.extend({
   source: z.string().nullable(),
   originalPath: z.string(),
   referencedInPlace: z.boolean(),
+  /** Label history of the requested task only, plus every note and flag change; newest first. */
   history: z.array(HistoryEntry),
+  flag: ImageFlag.nullable(),
 });
 export type ImageDetail = z.infer<typeof ImageDetail>;
+
+/** A class colour as `#rrggbb` (stored lower-case). */
+export const ClassColour = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
+  .transform((c) => c.toLowerCase());
 
 export const LabelClass = z.object({
   name: z.string().trim().min(1).max(100),
   parent: z.string().nullable(),
+  /** Shown in the grid and on the labeling buttons; null takes the palette colour of its position. */
+  colour: ClassColour.nullable(),
 });
+export type LabelClass = z.infer<typeof LabelClass>;
 export const LabelTask = z.object({
   id: Id,
   datasetId: Id,
@@ -232,6 +254,29 @@ export const LabelTask = z.object({
   classes: z.array(LabelClass),
 });
 export type LabelTask = z.infer<typeof LabelTask>;
+
+/** One class of a task edit: `was` names the class it replaces (a rename); omitted keeps or adds by name. */
+export const EditedClass = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    was: z.string().trim().min(1).max(100).optional(),
+    parent: z.string().nullable().default(null),
+    colour: ClassColour.nullable().default(null),
+  })
+  .strict();
+export type EditedClass = z.infer<typeof EditedClass>;
+
+/** One edit of a task's classes, from the task's append-only log. */
+export const TaskChange = z.object({
+  id: Id,
+  task: z.string(),
+  from: z.array(LabelClass),
+  to: z.array(LabelClass),
+  user: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
+export type TaskChange = z.infer<typeof TaskChange>;
 
 const LabelCount = z.object({ label: z.string(), count: z.number().int() });
 export const SplitSummary = z.object({

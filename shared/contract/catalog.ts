@@ -3,8 +3,10 @@ import {
   CatalogId,
   CatalogUser,
   DatasetStats,
+  EditedClass,
   HistoryEntry,
   ImageDetail,
+  ImageFlag,
   ImagePage,
   ImageQuery,
   ImportOptions,
@@ -14,7 +16,9 @@ import {
   LabelTask,
   SplitPart,
   SplitSummary,
+  TaskChange,
   TaskName,
+  ClassColour,
 } from './catalog-schemas';
 import { defineCall, defineEvent } from './define';
 
@@ -58,9 +62,9 @@ export const catalogCalls = {
     summary: 'One page of images with filters (label, split, patient, note text, metadata) and a total.',
   }),
   'catalog:image': defineCall({
-    input: z.object({ id: CatalogId }).strict(),
+    input: z.object({ id: CatalogId, task: TaskName }).strict(),
     output: ImageDetail,
-    summary: 'One image with its note, metadata, labels and change history.',
+    summary: "One image with its note, metadata, flag, and the given task's labels and history.",
   }),
   'catalog:tasks': defineCall({
     input: z.object({ datasetId: CatalogId }).strict(),
@@ -73,11 +77,44 @@ export const catalogCalls = {
         datasetId: CatalogId,
         name: TaskName,
         kind: z.enum(['single', 'multi']).default('single'),
-        classes: z.array(LabelClass.extend({ parent: z.string().nullable().default(null) })).max(1000),
+        classes: z
+          .array(
+            LabelClass.extend({
+              parent: z.string().nullable().default(null),
+              colour: ClassColour.nullable().default(null),
+            }),
+          )
+          .max(1000),
       })
       .strict(),
     output: LabelTask,
     summary: 'Create a label task or append classes to it (order and optional parent kept).',
+  }),
+  'catalog:editTask': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        task: TaskName,
+        /** The task's whole new class list, in order: renames (`was`), reorders, additions, colours. */
+        classes: z.array(EditedClass).min(1).max(1000),
+        /**
+         * Where labels of a removed class go: another class of the new list, or null to clear them.
+         * Removing a class that still labels images without an entry here is refused (CONFLICT).
+         */
+        reassign: z.record(z.string(), z.string().nullable()).default({}),
+        user: CatalogUser,
+        reason: Reason,
+      })
+      .strict(),
+    output: LabelTask,
+    summary: 'Rename, reorder, recolour, add or remove classes of a task; logged in the task history.',
+  }),
+  'catalog:taskHistory': defineCall({
+    input: z
+      .object({ datasetId: CatalogId, task: TaskName, limit: z.number().int().min(1).max(1000).default(50) })
+      .strict(),
+    output: z.array(TaskChange),
+    summary: "Edits of a task's classes, newest first.",
   }),
   'catalog:setLabels': defineCall({
     input: z
@@ -114,12 +151,17 @@ export const catalogCalls = {
     output: z.object({ batchId: CatalogId.nullable() }),
     summary: 'Replace the clinical note of an image (empty text removes it); recorded in the history.',
   }),
+  'catalog:setFlag': defineCall({
+    input: z.object({ imageId: CatalogId, flagged: z.boolean(), user: CatalogUser, reason: Reason }).strict(),
+    output: z.object({ flag: ImageFlag.nullable(), batchId: CatalogId.nullable() }),
+    summary: 'Flag an image for review (with a reason) or clear its flag; recorded in the history.',
+  }),
   'catalog:history': defineCall({
     input: z
       .object({ imageId: CatalogId.optional(), limit: z.number().int().min(1).max(10_000).default(200) })
       .strict(),
     output: z.array(HistoryEntry),
-    summary: 'Label and note changes, newest first (one image or the whole catalog).',
+    summary: 'Label, note and flag changes, newest first (one image or the whole catalog).',
   }),
   'catalog:undo': defineCall({
     input: z.object({ user: CatalogUser.optional() }).strict(),
@@ -176,7 +218,7 @@ export const catalogCalls = {
 
 export const CatalogChange = z.object({
   datasetId: CatalogId.nullable(),
-  kind: z.enum(['import', 'labels', 'notes', 'split', 'undo']),
+  kind: z.enum(['import', 'labels', 'notes', 'flags', 'tasks', 'split', 'undo']),
   /** The images touched, when few enough to list (at most 1,000). */
   imageIds: z.array(CatalogId).max(1000),
 });

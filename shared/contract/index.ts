@@ -4,6 +4,7 @@ import { augmentCalls } from './augment';
 import { catalogCalls, catalogEvents } from './catalog';
 import { demoCalls } from './demo';
 import { jobsCalls, jobsEvents } from './jobs';
+import { runCalls, runEvents } from './run';
 import type { Result } from './result';
 
 /**
@@ -18,12 +19,14 @@ export const calls = {
   ...catalogCalls,
   ...demoCalls,
   ...jobsCalls,
+  ...runCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...catalogEvents,
   ...jobsEvents,
+  ...runEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -82,4 +85,5 @@ export * from './augment';
 export * from './catalog';
 export * from './demo';
 export * from './jobs';
+export * from './run';
 export * from './ws-envelope';

@@ -17,6 +17,8 @@ export const errorCodes = [
   'CONFLICT',
   'CANCELLED',
   'UNAVAILABLE',
+  /** The call exists but this shell cannot serve it (e.g. a native dialog in browser mode). */
+  'NOT_SUPPORTED',
   'TRANSPORT_CLOSED',
   'INTERNAL',
 ] as const;

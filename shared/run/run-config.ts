@@ -41,8 +41,11 @@ const learningRate = z.number().positive().max(10);
 
 /**
  * Everything needed to reproduce a run; validated, then stored with the run in the catalog.
- * Defaults follow the paper (SGD lr 5e-4, momentum 0.9, batch 20, 5 epochs for stage 1) except
- * where our machines call for less (image size, batch size are user choices in the Advanced drawer).
+ * Defaults are what reached the issue-9 targets on BUSI on two CPU cores (see README, "Runs"):
+ * 160 px (224 is one option away and about twice as slow), batch 20 as in the paper, stage 1 with
+ * Adam 3e-4 for 10 epochs (the paper's SGD 5e-4 for 5 epochs barely moved the pretrained network
+ * in that budget: 0.58 test accuracy), the paper's resize/rotate/crop augmentation (flips off:
+ * laterality can matter in ultrasound), stage 2 a linear head for 8 epochs.
  */
 export const RunConfig = z
   .object({
@@ -58,7 +61,7 @@ export const RunConfig = z
       .default(1),
     /** Repeat the whole run with seeds seed, seed+1, …; metrics are then mean ± spread. */
     seeds: z.number().int().min(1).max(10).default(1),
-    imageSize: z.number().int().min(64).max(512).default(224),
+    imageSize: z.number().int().min(64).max(512).default(160),
     batchSize: z.number().int().min(1).max(256).default(20),
     methods: z
       .array(RunMethod)
@@ -66,17 +69,19 @@ export const RunConfig = z
       .default([...runMethods]),
     stage1: z
       .object({
-        epochs: z.number().int().min(1).max(200).default(5),
-        /** SGD with momentum as in the paper, or Adam. */
-        optimizer: z.enum(['sgd', 'adam']).default('sgd'),
-        lr: learningRate.default(5e-4),
+        epochs: z.number().int().min(1).max(200).default(10),
+        /** Adam, or SGD with momentum as in the paper (optimizer sgd, lr 5e-4). */
+        optimizer: z.enum(['sgd', 'adam']).default('adam'),
+        lr: learningRate.default(3e-4),
+        /** `cosine` decays the rate over the epochs to lr/2·(1+cos(π(e−1)/E)); `constant` keeps it. */
+        schedule: z.enum(['constant', 'cosine']).default('cosine'),
         momentum: z.number().min(0).max(0.999).default(0.9),
       })
       .prefault({}),
     stage2: z
       .object({
-        epochs: z.number().int().min(1).max(200).default(4),
-        lr: learningRate.default(1e-2),
+        epochs: z.number().int().min(1).max(200).default(8),
+        lr: learningRate.default(3e-3),
         head: z.enum(['linear', 'mlp']).default('linear'),
         hidden: z.number().int().min(4).max(4096).default(256),
       })
@@ -87,7 +92,7 @@ export const RunConfig = z
       .prefault({}),
     augmentation: z
       .object({
-        preset: z.enum(['paper', 'ultrasound-default', 'none']).default('ultrasound-default'),
+        preset: z.enum(['paper', 'ultrasound-default', 'none']).default('paper'),
         /** Per-transform overrides in the augmentation schema's shape; validated by the augmenter. */
         overrides: z.record(z.string(), z.unknown()).optional(),
         horizontalFlip: z.boolean().default(false),

@@ -176,4 +176,52 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
     expect(await axeViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+  it('flags an image for review with a reason, filters the catalog by flag, and clears the flag with F', async () => {
+    const count = () => page.getByTestId('result-count').textContent();
+    const flagFilter = page.getByRole('combobox', { name: 'Review flag' });
+    await page.keyboard.press('Alt+1');
+    await poll(count).toBe('1 image'); // the note search from above still applies
+    await page.getByRole('listbox', { name: 'Images' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Reason for flagging' }).fill('check the margin');
+    await page.getByRole('button', { name: 'Flag', exact: true }).click();
+    await poll(() => page.getByTestId('flag-state').textContent()).toContain('check the margin');
+    await poll(() => page.getByTestId('flag-history').textContent()).toContain('— → check the margin');
+    const flaggedFile = (await page.getByTestId('current-file').textContent())!;
+    await page.screenshot({ path: screenshotPath('labeling-flag') });
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('searchbox', { name: 'Note contains' }).fill('');
+    await poll(count).toBe(`${imported} images`);
+    await flagFilter.selectOption('yes');
+    await poll(count).toBe('1 image');
+    const names = await page
+      .locator('.vgrid-cell')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(names.map((n) => n!.split(':')[0])).toEqual([flaggedFile]);
+    await flagFilter.selectOption('no');
+    await poll(count).toBe(`${imported - 1} images`);
+    await flagFilter.selectOption('yes');
+    await poll(count).toBe('1 image');
+    await page.getByRole('listbox', { name: 'Images' }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByTestId('flag-state').textContent()).toContain('check the margin');
+    await page.keyboard.press('f');
+    await poll(() => page.getByTestId('flag-state').textContent()).toBe('Not flagged.');
+    await poll(() => page.getByTestId('flag-history').textContent()).toContain('check the margin → —');
+
+    await page.keyboard.press('Alt+1');
+    await flagFilter.selectOption('');
+    await flagFilter.selectOption('yes');
+    await poll(count).toBe('0 images');
+    // The status bar names the catalog file (shortened; the full path in its title).
+    const path = page.getByTestId('status-catalog-path');
+    expect(await path.getAttribute('title')).toBe(
+      `Catalog database: ${join(dataDir, 'default', 'catalog.db')}`,
+    );
+    expect(await path.textContent()).toMatch(/^default · .*catalog\.db$/);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
 });

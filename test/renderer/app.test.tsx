@@ -24,6 +24,11 @@ describe('App shell', () => {
       ),
     );
     await waitFor(() => expect(screen.getByTestId('status-backend').textContent).toBe('Backend: wasm'));
+    const path = screen.getByTestId('status-catalog-path');
+    expect(path.textContent).toBe('default · …/share/sonofuse/default/catalog.db');
+    expect(path.getAttribute('title')).toBe(
+      'Catalog database: /home/sonographer/.local/share/sonofuse/default/catalog.db',
+    );
     for (const [key, heading] of [
       ['3', 'Import'],
       ['4', 'Label tasks'],

@@ -3,9 +3,11 @@ import type {
   CallParsedInput,
   HistoryEntry,
   ImageDetail,
+  ImageFlag,
   ImageSummary,
   LabelTask,
   Result,
+  TaskChange,
 } from '../../shared/contract/index';
 
 type Answer = (input: unknown) => Result<unknown>;
@@ -26,12 +28,14 @@ export const createFakeCatalog = (
       datasetId: 1,
       name: 'label',
       kind: options.kind ?? 'single',
-      classes: classes.map((name) => ({ name, parent: null })),
+      classes: classes.map((name) => ({ name, parent: null, colour: null })),
     },
   ];
   const labels = new Map<string, string[]>(); // `${task}:${id}`
   const notes = new Map<number, string>();
+  const flags = new Map<number, ImageFlag>();
   const history: HistoryEntry[] = [];
+  const taskChanges: TaskChange[] = [];
   let batch = 0;
   const rows: ImageSummary[] = Array.from({ length: count }, (_, i) => ({
     id: i + 1,
@@ -64,18 +68,19 @@ export const createFakeCatalog = (
       undoesBatch: undoes,
     });
   };
-  const detail = (id: number): ImageDetail => {
+  const detail = (id: number, task = 'label'): ImageDetail => {
     const row = rows[id - 1]!;
     return {
       ...row,
-      labels: labelsOf('label', id),
+      labels: labelsOf(task, id),
       note: notes.get(id) ?? null,
       metadata: [{ key: 'age', type: 'number', value: 30 + id }],
       exam: null,
       source: null,
       originalPath: `/data/${row.file}`,
       referencedInPlace: true,
-      history: history.filter((h) => h.imageId === id),
+      history: history.filter((h) => h.imageId === id && (h.kind !== 'label' || h.task === task)),
+      flag: flags.get(id) ?? null,
     };
   };
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -108,10 +113,76 @@ export const createFakeCatalog = (
       let list = rows.map((r) => ({ ...r, labels: labelsOf(q.task, r.id) }));
       if (q.unlabeled) list = list.filter((r) => r.labels.length === 0);
       if (q.labels) list = list.filter((r) => r.labels.some((l) => q.labels!.includes(l)));
+      if (q.flagged !== undefined) list = list.filter((r) => flags.has(r.id) === q.flagged);
       if (q.text) list = list.filter((r) => (notes.get(r.id) ?? '').includes(q.text!));
       return ok({ total: list.length, offset: q.offset, items: list.slice(q.offset, q.offset + q.limit) });
     },
-    'catalog:image': (input) => ok(detail((input as { id: number }).id)),
+    'catalog:image': (input) => {
+      const i = input as CallParsedInput<'catalog:image'>;
+      return ok(detail(i.id, i.task));
+    },
+    'catalog:setFlag': (input) => {
+      const i = input as CallParsedInput<'catalog:setFlag'>;
+      const before = flags.get(i.imageId)?.reason ?? null;
+      const after = i.flagged ? i.reason.trim() || 'flagged for review' : null;
+      if (before === after) return ok({ flag: flags.get(i.imageId) ?? null, batchId: null });
+      batch++;
+      record({
+        imageId: i.imageId,
+        kind: 'flag',
+        task: null,
+        from: before,
+        to: after,
+        user: i.user,
+        reason: i.reason,
+      });
+      if (after === null) flags.delete(i.imageId);
+      else flags.set(i.imageId, { reason: after, user: i.user, at: '2026-01-02T10:00:00.000Z' });
+      return ok({ flag: flags.get(i.imageId) ?? null, batchId: batch });
+    },
+    'catalog:editTask': (input) => {
+      const i = input as CallParsedInput<'catalog:editTask'>;
+      const task = tasks.find((t) => t.name === i.task);
+      if (!task) return { ok: false, error: { code: 'NOT_FOUND', message: `no task ${i.task}` } };
+      const kept = new Set(i.classes.map((c) => c.was ?? c.name));
+      for (const c of task.classes) {
+        if (kept.has(c.name)) continue;
+        const used = rows.filter((r) => labelsOf(task.name, r.id).includes(c.name)).length;
+        if (used > 0 && !(c.name in i.reassign))
+          return {
+            ok: false,
+            error: { code: 'CONFLICT', message: `cannot remove "${c.name}" (labels ${used} images)` },
+          };
+        for (const r of rows) {
+          const current = labelsOf(task.name, r.id);
+          if (!current.includes(c.name)) continue;
+          const target = i.reassign[c.name];
+          labels.set(`${task.name}:${r.id}`, [
+            ...current.filter((l) => l !== c.name),
+            ...(target ? [target] : []),
+          ]);
+        }
+      }
+      for (const c of i.classes)
+        if (c.was && c.was !== c.name)
+          for (const r of rows)
+            labels.set(
+              `${task.name}:${r.id}`,
+              labelsOf(task.name, r.id).map((l) => (l === c.was ? c.name : l)),
+            );
+      taskChanges.unshift({
+        id: taskChanges.length + 1,
+        task: task.name,
+        from: task.classes,
+        to: i.classes.map((c) => ({ name: c.name, parent: c.parent, colour: c.colour })),
+        user: i.user,
+        reason: i.reason,
+        at: '2026-01-02T10:00:00.000Z',
+      });
+      task.classes = taskChanges[0]!.to;
+      return ok(task);
+    },
+    'catalog:taskHistory': () => ok(taskChanges),
     'catalog:setLabels': (input) => {
       const i = input as CallParsedInput<'catalog:setLabels'>;
       batch++;
@@ -196,7 +267,7 @@ export const createFakeCatalog = (
       }
       for (const c of i.classes)
         if (!task.classes.some((x) => x.name === c.name))
-          task.classes.push({ name: c.name, parent: c.parent });
+          task.classes.push({ name: c.name, parent: c.parent, colour: c.colour });
       return ok(task);
     },
     'app:info': () =>
@@ -209,8 +280,15 @@ export const createFakeCatalog = (
         nodeVersion: '20',
         electronVersion: null,
         backends: [{ name: 'wasm', available: true, detail: '', version: '4.22.0' }],
+        catalogPath: '/home/sonographer/.local/share/sonofuse/default/catalog.db',
+        workspace: 'default',
+        nativeDialogs: false,
       }),
+    'app:chooseFiles': () => ({
+      ok: false,
+      error: { code: 'NOT_SUPPORTED', message: 'This shell has no native file dialog.' },
+    }),
     'jobs:list': () => ok([]),
   };
-  return { answers, labelsOf, notes, history, rows, tasks };
+  return { answers, labelsOf, notes, flags, history, rows, tasks, taskChanges };
 };

@@ -54,6 +54,8 @@ export const runSummaryFixture = (): RunSummary => {
         seedSpread: null,
       },
     },
+    skipped: {},
+    notices: [],
     timing: { stage1: 120.5, stage2: 30.25 },
   };
 };

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -44,14 +43,19 @@ export const writeTinyRunFixture = async (
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++) if ((x - cx) ** 2 + (y - cy) ** 2 < 64) px[y * size + x] = 220;
     const path = join(images, `img${i}.png`);
-    await sharp(px, { raw: { width: size, height: size, channels: 1 } }).png().toFile(path);
+    await sharp(px, { raw: { width: size, height: size, channels: 1 } })
+      .png()
+      .toFile(path);
     items.push({
       imageId: 100 + i,
       path,
       label,
       part: partOf(i),
       note: i % 6 === 5 ? '' : label === 0 ? 'lesion on the left side' : 'mass seen on the right',
-      metadata: { depth: 4 + label + (i % 3) * 0.5, probe: i % 2 === 0 ? (i % 4 === 0 ? 'curved' : 'linear') : 'curved' },
+      metadata: {
+        depth: 4 + label + (i % 3) * 0.5,
+        probe: i % 2 === 0 ? (i % 4 === 0 ? 'curved' : 'linear') : 'curved',
+      },
     });
   }
   const manifest: RunManifest = {
@@ -64,8 +68,8 @@ export const writeTinyRunFixture = async (
       stage2: { epochs: 2 },
       heads: { epochs: 8 },
       augmentation: { preset: 'paper', horizontalFlip: false, verticalFlip: false },
-      encoders: { image: { kind: 'folder', path: backbone } },
       ...config,
+      encoders: { ...config.encoders, image: { kind: 'folder', path: backbone } },
     }),
     classes: ['left', 'right'],
     items,
@@ -77,6 +81,5 @@ export const writeTinyRunFixture = async (
   };
   const manifestPath = join(dir, 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifest));
-  void tf;
   return { manifestPath, manifest, backbone };
 };

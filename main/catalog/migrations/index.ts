@@ -2,9 +2,18 @@ import { migration0001 } from './0001-images';
 import { migration0002 } from './0002-labels';
 import { migration0003 } from './0003-splits-runs';
 import { migration0004 } from './0004-note-search';
+import { migration0005 } from './0005-run-results';
+import { migration0007 } from './0007-flags-colours';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
 /** Every migration, in order. Append only. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0007,
+];

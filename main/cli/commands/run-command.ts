@@ -48,7 +48,17 @@ export const runJson = (d: RunDetail) => {
               test_macro_f1_sd: r.seedSpread.macroF1.sd,
             }
           : null;
-        return [[m, { validation: pick(r.validation), test: pick(r.test), best_epoch: r.bestEpoch, seed_spread: spread }]];
+        return [
+          [
+            m,
+            {
+              validation: pick(r.validation),
+              test: pick(r.test),
+              best_epoch: r.bestEpoch,
+              seed_spread: spread,
+            },
+          ],
+        ];
       }),
     ),
     skipped: s?.skipped ?? {},
@@ -58,14 +68,17 @@ export const runJson = (d: RunDetail) => {
   };
 };
 
-const printTable = (io: CliIo, d: RunDetail): void => {
+/** The comparison table: every method's validation and test figures side by side, skipped ones with why. */
+export const printRunTable = (io: CliIo, d: RunDetail): void => {
   const s = d.summary;
   if (!s) return;
   io.out(`Run ${d.runId} on "${d.dataset}" (task ${d.task}), backend ${s.backend}, split ${s.split.name}`);
   for (const part of ['train', 'validation', 'test'] as const)
     io.out(`  ${part.padEnd(10)} ${s.classes.map((c) => `${c} ${s.split.counts[part][c] ?? 0}`).join(', ')}`);
   io.out('');
-  io.out(`${'method'.padEnd(24)} ${'val acc'.padStart(7)} ${'test acc'.padStart(8)} ${'test bal'.padStart(8)} ${'test F1'.padStart(8)}  seeds (test acc mean ± sd)`);
+  io.out(
+    `${'method'.padEnd(24)} ${'val acc'.padStart(7)} ${'test acc'.padStart(8)} ${'test bal'.padStart(8)} ${'test F1'.padStart(8)}  seeds (test acc mean ± sd)`,
+  );
   for (const m of runMethods) {
     const r = s.methods[m];
     if (!r) {
@@ -80,7 +93,11 @@ const printTable = (io: CliIo, d: RunDetail): void => {
     );
   }
   for (const n of s.notices) io.out(`note: ${n}`);
-  io.out(`timing (s): ${Object.entries(s.timing).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+  io.out(
+    `timing (s): ${Object.entries(s.timing)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
 };
 
 const progressLine = (p: RunProgress): string => {
@@ -102,7 +119,7 @@ export const runCommand: CliCommand = {
   usage:
     'sonofuse run --dataset NAME [--db FILE] [--task NAME] [--epochs1 N] [--epochs2 N] [--head-epochs N] ' +
     '[--image-size S] [--batch-size B] [--seed K] [--seeds N] [--methods a,b] [--preset NAME] ' +
-    '[--optimizer sgd|adam] [--lr1 X] [--metadata-fields a,b] [--text-encoder use-lite|none] [--replicas N] ' +
+    '[--optimizer sgd|adam] [--lr1 X] [--metadata-fields a,b] [--text-encoder use-lite|none] [--backbone FOLDER] [--replicas N] ' +
     '[--resume RUN_ID] [--json]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -126,6 +143,7 @@ export const runCommand: CliCommand = {
         lr1: { type: 'string' },
         'metadata-fields': { type: 'string' },
         'text-encoder': { type: 'string' },
+        backbone: { type: 'string' },
         replicas: { type: 'string' },
         resume: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -133,17 +151,21 @@ export const runCommand: CliCommand = {
     });
     void positionals;
     const resumeId = int('resume', values.resume);
-    if (!values.dataset && resumeId === undefined) throw new UsageError('--dataset is required (or --resume RUN_ID)');
+    if (!values.dataset && resumeId === undefined)
+      throw new UsageError('--dataset is required (or --resume RUN_ID)');
     const methods = values.methods?.split(',').map((m) => m.trim());
     if (methods) {
       const unknown = methods.filter((m) => !(runMethods as readonly string[]).includes(m));
-      if (unknown.length) throw new UsageError(`unknown method(s) ${unknown.join(', ')}; known: ${runMethods.join(', ')}`);
+      if (unknown.length)
+        throw new UsageError(`unknown method(s) ${unknown.join(', ')}; known: ${runMethods.join(', ')}`);
     }
     if (values['text-encoder'] && !['use-lite', 'none'].includes(values['text-encoder']))
       throw new UsageError('--text-encoder takes use-lite or none');
-    if (values.optimizer && !['sgd', 'adam'].includes(values.optimizer)) throw new UsageError('--optimizer takes sgd or adam');
+    if (values.optimizer && !['sgd', 'adam'].includes(values.optimizer))
+      throw new UsageError('--optimizer takes sgd or adam');
     const lr1 = values.lr1 === undefined ? undefined : Number(values.lr1);
-    if (lr1 !== undefined && !(lr1 > 0)) throw new UsageError(`--lr1 takes a positive number, got "${values.lr1}"`);
+    if (lr1 !== undefined && !(lr1 > 0))
+      throw new UsageError(`--lr1 takes a positive number, got "${values.lr1}"`);
     const config: RunConfigInput = {
       dataset: values.dataset ?? '',
       task: values.task,
@@ -152,18 +174,27 @@ export const runCommand: CliCommand = {
       seed: int('seed', values.seed),
       seeds: int('seeds', values.seeds),
       methods: methods as RunConfigInput['methods'],
-      stage1: { epochs: int('epochs1', values.epochs1), optimizer: values.optimizer as 'sgd' | 'adam' | undefined, lr: lr1 },
+      stage1: {
+        epochs: int('epochs1', values.epochs1),
+        optimizer: values.optimizer as 'sgd' | 'adam' | undefined,
+        lr: lr1,
+      },
       stage2: { epochs: int('epochs2', values.epochs2) },
       heads: { epochs: int('head-epochs', values['head-epochs']) },
       augmentation: { preset: values.preset as never },
       encoders: {
         metadataFields: values['metadata-fields']?.split(',').map((f) => f.trim()),
         text: values['text-encoder'] === 'none' ? { kind: 'none' } : undefined,
+        image: values.backbone ? { kind: 'folder', path: resolve(values.backbone) } : undefined,
       },
     };
     const strip = (o: unknown): unknown =>
       o && typeof o === 'object' && !Array.isArray(o)
-        ? Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, strip(v)]))
+        ? Object.fromEntries(
+            Object.entries(o)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, strip(v)]),
+          )
         : o;
     const db = resolve(values.db ?? defaultCatalogPath());
     const logger = createLogger({ minLevel: 'warn', write: (line) => io.err(line) });
@@ -185,14 +216,16 @@ export const runCommand: CliCommand = {
     process.once('SIGINT', stop);
     try {
       const { runId } =
-        resumeId !== undefined ? await runs.resume(resumeId) : await runs.start(strip(config) as RunConfigInput);
+        resumeId !== undefined
+          ? await runs.resume(resumeId)
+          : await runs.start(strip(config) as RunConfigInput);
       controller.runId = runId;
       if (!values.json) io.err(`run ${runId} started (catalog ${db})`);
       const detail = await runs.wait(runId);
       if (values.json) io.out(JSON.stringify(runJson(detail)));
       else {
         if (io.isTty) io.err('');
-        printTable(io, detail);
+        printRunTable(io, detail);
         if (detail.error) io.err(`run ${runId} ${detail.status}: ${detail.error}`);
       }
       return detail.status === 'succeeded' ? 0 : detail.status === 'cancelled' ? 130 : 1;

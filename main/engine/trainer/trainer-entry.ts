@@ -6,6 +6,7 @@
  */
 import { createProcessParentPort } from './fork-transport';
 import { createJobRegistry } from './job-registry';
+import { twoStageJob } from '../../runs/two-stage-job';
 import { tinyDenseJob } from './tiny-dense-job';
 import { defaultTrainerInstallers } from './trainer-installers';
 import { runTrainer } from './trainer-runtime';
@@ -15,7 +16,7 @@ const main = async (): Promise<void> => {
   const utility = electronParentPort();
   const port = utility ? createUtilityParentPort(utility) : createProcessParentPort();
   await runTrainer(port, {
-    registry: createJobRegistry([tinyDenseJob]),
+    registry: createJobRegistry([tinyDenseJob, twoStageJob]),
     installers: defaultTrainerInstallers(),
   });
   // The last message is handed over; leave explicitly (tfjs may keep handles alive).

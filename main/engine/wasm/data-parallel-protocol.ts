@@ -18,8 +18,7 @@ export interface ReplicaInit {
 
 /** The optimizer every replica applies the averaged gradient with. */
 export type ReplicaOptimizer =
-  | { type: 'adam'; learningRate: number }
-  | { type: 'sgd'; learningRate: number; momentum?: number };
+  { type: 'adam'; learningRate: number } | { type: 'sgd'; learningRate: number; momentum?: number };
 
 /** Coordinator → replica messages. */
 export type ReplicaRequest =
@@ -29,6 +28,7 @@ export type ReplicaRequest =
   | { type: 'predict'; x: Float32Array; xShape: number[]; output?: 'model' | 'features' }
   | { type: 'weights' }
   | { type: 'setWeights'; weights: Float32Array[] }
+  | { type: 'setLearningRate'; learningRate: number }
   | { type: 'dispose' };
 
 /** Replica → coordinator messages. */
@@ -40,4 +40,5 @@ export type ReplicaReply =
   | { type: 'predicted'; output: Float32Array }
   | { type: 'weights'; weights: Float32Array[] }
   | { type: 'weightsSet' }
+  | { type: 'learningRateSet' }
   | { type: 'failed'; message: string };

@@ -29,6 +29,8 @@ export interface DataParallelTrainer {
   setWeights(weights: Float32Array[]): Promise<void>;
   /** Copies replica 0's weights (and so its BatchNorm statistics) to the others. */
   syncReplicas(): Promise<void>;
+  /** Changes every replica's learning rate (schedules); optimizer state is kept. */
+  setLearningRate(learningRate: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -156,6 +158,9 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
     },
     weights,
     setWeights,
+    setLearningRate: async (learningRate) => {
+      await all(() => ({ type: 'setLearningRate', learningRate }));
+    },
     syncReplicas: async () => {
       if (replicas > 1) {
         const w = await weights();

@@ -11,7 +11,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createInferenceModel } from './inference-model';
 import { installWasmTrainingKernels } from './install-training-kernels';
+import { setLearningRate } from './optimizer-learning-rate';
 import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
 const init = workerData as ReplicaInit;
@@ -26,9 +28,8 @@ const factory = (await import(init.modelModule))[init.modelExport] as (
   o: unknown,
 ) => tf.LayersModel | Promise<tf.LayersModel>;
 const model = await factory(tf, init.modelOptions);
-const features = init.featureLayer
-  ? tf.model({ inputs: model.inputs, outputs: model.getLayer(init.featureLayer).output })
-  : null;
+/** Inference with BatchNorm folded into the convolutions (re-folded whenever a weight changes). */
+const inference = createInferenceModel(tf, model, { outputs: init.featureLayer ? [init.featureLayer] : [] });
 const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const total = vars.reduce((a, v) => a + v.size, 0);
 const slab = new Float32Array(init.gradients);
@@ -91,10 +92,10 @@ const handle = (msg: ReplicaRequest): void => {
       reply({ type: 'predicted', output: new Float32Array(0) });
       return;
     }
-    const net = msg.output === 'features' ? features : model;
-    if (!net) throw new Error('this replica was started without a feature layer');
+    if (msg.output === 'features' && !init.featureLayer)
+      throw new Error('this replica was started without a feature layer');
     const xs = tf.tensor(msg.x, msg.xShape);
-    const out = net.predict(xs) as tf.Tensor;
+    const out = inference.predict(xs, msg.output === 'features' ? init.featureLayer : undefined);
     const output = out.dataSync() as Float32Array;
     tf.dispose([xs, out]);
     reply({ type: 'predicted', output });
@@ -108,7 +109,11 @@ const handle = (msg: ReplicaRequest): void => {
     model.setWeights(tensors);
     tf.dispose(tensors);
     reply({ type: 'weightsSet' });
+  } else if (msg.type === 'setLearningRate') {
+    setLearningRate(optimizer, msg.learningRate);
+    reply({ type: 'learningRateSet' });
   } else if (msg.type === 'dispose') {
+    inference.dispose();
     model.dispose();
     optimizer.dispose();
     port.close();

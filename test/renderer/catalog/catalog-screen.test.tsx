@@ -65,6 +65,28 @@ describe('CatalogScreen', () => {
     await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('0 images'));
   });
 
+  it('the "Review flag" filter sends flagged to catalog:images; tags use the colours stored in the task', async () => {
+    const { calls, catalog } = setup();
+    catalog.tasks[0]!.classes[0]!.colour = '#123456';
+    catalog.answers['catalog:setFlag']!({ imageId: 5, flagged: true, user: 'bob', reason: 'gain' });
+    catalog.answers['catalog:setFlag']!({ imageId: 9, flagged: true, user: 'bob', reason: '' });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('30 images'));
+    const flag = screen.getByRole('combobox', { name: 'Review flag' });
+    fireEvent.change(flag, { target: { value: 'yes' } });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('2 images'));
+    expect(calls('catalog:images').at(-1)).toMatchObject({ datasetId: 1, flagged: true });
+    fireEvent.change(flag, { target: { value: 'no' } });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('28 images'));
+    expect(calls('catalog:images').at(-1)).toMatchObject({ flagged: false });
+    const tag = (await screen.findByRole('option', { name: 'img-001.png: benign' })).querySelector(
+      '.label-tag',
+    );
+    expect((tag as HTMLElement).style.color).toBe('rgb(18, 52, 86)');
+    fireEvent.change(flag, { target: { value: '' } });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('30 images'));
+    expect(calls('catalog:images').at(-1)).not.toHaveProperty('flagged');
+  });
+
   it('keyboard: arrows move, Space selects, a class key bulk-labels the selection, Enter opens', async () => {
     const { calls, catalog, onOpen } = setup();
     const listbox = await screen.findByRole('listbox', { name: 'Images' });

@@ -21,6 +21,9 @@ const info: AppInfo = {
     { name: 'tfjs-node', available: false, detail: 'not installed', version: null },
     { name: 'wasm', available: true, detail: 'SIMD', version: '4.22.0' },
   ],
+  catalogPath: '/data/sonofuse/default/catalog.db',
+  workspace: 'default',
+  nativeDialogs: false,
 };
 
 afterEach(cleanup);

@@ -92,23 +92,50 @@ describe('LabelingScreen', () => {
     expect(screen.getByTestId('note-status').textContent).toBe('Saved');
   });
 
-  it('skip moves on without labelling; F flags for review through a "review" task', async () => {
+  it('skip moves on without labelling; F flags the image with the typed reason, F again clears it', async () => {
     const { calls, catalog } = setup();
     await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
     await key('s');
     await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-002.png'));
     expect(calls('catalog:setLabels')).toEqual([]);
+    fireEvent.change(await screen.findByRole('textbox', { name: 'Reason for flagging' }), {
+      target: { value: 'acoustic shadow' },
+    });
     await key('f');
     await waitFor(() =>
       expect(screen.getByRole('button', { name: /Flagged/ }).getAttribute('aria-pressed')).toBe('true'),
     );
-    expect(calls('catalog:defineTask')[0]).toMatchObject({
-      name: 'review',
-      kind: 'multi',
-      classes: [{ name: 'flagged' }],
+    expect(calls('catalog:setFlag')).toEqual([
+      { imageId: 2, flagged: true, user: 'alice', reason: 'acoustic shadow' },
+    ]);
+    expect(catalog.flags.get(2)?.reason).toBe('acoustic shadow');
+    expect(screen.getByTestId('flag-state').textContent).toContain('acoustic shadow');
+    expect(screen.getByTestId('flag-history').textContent).toContain('— → acoustic shadow');
+    expect(calls('catalog:defineTask')).toEqual([]); // no stand-in "review" task any more
+    await key('f');
+    await waitFor(() => expect(screen.getByTestId('flag-state').textContent).toBe('Not flagged.'));
+    expect(calls('catalog:setFlag')[1]).toEqual({
+      imageId: 2,
+      flagged: false,
+      user: 'alice',
+      reason: 'review done',
     });
-    expect(catalog.labelsOf('review', 2)).toEqual(['flagged']);
-    expect(screen.getByTestId('label-history').textContent).toContain('— → flagged');
+    expect(catalog.flags.has(2)).toBe(false);
+  });
+
+  it("asks catalog:image for the workspace task, so the buttons show that task's labels", async () => {
+    const { calls } = setup();
+    await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
+    await waitFor(() => expect(calls('catalog:image')[0]).toEqual({ id: 1, task: 'label' }));
+  });
+
+  it('colours the class buttons with the colours stored in the task (palette for the rest)', async () => {
+    const catalog = createFakeCatalog();
+    catalog.tasks[0]!.classes[1]!.colour = '#abcdef';
+    renderScreen(<LabelingScreen onBack={() => {}} />, createFakeApi(catalog.answers).api);
+    const stored = await screen.findByRole('button', { name: /malignant/ });
+    expect(stored.style.borderLeftColor).toBe('rgb(171, 205, 239)');
+    expect(screen.getByRole('button', { name: /benign/ }).style.borderLeftColor).toBe('rgb(79, 179, 191)'); // PALETTE[0]
   });
 
   it('multi-label tasks toggle classes and do not advance', async () => {

@@ -61,9 +61,9 @@ describe('labels and notes with history', () => {
       ],
     });
     expect(task.classes).toEqual([
-      { name: 'brain', parent: null },
-      { name: 'trans-thalamic', parent: 'brain' },
-      { name: 'femur', parent: null },
+      { name: 'brain', parent: null, colour: null },
+      { name: 'trans-thalamic', parent: 'brain', colour: null },
+      { name: 'femur', parent: null, colour: null },
     ]);
     expect(
       catalog.setLabels({

@@ -96,8 +96,8 @@ describe('manifest import', () => {
         name: 'findings',
         kind: 'multi',
         classes: [
-          { name: 'brain', parent: null },
-          { name: 'heart', parent: null },
+          { name: 'brain', parent: null, colour: null },
+          { name: 'heart', parent: null, colour: null },
         ],
       },
     ]);

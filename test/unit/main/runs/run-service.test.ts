@@ -7,7 +7,11 @@ import { ImportOptions } from '../../../../shared/contract/catalog';
 import { classificationMetrics } from '../../../../shared/metrics/classification-metrics';
 import type { RunProgress } from '../../../../shared/run/run-progress';
 import { createCatalogService, type CatalogService } from '../../../../main/catalog/catalog-service';
-import type { TrainerOutcome, TrainerRun, TrainerSupervisor } from '../../../../main/engine/trainer/trainer-supervisor';
+import type {
+  TrainerOutcome,
+  TrainerRun,
+  TrainerSupervisor,
+} from '../../../../main/engine/trainer/trainer-supervisor';
 import type { FromTrainerMessage } from '../../../../main/engine/trainer/trainer-protocol';
 import { RunManifest } from '../../../../main/runs/run-manifest';
 import { createRunService } from '../../../../main/runs/run-service';
@@ -18,7 +22,9 @@ const fakeSupervisor = (mode: { outcome: 'completed' | 'failed' | 'cancelled' })
   const started: Array<{ kind: string; runDir: string; resume: boolean; manifest: RunManifest }> = [];
   const supervisor: TrainerSupervisor = {
     async start(job, options): Promise<TrainerRun> {
-      const manifest = RunManifest.parse(JSON.parse(readFileSync((job.config as { manifestPath: string }).manifestPath, 'utf8')));
+      const manifest = RunManifest.parse(
+        JSON.parse(readFileSync((job.config as { manifestPath: string }).manifestPath, 'utf8')),
+      );
       started.push({ kind: job.kind, runDir: options.runDir, resume: options.resume ?? false, manifest });
       const listeners = new Map<string, Array<(m: FromTrainerMessage) => void>>();
       const emit = (m: FromTrainerMessage) => listeners.get(m.type)?.forEach((l) => l(m));
@@ -43,17 +49,31 @@ const fakeSupervisor = (mode: { outcome: 'completed' | 'failed' | 'cancelled' })
             },
           });
           if (mode.outcome === 'failed')
-            return resolve({ status: 'failed', jobId: job.id, error: { code: 'crashed', message: 'killed (SIGKILL)' } });
-          if (mode.outcome === 'cancelled') return resolve({ status: 'cancelled', jobId: job.id, checkpointPath: null });
+            return resolve({
+              status: 'failed',
+              jobId: job.id,
+              error: { code: 'crashed', message: 'killed (SIGKILL)' },
+            });
+          if (mode.outcome === 'cancelled')
+            return resolve({ status: 'cancelled', jobId: job.id, checkpointPath: null });
           const k = manifest.classes.length;
           const probs = Array.from({ length: k }, (_, i) => (i === 0 ? 0.9 : 0.1 / (k - 1)));
           const rows = manifest.items.filter((i) => i.part !== 'train');
-          const predictions = rows.map((i) => ({ imageId: i.imageId, method: 'stage1_image', split: i.part, probs }));
+          const predictions = rows.map((i) => ({
+            imageId: i.imageId,
+            method: 'stage1_image',
+            split: i.part,
+            probs,
+          }));
           const predictionsFile = join(options.runDir, 'predictions.json');
           writeFileSync(predictionsFile, JSON.stringify(predictions));
           const metrics = (part: 'validation' | 'test') => {
             const items = manifest.items.filter((i) => i.part === part);
-            return classificationMetrics(items.map((i) => i.label), items.map(() => probs), k);
+            return classificationMetrics(
+              items.map((i) => i.label),
+              items.map(() => probs),
+              k,
+            );
           };
           resolve({
             status: 'completed',
@@ -61,7 +81,14 @@ const fakeSupervisor = (mode: { outcome: 'completed' | 'failed' | 'cancelled' })
             backend: 'cpu',
             result: {
               backend: 'cpu (one thread on cpu)',
-              methods: { stage1_image: { validation: metrics('validation'), test: metrics('test'), bestEpoch: 1, seedSpread: null } },
+              methods: {
+                stage1_image: {
+                  validation: metrics('validation'),
+                  test: metrics('test'),
+                  bestEpoch: 1,
+                  seedSpread: null,
+                },
+              },
               skipped: { note_only: 'no image in this dataset has a clinical note' },
               timing: { stage1: 1.5, total: 2 },
               predictionsFile,
@@ -100,15 +127,22 @@ const seedCatalog = async () => {
     await sharp(Buffer.alloc(16 * 16, 10 + i * 7), { raw: { width: 16, height: 16, channels: 1 } })
       .png()
       .toFile(join(images, `i${i}.png`));
-    lines.push(`i${i}.png,${label},P${Math.floor(i / 2)},${(i % 5) + 1},${label === 'head' ? 'cranial' : 'abdominal'}`);
+    lines.push(
+      `i${i}.png,${label},P${Math.floor(i / 2)},${(i % 5) + 1},${label === 'head' ? 'cranial' : 'abdominal'}`,
+    );
   }
   writeFileSync(join(dir, 'manifest.csv'), lines.join('\n'));
-  await catalog.import(ImportOptions.parse({ source: join(dir, 'manifest.csv'), dataset: 'phantoms', thumbnails: false }));
+  await catalog.import(
+    ImportOptions.parse({ source: join(dir, 'manifest.csv'), dataset: 'phantoms', thumbnails: false }),
+  );
 };
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sonofuse-runs-'));
-  catalog = createCatalogService({ dbPath: join(dir, 'catalog.db'), logger: createLogger({ minLevel: 'error' }) });
+  catalog = createCatalogService({
+    dbPath: join(dir, 'catalog.db'),
+    logger: createLogger({ minLevel: 'error' }),
+  });
   await seedCatalog();
 });
 afterEach(() => {
@@ -139,7 +173,11 @@ describe('run service', () => {
     for (const it of m.items) {
       const patient = catalog
         .db()
-        .get<{ g: number }>('t.group', 'SELECT patient_group_id AS g FROM images WHERE id = ?', it.imageId)!.g;
+        .get<{ g: number }>(
+          't.group',
+          'SELECT patient_group_id AS g FROM images WHERE id = ?',
+          it.imageId,
+        )!.g;
       groups.set(patient, (groups.get(patient) ?? new Set()).add(it.part));
     }
     expect([...groups.values()].every((s) => s.size === 1)).toBe(true);
@@ -151,7 +189,9 @@ describe('run service', () => {
     const preds = runs.predictions({ runId });
     expect(preds).toHaveLength(evaluated);
     const wrong = runs.predictions({ runId, wrongOnly: true });
-    expect(wrong.length).toBe(m.items.filter((i) => i.part !== 'train' && m.classes[i.label] !== m.classes[0]).length);
+    expect(wrong.length).toBe(
+      m.items.filter((i) => i.part !== 'train' && m.classes[i.label] !== m.classes[0]).length,
+    );
     expect(wrong.every((p) => p.correct === false && p.predicted === m.classes[0])).toBe(true);
     expect(detail.headline?.method).toBe('stage1_image');
     expect(progress[0]!.curve).toMatchObject({ method: 'stage1_image', epoch: 1, validationAccuracy: 0.5 });
@@ -183,7 +223,11 @@ describe('run service', () => {
 
   it('resumes a cancelled run in its own folder, and refuses bad input with typed errors', async () => {
     const cancelling = fakeSupervisor({ outcome: 'cancelled' });
-    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor: cancelling.supervisor });
+    const runs = createRunService({
+      catalog,
+      logger: createLogger({ minLevel: 'error' }),
+      supervisor: cancelling.supervisor,
+    });
     const { runId } = await runs.start({ dataset: 'phantoms' });
     expect((await runs.wait(runId)).status).toBe('cancelled');
     await runs.resume(runId);
@@ -191,9 +235,15 @@ describe('run service', () => {
     expect(cancelling.started.map((s) => s.resume)).toEqual([false, true]);
     expect(cancelling.started[1]!.runDir).toBe(cancelling.started[0]!.runDir);
     await expect(runs.start({ dataset: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(runs.start({ dataset: 'phantoms', task: 'other' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(runs.start({ dataset: 'phantoms', imageSize: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(runs.start({ dataset: 'phantoms', task: 'other' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(runs.start({ dataset: 'phantoms', imageSize: 10 } as never)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(
+      runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(() => runs.get(999)).toThrow(/no run 999/);
   });
 });

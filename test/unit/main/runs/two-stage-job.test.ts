@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTwoStageJob } from '../../../../main/runs/two-stage-job';
+import { loadRunModel } from '../../../../main/runs/model-predict';
 import { PredictionRow, RunJobResult } from '../../../../main/runs/run-job-result';
 import { writeTinyRunFixture } from '../../../support/tiny-run-fixture';
 
@@ -50,7 +51,14 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
     if (out.status !== 'completed') return;
     const result = RunJobResult.parse(out.result);
     expect(Object.keys(result.methods).sort()).toEqual(
-      ['linear_probe', 'metadata_only', 'note_only', 'proposed', 'stage1_image', 'traditional_multimodal'].sort(),
+      [
+        'linear_probe',
+        'metadata_only',
+        'note_only',
+        'proposed',
+        'stage1_image',
+        'traditional_multimodal',
+      ].sort(),
     );
     expect(result.skipped).toEqual({});
     // 6 validation + 6 test images per method, probabilities summing to 1.
@@ -58,7 +66,9 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
     expect(predictions).toHaveLength(6 * 12);
     for (const p of predictions) expect(p.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     const testIds = manifest.items.filter((i) => i.part === 'test').map((i) => i.imageId);
-    expect(predictions.filter((p) => p.method === 'proposed' && p.split === 'test').map((p) => p.imageId)).toEqual(testIds);
+    expect(
+      predictions.filter((p) => p.method === 'proposed' && p.split === 'test').map((p) => p.imageId),
+    ).toEqual(testIds);
     // Notes name the side on 5 of 6 images: the note head must beat chance clearly on test.
     expect(result.methods.note_only!.test.accuracy).toBeGreaterThanOrEqual(0.8);
     expect(result.methods.note_only!.test.n).toBe(6);
@@ -73,8 +83,22 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
     expect(result.backend).toBe('cpu (one thread on cpu)');
     expect(result.timing.stage1).toBeGreaterThan(0);
     // Progress covered every stage and carried stage-1 curve points.
-    expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['prepare', 'features', 'heads', 'stage1', 'stage2']));
+    expect(new Set(progress.map((p) => p.stage))).toEqual(
+      new Set(['prepare', 'features', 'heads', 'stage1', 'stage2']),
+    );
     expect(progress.filter((p) => p.method === 'stage1_image' && p.curve)).toHaveLength(2);
+
+    // The exported model predicts the test images exactly as the run scored them.
+    const exported = await loadRunModel(tf, result.modelDir!);
+    const testItems = manifest.items.filter((i) => i.part === 'test');
+    const again0 = await exported.predict(testItems.map((i) => ({ image: i.path, note: i.note, metadata: i.metadata })));
+    exported.dispose();
+    expect(exported.manifest.classes).toEqual(['left', 'right']);
+    testItems.forEach((item, k) => {
+      const stored = (method: string) => predictions.find((p) => p.method === method && p.imageId === item.imageId)!.probs;
+      stored('stage1_image').forEach((v, c) => expect(again0[k]!.image.probs[c]).toBeCloseTo(v, 4));
+      stored('proposed').forEach((v, c) => expect(again0[k]!.fused!.probs[c]).toBeCloseTo(v, 4));
+    });
 
     // A second start on the same folder finds every method finished and trains nothing.
     const again = context(runDir);

@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { methodInputs, RunConfig, runMethods } from '../../../../shared/run/run-config';
 
 describe('RunConfig', () => {
-  it('fills the paper-based defaults from just a dataset name', () => {
+  it('fills the defaults measured on BUSI from just a dataset name', () => {
     const config = RunConfig.parse({ dataset: 'busi' });
     expect(config).toMatchObject({
       dataset: 'busi',
       seed: 1,
       seeds: 1,
-      imageSize: 224,
+      imageSize: 160,
       batchSize: 20,
       methods: [...runMethods],
-      stage1: { epochs: 5, lr: 5e-4, momentum: 0.9 },
-      stage2: { head: 'linear' },
-      augmentation: { preset: 'ultrasound-default', horizontalFlip: false, verticalFlip: false },
+      stage1: { epochs: 10, optimizer: 'adam', lr: 3e-4, momentum: 0.9 },
+      stage2: { epochs: 8, lr: 3e-3, head: 'linear' },
+      augmentation: { preset: 'paper', horizontalFlip: false, verticalFlip: false },
       encoders: { image: { kind: 'builtin', id: 'nsfwjs-mobilenetv2' }, text: { kind: 'use-lite' } },
     });
   });
@@ -39,7 +39,7 @@ describe('RunConfig', () => {
       encoders: { text: { kind: 'none' } },
     });
     expect(RunConfig.parse(JSON.parse(JSON.stringify(config)))).toEqual(config);
-    expect(config.stage2).toEqual({ epochs: 4, lr: 1e-2, head: 'mlp', hidden: 256 });
+    expect(config.stage2).toEqual({ epochs: 8, lr: 3e-3, head: 'mlp', hidden: 256 });
   });
 
   it('states that only stage 1 trains the backbone and which methods see the note', () => {

@@ -74,3 +74,66 @@ describe('data-parallel training over two worker-thread replicas', () => {
     for (let i = 0; i < N; i++) expect(out[i * 3] + out[i * 3 + 1] + out[i * 3 + 2]).toBeCloseTo(1, 5);
   });
 });
+
+describe('data-parallel replicas for stage 1 (async factory, SGD momentum, features, weights)', () => {
+  let kernels: WasmTrainingKernels;
+  let trainer: DataParallelTrainer;
+  beforeAll(async () => {
+    kernels = await setupWasmKernels();
+    trainer = await createDataParallelTrainer({
+      replicas: 2,
+      wasmPath: ensureKernelsBuilt(),
+      modelModule: new URL('./tiny-model-fixture.ts', import.meta.url).href,
+      modelExport: 'buildTinyModelAsync',
+      modelOptions: { size: SIZE },
+      learningRate: 0.05,
+      optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.9 },
+      featureLayer: 'pool',
+      maxParams: 10_000,
+    });
+  });
+  afterAll(async () => {
+    await trainer.dispose();
+    kernels.uninstall();
+  });
+
+  it('applies SGD with momentum exactly as tf.train.momentum does in one thread', async () => {
+    const model = buildTinyModel(tf, { size: SIZE });
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const opt = tf.train.momentum(0.05, 0.9);
+    const xs = tf.tensor4d(x, [N, SIZE, SIZE, 3]);
+    const ys = tf.tensor2d(y, [N, 3]);
+    const ref: number[] = [];
+    for (let s = 0; s < 3; s++) {
+      const { value, grads } = opt.computeGradients(
+        () => tf.mean(tf.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar,
+        vars,
+      );
+      ref.push(value.dataSync()[0]);
+      opt.applyGradients(grads as never);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    const refWeights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    tf.dispose([xs, ys]);
+    model.dispose();
+    for (let s = 0; s < 3; s++)
+      expect(Math.abs((await trainer.step(x, [N, SIZE, SIZE, 3], y, [N, 3])) - ref[s]!)).toBeLessThan(1e-5);
+    const weights = await trainer.weights();
+    for (let i = 0; i < weights.length; i++)
+      expect(relativeError(weights[i], refWeights[i])).toBeLessThan(1e-4);
+  });
+
+  it('returns the feature layer on request and loads weights into every replica', async () => {
+    const features = await trainer.predict(x, [N, SIZE, SIZE, 3], 'features');
+    expect(features.length).toBe(N * 8); // the 1×1 conv's 8 channels, pooled
+    const before = await trainer.weights();
+    const zeroed = before.map((w) => new Float32Array(w.length));
+    await trainer.setWeights(zeroed);
+    const probs = await trainer.predict(x, [N, SIZE, SIZE, 3]);
+    // All-zero weights: every replica (rows 0-2 and 3-5) gives the uniform distribution.
+    for (const p of probs) expect(p).toBeCloseTo(1 / 3, 6);
+    await trainer.setWeights(before);
+    await trainer.syncReplicas();
+    expect(await trainer.predict(x, [N, SIZE, SIZE, 3], 'features')).toEqual(features);
+  });
+});

@@ -16,8 +16,14 @@ export const buildTinyModel = (tf: typeof tfType, opts: { size: number }): tfTyp
       }),
       tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: seed(2) }),
       tf.layers.conv2d({ filters: 8, kernelSize: 1, kernelInitializer: seed(3) }),
-      tf.layers.globalAveragePooling2d({}),
+      tf.layers.globalAveragePooling2d({ name: 'pool' }),
       tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: seed(4) }),
     ],
   });
 };
+
+/** The same net from an async factory (as the stage-1 model, which loads pretrained weights). */
+export const buildTinyModelAsync = async (
+  tf: typeof tfType,
+  opts: { size: number },
+): Promise<tfType.LayersModel> => buildTinyModel(tf, opts);

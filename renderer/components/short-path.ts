@@ -1,0 +1,15 @@
+/**
+ * Shortens a file path for the status bar: keeps the last segments whole (the workspace folder
+ * and file name say the most) and replaces what does not fit with "…". The full path goes in the
+ * element's title. Works with / and \ separators.
+ */
+export const shortenPath = (path: string, max = 40): string => {
+  if (path.length <= max) return path;
+  const sep = path.includes('\\') && !path.includes('/') ? '\\' : '/';
+  const parts = path.split(sep).filter(Boolean);
+  let tail = parts.pop() ?? path;
+  if (tail.length + 2 > max) return `…${tail.slice(tail.length - (max - 1))}`;
+  while (parts.length > 0 && parts.at(-1)!.length + tail.length + 3 <= max)
+    tail = `${parts.pop()}${sep}${tail}`;
+  return `…${sep}${tail}`;
+};
