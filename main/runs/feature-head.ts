@@ -24,6 +24,12 @@ export interface FeatureSet {
 
 export interface FeatureHeadOptions {
   classes: number;
+  /**
+   * Linear heads only: logits of the first `kernel.length / classes` raw (unstandardised) input
+   * columns to start from — e.g. the stage-1 classifier on image features, so stage 2 starts
+   * where stage 1 ended; the remaining columns (note, metadata) start at zero.
+   */
+  warmStart?: { kernel: Float32Array; bias: Float32Array };
   head: 'linear' | 'mlp';
   hidden?: number;
   epochs: number;
@@ -85,6 +91,28 @@ const standardise = (set: FeatureSet, s: Standardiser): FeatureSet => {
   };
 };
 
+/**
+ * Folds the standardisation into a raw-feature classifier: W·f + b = (W/scale)·x + (b + W·mean)
+ * where x = (f − mean)·scale is what the head sees. Columns beyond the classifier's start at 0.
+ */
+export const warmStartWeights = (
+  warm: { kernel: Float32Array; bias: Float32Array },
+  s: Standardiser,
+  dim: number,
+  classes: number,
+): number[][] => {
+  const rows = warm.kernel.length / classes;
+  const kernel = new Array<number>(dim * classes).fill(0);
+  const bias = Array.from(warm.bias);
+  for (let i = 0; i < rows; i++)
+    for (let c = 0; c < classes; c++) {
+      const w = warm.kernel[i * classes + c]!;
+      kernel[i * classes + c] = w / s.scale[i]!;
+      bias[c]! += w * s.mean[i]!;
+    }
+  return [kernel, bias];
+};
+
 const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
   size: set.rows,
   batch: async (indices, ctx) => {
@@ -142,7 +170,15 @@ export const trainFeatureHead = async (
     options.head === 'mlp'
       ? [train.dim, options.hidden ?? 256, options.classes]
       : [train.dim, options.classes];
-  const net = createDenseNet(tf, { sizes, activation: 'relu', seed: options.seed });
+  const net = createDenseNet(tf, {
+    sizes,
+    activation: 'relu',
+    seed: options.seed,
+    initialWeights:
+      options.warmStart && options.head === 'linear'
+        ? warmStartWeights(options.warmStart, standardiser, train.dim, options.classes)
+        : undefined,
+  });
   try {
     const result = await fit(
       tf,

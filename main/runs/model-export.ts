@@ -62,7 +62,10 @@ export const exportRunModel = async (
     dir: string;
     stage1Checkpoint: string;
     model: Stage1ModelOptions;
-    manifest: Omit<ModelManifest, 'format' | 'createdAt' | 'stage1' | 'backbone' | 'fusion' | 'preprocessing' | 'metadataEncoder'> & {
+    manifest: Omit<
+      ModelManifest,
+      'format' | 'createdAt' | 'stage1' | 'backbone' | 'fusion' | 'preprocessing' | 'metadataEncoder'
+    > & {
       fusion: { imageDim: number; noteDim: number; metadataDim: number; head: ExportedHead } | null;
     };
     backbone: ImageBackboneManifest;
@@ -74,7 +77,9 @@ export const exportRunModel = async (
   if (!stored) throw new Error('no stage-1 checkpoint to export');
   const model = await buildStage1Model(tf, input.model);
   try {
-    const weights = stored.arrays.weights!.map((a, i) => tf.tensor(a.data as Float32Array, model.getWeights()[i]!.shape));
+    const weights = stored.arrays.weights!.map((a, i) =>
+      tf.tensor(a.data as Float32Array, model.getWeights()[i]!.shape),
+    );
     model.setWeights(weights);
     tf.dispose(weights);
     const stage1Dir = join(input.dir, 'stage1');

@@ -32,7 +32,10 @@ const softmax = (z: number[]): number[] => {
 };
 
 /** Applies an exported dense head (standardise, then layers with ReLU between) to one row. */
-export const applyHead = (head: NonNullable<ModelManifest['fusion']>['head'], row: ArrayLike<number>): number[] => {
+export const applyHead = (
+  head: NonNullable<ModelManifest['fusion']>['head'],
+  row: ArrayLike<number>,
+): number[] => {
   let h = Array.from(row, (v, i) => (v - head.mean[i]!) * head.scale[i]!);
   for (let l = 0; l < head.sizes.length - 1; l++) {
     const [nIn, nOut] = [head.sizes[l]!, head.sizes[l + 1]!];
@@ -54,15 +57,25 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
   try {
     raw = JSON.parse(await readFile(join(dir, MODEL_MANIFEST), 'utf8'));
   } catch (e) {
-    throw new AppError('NOT_FOUND', `${join(dir, MODEL_MANIFEST)} could not be read (${(e as Error).message})`);
+    throw new AppError(
+      'NOT_FOUND',
+      `${join(dir, MODEL_MANIFEST)} could not be read (${(e as Error).message})`,
+    );
   }
   const parsed = ModelManifest.safeParse(raw);
-  if (!parsed.success) throw new AppError('INVALID_INPUT', `not a SonoFuse model manifest: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new AppError('INVALID_INPUT', `not a SonoFuse model manifest: ${parsed.error.issues[0]?.message}`);
   const manifest = parsed.data;
   if (manifest.fusion && manifest.fusion.noteDim > 0 && manifest.textEncoder === 'hf-local')
-    throw new AppError('NOT_SUPPORTED', 'models with a local transformers note encoder cannot be used by predict yet');
+    throw new AppError(
+      'NOT_SUPPORTED',
+      'models with a local transformers note encoder cannot be used by predict yet',
+    );
   const model = await tf.loadLayersModel(memoryHandler(await readModelFolder(join(dir, 'stage1'))));
-  const features = tf.model({ inputs: model.inputs, outputs: model.getLayer(manifest.backbone.featureLayer).output as tfType.SymbolicTensor });
+  const features = tf.model({
+    inputs: model.inputs,
+    outputs: model.getLayer(manifest.backbone.featureLayer).output as tfType.SymbolicTensor,
+  });
   const augmenter = createAugmenter(manifest.preprocessing as never);
   const text: TextEncoder | null =
     manifest.fusion && manifest.fusion.noteDim > 0 ? await createTextEncoder({ kind: 'use-lite', tf }) : null;
@@ -75,9 +88,17 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
         augmenter.config.source,
         augmenter.config.sector.threshold,
       );
-      const batch = augmentedBatch(images, inputs.map((_, i) => i), augmenter, 0);
+      const batch = augmentedBatch(
+        images,
+        inputs.map((_, i) => i),
+        augmenter,
+        0,
+      );
       const x = tf.tensor(batch.x, batch.shape);
-      const [probs, feats] = tf.tidy(() => [model.predict(x) as tfType.Tensor, features.predict(x) as tfType.Tensor]);
+      const [probs, feats] = tf.tidy(() => [
+        model.predict(x) as tfType.Tensor,
+        features.predict(x) as tfType.Tensor,
+      ]);
       const p = (await probs!.array()) as number[][];
       const f = (await feats!.array()) as number[][];
       tf.dispose([x, probs!, feats!]);
@@ -89,12 +110,21 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
         notes = ((await emb.array()) as number[][]).map((row, i) => [...row, missing[i] ? 1 : 0]);
         emb.dispose();
       }
-      const metaRows = meta ? Array.from({ length: inputs.length }, (_, i) => Array.from(meta.transform([inputs[i]!.metadata ?? {}]))) : [];
+      const metaRows = meta
+        ? Array.from({ length: inputs.length }, (_, i) =>
+            Array.from(meta.transform([inputs[i]!.metadata ?? {}])),
+          )
+        : [];
       const label = (row: number[]) => manifest.classes[row.indexOf(Math.max(...row))]!;
       return inputs.map((_, i) => {
         const fusion = manifest.fusion;
-        const fused = fusion ? applyHead(fusion.head, [...f[i]!, ...(notes[i] ?? []), ...(metaRows[i] ?? [])]) : null;
-        return { image: { label: label(p[i]!), probs: p[i]! }, fused: fused ? { label: label(fused), probs: fused } : null };
+        const fused = fusion
+          ? applyHead(fusion.head, [...f[i]!, ...(notes[i] ?? []), ...(metaRows[i] ?? [])])
+          : null;
+        return {
+          image: { label: label(p[i]!), probs: p[i]! },
+          fused: fused ? { label: label(fused), probs: fused } : null,
+        };
       });
     },
     dispose(): void {

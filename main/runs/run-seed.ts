@@ -110,11 +110,19 @@ export const runSeed = async (
   const head = async (
     method: RunMethod,
     sets: { train: FeatureSet; validation: FeatureSet; test: FeatureSet },
-    opts: { epochs: number; lr: number; kind: 'linear' | 'mlp'; hidden?: number; stage: string },
+    opts: {
+      epochs: number;
+      lr: number;
+      kind: 'linear' | 'mlp';
+      hidden?: number;
+      stage: string;
+      warmStart?: { kernel: Float32Array; bias: Float32Array };
+    },
   ): Promise<MethodOutcome> => {
     const t0 = performance.now();
     const result = await trainFeatureHead(tf, sets, {
       classes,
+      warmStart: opts.warmStart,
       head: opts.kind,
       hidden: opts.hidden,
       epochs: opts.epochs,
@@ -324,6 +332,8 @@ export const runSeed = async (
               imagesPerSecond: p.imagesPerSecond,
               etaSeconds: p.etaSeconds,
             }),
+          onBatchRetry: (from, to) =>
+            ctx.log(`seed ${seed} stage 1: out of memory at ${from} images per step; continuing with ${to}`),
           onEpoch: (e) => {
             ctx.log(
               `seed ${seed} stage 1 epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${e.validationAccuracy.toFixed(4)} (${e.seconds.toFixed(1)} s)`,
@@ -380,6 +390,10 @@ export const runSeed = async (
         const va = await clean(split.validation);
         const te = await clean(split.test);
         const dim = tr.dim;
+        // The stage-1 classifier (last two weights: dense kernel [dim, classes], bias) warm-starts
+        // the fusion head's image columns.
+        const weights = await trainer.weights();
+        const stage1Head = { kernel: weights.at(-2)!, bias: weights.at(-1)! };
         const fusion = (rows: readonly number[], img: Float32Array) =>
           concatRows(rows, [
             { x: img, dim, row: (k: number) => k },
@@ -414,6 +428,7 @@ export const runSeed = async (
             kind: config.stage2.head,
             hidden: config.stage2.hidden,
             stage: 'stage2',
+            warmStart: stage1Head,
           },
         );
       });

@@ -89,7 +89,7 @@ export const createRunService = (options: RunServiceOptions) => {
     });
     const run = await supervisor.start(
       { id: `run-${record.id}`, kind: 'two-stage-run', config: { manifestPath, replicas: options.replicas } },
-      { runDir: record.runDir, resume },
+      { runDir: record.runDir, resume, backendOrder: record.config.backends },
     );
     job?.signal.addEventListener('abort', () => run.cancel());
     store.setStatus(record.id, 'running');

@@ -9,6 +9,7 @@ import {
   writeFileAtomic,
   type StoredArray,
 } from '../engine/train/checkpoint-file';
+import { isOutOfMemoryError } from '../engine/train/fit-losses';
 import { inferRows, toRowArrays } from './image-inference';
 import type { ImageTrainer } from './image-trainer';
 import { augmentedBatch, oneHot, type RunImages } from './run-images';
@@ -52,7 +53,46 @@ export interface Stage1Options {
   signal?: AbortSignal;
   onProgress?: (p: Stage1Progress) => void;
   onEpoch?: (e: Stage1Epoch) => void;
+  /** The backend ran out of memory: steps continue on smaller chunks of each batch. */
+  onBatchRetry?: (from: number, to: number) => void;
 }
+
+/**
+ * One optimizer step on the batch, or — after the backend ran out of memory — several steps on
+ * chunks of `chunk.size` rows (halved on every further out-of-memory error, never below the
+ * trainer's granularity). Returns the mean loss.
+ */
+const stepInChunks = async (
+  trainer: ImageTrainer,
+  batch: { x: Float32Array; shape: number[]; y: Float32Array; classes: number },
+  chunk: { size: number },
+  onRetry?: (from: number, to: number) => void,
+): Promise<number> => {
+  const n = batch.shape[0]!;
+  const row = batch.x.length / n;
+  for (;;) {
+    try {
+      let sum = 0;
+      for (let start = 0; start < n; start += chunk.size) {
+        const end = Math.min(n, start + chunk.size);
+        const loss = await trainer.step(
+          batch.x.subarray(start * row, end * row),
+          [end - start, ...batch.shape.slice(1)],
+          batch.y.subarray(start * batch.classes, end * batch.classes),
+          [end - start, batch.classes],
+        );
+        sum += loss * (end - start);
+      }
+      return sum / n;
+    } catch (e) {
+      const g = trainer.granularity;
+      const next = Math.floor(chunk.size / 2 / g) * g;
+      if (!isOutOfMemoryError(e) || next < g) throw e;
+      onRetry?.(chunk.size, next);
+      chunk.size = next;
+    }
+  }
+};
 
 export interface Stage1Result {
   status: 'completed' | 'cancelled';
@@ -77,7 +117,10 @@ const epochOrder = (indices: readonly number[], seed: number, epoch: number): nu
 };
 
 /** The learning rate of a (1-based) epoch under the schedule; the same after a resume. */
-export const epochLearningRate = (opts: Pick<Stage1Options, 'learningRate' | 'schedule' | 'epochs'>, epoch: number): number =>
+export const epochLearningRate = (
+  opts: Pick<Stage1Options, 'learningRate' | 'schedule' | 'epochs'>,
+  epoch: number,
+): number =>
   opts.schedule === 'constant'
     ? opts.learningRate
     : (opts.learningRate * (1 + Math.cos((Math.PI * (epoch - 1)) / opts.epochs))) / 2;
@@ -117,6 +160,7 @@ export const fineTuneStage1 = async (
   const g = trainer.granularity;
   const batchSize = Math.max(g, Math.floor(opts.batchSize / g) * g);
   const valLabels = split.validation.map((i) => split.labels[i]!);
+  const chunk = { size: batchSize };
   for (let epoch = state.epochsDone + 1; epoch <= opts.epochs; epoch++) {
     await trainer.setLearningRate(epochLearningRate(opts, epoch));
     const order = epochOrder(split.train, opts.seed, epoch);
@@ -138,7 +182,12 @@ export const fineTuneStage1 = async (
         cur.idx.map((i) => split.labels[i]!),
         opts.classes,
       );
-      const pending = trainer.step(cur.x, cur.shape, y, [cur.idx.length, opts.classes]);
+      const pending = stepInChunks(
+        trainer,
+        { x: cur.x, shape: cur.shape, y, classes: opts.classes },
+        chunk,
+        opts.onBatchRetry,
+      );
       // The next batch is augmented here while the replicas compute this one.
       next = b + 1 < batches ? slice(b + 1) : null;
       const loss = await pending;

@@ -189,10 +189,17 @@ export const runTwoStageJob = async (
           imageSize: run.imageSize,
           textEncoder: noteDim > 0 ? run.encoders.text.kind : 'none',
           fusion: proposed?.head
-            ? { imageDim: proposed.head.sizes[0]! - noteDim - metadataDim, noteDim, metadataDim, head: proposed.head }
+            ? {
+                imageDim: proposed.head.sizes[0]! - noteDim - metadataDim,
+                noteDim,
+                metadataDim,
+                head: proposed.head,
+              }
             : null,
           metrics: Object.fromEntries(
-            outcomes.filter((o) => o.status === 'done').map((o) => [o.method, { validation: o.validation!, test: o.test! }]),
+            outcomes
+              .filter((o) => o.status === 'done')
+              .map((o) => [o.method, { validation: o.validation!, test: o.test! }]),
           ),
         },
       });

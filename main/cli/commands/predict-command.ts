@@ -17,7 +17,8 @@ const runModelDir = (db: string, runId: number): string => {
   try {
     const run = createRunStore(catalog.db()).get(runId);
     const dir = join(run.runDir, 'model');
-    if (!existsSync(dir)) throw new AppError('NOT_FOUND', `run ${runId} has no exported model (status ${run.status})`);
+    if (!existsSync(dir))
+      throw new AppError('NOT_FOUND', `run ${runId} has no exported model (status ${run.status})`);
     return dir;
   } finally {
     catalog.close();
@@ -39,7 +40,11 @@ export const exportModelCommand: CliCommand = {
   summary: "Copy a finished run's model (tfjs layers format + manifest) to a folder.",
   usage: 'sonofuse export-model --run N --out DIR [--db FILE]',
   async run(args, io) {
-    const { values } = parseArgs({ args, strict: true, options: { db: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' } } });
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      options: { db: { type: 'string' }, run: { type: 'string' }, out: { type: 'string' } },
+    });
     if (!values.out) throw new UsageError('--out DIR is required');
     try {
       const dir = runModelDir(resolve(values.db ?? defaultCatalogPath()), runId(values.run));
@@ -63,7 +68,8 @@ export const exportModelCommand: CliCommand = {
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Predict new images (+ note and metadata) with an exported or finished run model.',
-  usage: 'sonofuse predict (--model DIR | --run N [--db FILE]) IMAGE... [--note TEXT] [--meta key=value ...] [--json]',
+  usage:
+    'sonofuse predict (--model DIR | --run N [--db FILE]) IMAGE... [--note TEXT] [--meta key=value ...] [--json]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -82,7 +88,9 @@ export const predictCommand: CliCommand = {
     if (!values.model && !values.run) throw new UsageError('give --model DIR or --run N');
     const metadata = parseMapping(values.meta);
     try {
-      const dir = values.model ? resolve(values.model) : runModelDir(resolve(values.db ?? defaultCatalogPath()), runId(values.run));
+      const dir = values.model
+        ? resolve(values.model)
+        : runModelDir(resolve(values.db ?? defaultCatalogPath()), runId(values.run));
       await tf.setBackend('cpu');
       const model = await loadRunModel(tf, dir);
       try {
@@ -90,10 +98,16 @@ export const predictCommand: CliCommand = {
           positionals.map((p) => ({ image: resolve(p), note: values.note ?? null, metadata })),
         );
         if (values.json)
-          io.out(JSON.stringify({ classes: model.manifest.classes, predictions: predictions.map((p, i) => ({ file: positionals[i], ...p })) }));
+          io.out(
+            JSON.stringify({
+              classes: model.manifest.classes,
+              predictions: predictions.map((p, i) => ({ file: positionals[i], ...p })),
+            }),
+          );
         else
           predictions.forEach((p, i) => {
-            const pct = (x: number[]) => model.manifest.classes.map((c, k) => `${c} ${(x[k]! * 100).toFixed(1)}%`).join(', ');
+            const pct = (x: number[]) =>
+              model.manifest.classes.map((c, k) => `${c} ${(x[k]! * 100).toFixed(1)}%`).join(', ');
             io.out(`${positionals[i]}: image-only ${p.image.label} (${pct(p.image.probs)})`);
             if (p.fused) io.out(`  fused ${p.fused.label} (${pct(p.fused.probs)})`);
           });

@@ -12,6 +12,8 @@ export interface DenseNetSpec {
   seed: number;
   /** Layer indices (0 = first) left out of training: a frozen "backbone" in miniature. */
   frozenLayers?: readonly number[];
+  /** Start from these weights instead (per layer: kernel row-major [in, out], then bias). */
+  initialWeights?: readonly (readonly number[])[];
 }
 
 /** A {@link FitModel} with its own variables; call `dispose` when done with it. */
@@ -37,12 +39,17 @@ export const glorotKernels = (sizes: readonly number[], seed: number): number[][
 
 /** Builds the net on `tf` (the active backend). */
 export const createDenseNet = (tf: Tf, spec: DenseNetSpec): DenseNet => {
-  const kernels = glorotKernels(spec.sizes, spec.seed);
+  const init = spec.initialWeights;
+  if (init && init.length !== 2 * (spec.sizes.length - 1))
+    throw new Error(`initialWeights has ${init.length} arrays for ${spec.sizes.length - 1} layers`);
+  const kernels = init
+    ? spec.sizes.slice(1).map((_, i) => [...init[2 * i]!])
+    : glorotKernels(spec.sizes, spec.seed);
   // tidy frees the initial tensors; the variables (their own references to the data) survive it.
   const layers = tf.tidy(() =>
     kernels.map((k, i) => ({
       kernel: tf.variable(tf.tensor2d(k, [spec.sizes[i]!, spec.sizes[i + 1]!]), true),
-      bias: tf.variable(tf.zeros([spec.sizes[i + 1]!]), true),
+      bias: tf.variable(init ? tf.tensor1d([...init[2 * i + 1]!]) : tf.zeros([spec.sizes[i + 1]!]), true),
     })),
   );
   const frozen = new Set(spec.frozenLayers ?? []);

@@ -42,7 +42,10 @@ export interface TrainerSupervisorOptions {
 /** Starts trainer processes and supervises them. One process per job. */
 export interface TrainerSupervisor {
   /** Writes `job.json` into runDir (so the run can be resumed) and starts the job fresh or resumed. */
-  start(job: TrainerJob, options: { runDir: string; resume?: boolean }): Promise<TrainerRun>;
+  start(
+    job: TrainerJob,
+    options: { runDir: string; resume?: boolean; backendOrder?: EngineBackendName[] },
+  ): Promise<TrainerRun>;
   /** Restarts the job stored in runDir from its latest checkpoint (after a crash or cancel). */
   resume(runDir: string): Promise<TrainerRun>;
 }
@@ -60,7 +63,12 @@ export const createTrainerSupervisor = (options: TrainerSupervisorOptions = {}):
   const grace = options.exitGraceMs ?? 5000;
   const helloTimeout = options.helloTimeoutMs ?? 60_000;
 
-  const launch = (job: TrainerJob, runDir: string, resume: boolean): TrainerRun => {
+  const launch = (
+    job: TrainerJob,
+    runDir: string,
+    resume: boolean,
+    backendOrder = options.backendOrder,
+  ): TrainerRun => {
     const transport = makeTransport();
     const listeners = new Map<EventType, Set<(m: FromTrainerMessage) => void>>();
     let output = '';
@@ -132,9 +140,7 @@ export const createTrainerSupervisor = (options: TrainerSupervisorOptions = {}):
           listening = true;
           clearTimeout(helloTimer);
           transport.send(
-            cancelRequested
-              ? { type: 'cancel' }
-              : { type: 'start', job, runDir, resume, backendOrder: options.backendOrder },
+            cancelRequested ? { type: 'cancel' } : { type: 'start', job, runDir, resume, backendOrder },
           );
           break;
         case 'ready':
@@ -167,10 +173,10 @@ export const createTrainerSupervisor = (options: TrainerSupervisorOptions = {}):
 
   const jobFile = (runDir: string) => join(runDir, 'job.json');
   return {
-    async start(job, { runDir, resume = false }) {
+    async start(job, { runDir, resume = false, backendOrder }) {
       const valid = TrainerJob.parse(job);
       await writeFileAtomic(jobFile(runDir), Buffer.from(JSON.stringify(valid)));
-      return launch(valid, runDir, resume);
+      return launch(valid, runDir, resume, backendOrder);
     },
     async resume(runDir) {
       const job = TrainerJob.parse(JSON.parse(await readFile(jobFile(runDir), 'utf8')));

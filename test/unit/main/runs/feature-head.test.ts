@@ -85,3 +85,26 @@ describe('feature head', () => {
     expect(a.test).toBeNull();
   });
 });
+
+describe('warm start from a raw-feature classifier', () => {
+  it('gives the same logits on standardised inputs as the classifier on raw features', async () => {
+    const { fitStandardiser: fit, warmStartWeights } = await import('../../../../main/runs/feature-head');
+    // 3 rows × 4 columns: 2 image-feature columns the classifier knows, 2 more (note, metadata).
+    const x = Float32Array.from([1, 4, 0.5, 2, 3, 8, -1, 0, 2, 5, 1, 1]);
+    const s = fit({ x, rows: 3, dim: 4, y: Int32Array.from([0, 1, 0]) });
+    const kernel = Float32Array.from([0.5, -1, 2, 0.25]); // [2 inputs, 2 classes]
+    const bias = Float32Array.from([0.1, -0.2]);
+    const [k, b] = warmStartWeights({ kernel, bias }, s, 4, 2);
+    for (let r = 0; r < 3; r++) {
+      const f = x.subarray(r * 4, r * 4 + 4);
+      const std = Array.from(f, (v, i) => (v - s.mean[i]!) * s.scale[i]!);
+      for (let c = 0; c < 2; c++) {
+        const raw = f[0]! * kernel[c]! + f[1]! * kernel[2 + c]! + bias[c]!;
+        const warm = std.reduce((acc, v, i) => acc + v * k![i * 2 + c]!, b![c]!);
+        expect(warm).toBeCloseTo(raw, 5);
+      }
+    }
+    // The extra columns start at zero weight.
+    expect(k!.slice(4)).toEqual([0, 0, 0, 0]);
+  });
+});

@@ -91,11 +91,14 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
     // The exported model predicts the test images exactly as the run scored them.
     const exported = await loadRunModel(tf, result.modelDir!);
     const testItems = manifest.items.filter((i) => i.part === 'test');
-    const again0 = await exported.predict(testItems.map((i) => ({ image: i.path, note: i.note, metadata: i.metadata })));
+    const again0 = await exported.predict(
+      testItems.map((i) => ({ image: i.path, note: i.note, metadata: i.metadata })),
+    );
     exported.dispose();
     expect(exported.manifest.classes).toEqual(['left', 'right']);
     testItems.forEach((item, k) => {
-      const stored = (method: string) => predictions.find((p) => p.method === method && p.imageId === item.imageId)!.probs;
+      const stored = (method: string) =>
+        predictions.find((p) => p.method === method && p.imageId === item.imageId)!.probs;
       stored('stage1_image').forEach((v, c) => expect(again0[k]!.image.probs[c]).toBeCloseTo(v, 4));
       stored('proposed').forEach((v, c) => expect(again0[k]!.fused!.probs[c]).toBeCloseTo(v, 4));
     });
