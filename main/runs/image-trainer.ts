@@ -18,8 +18,10 @@ export interface ImageTrainer {
   step(x: Float32Array, xShape: number[], y: Float32Array, yShape: number[]): Promise<number>;
   /** Inference mode (BatchNorm moving statistics): class probabilities or pooled backbone features. */
   predict(x: Float32Array, xShape: number[], output: 'model' | 'features'): Promise<Float32Array>;
-  /** Every weight (model.getWeights() order), BatchNorm statistics included. */
+  /** Every weight (model.getWeights() order: trainable, then BatchNorm statistics). */
   weights(): Promise<Float32Array[]>;
+  /** The layer/variable name of each array `weights()` returns (e.g. `sonofuse_stage1_head/kernel`). */
+  readonly weightNames: readonly string[];
   setWeights(weights: Float32Array[]): Promise<void>;
   /** Makes every replica's BatchNorm statistics equal to replica 0's (before evaluating). */
   syncReplicas(): Promise<void>;
@@ -50,6 +52,7 @@ export const createLocalImageTrainer = async (tf: Tf, opts: ImageTrainerOptions)
   return {
     granularity: 1,
     description: `one thread on ${tf.getBackend()}`,
+    weightNames: model.weights.map((w) => w.originalName),
     step: async (x, xShape, y, yShape) => {
       const xs = tf.tensor(x, xShape);
       const ys = tf.tensor(y, yShape);
@@ -112,6 +115,7 @@ export const createParallelImageTrainer = async (
   return {
     granularity: opts.replicas,
     description: `${opts.replicas} wasm replica threads`,
+    weightNames: trainer.weightNames,
     step: (x, xShape, y, yShape) => trainer.step(x, xShape, y, yShape),
     predict: (x, xShape, output) => trainer.predict(x, xShape, output),
     weights: () => trainer.weights(),

@@ -17,6 +17,7 @@ import { concatRows } from './run-modalities';
 import type { RunManifest } from './run-manifest';
 import { augmentedBatch, type RunImages } from './run-images';
 import { fineTuneStage1 } from './stage1-finetune';
+import { STAGE1_HEAD_LAYER } from './stage1-model';
 
 /** One method's outcome for one seed (stored as `<method>.json` so a resume skips it). */
 export interface MethodOutcome {
@@ -390,10 +391,15 @@ export const runSeed = async (
         const va = await clean(split.validation);
         const te = await clean(split.test);
         const dim = tr.dim;
-        // The stage-1 classifier (last two weights: dense kernel [dim, classes], bias) warm-starts
-        // the fusion head's image columns.
+        // The stage-1 classifier (dense kernel [dim, classes], bias) warm-starts the fusion head's
+        // image columns.
         const weights = await trainer.weights();
-        const stage1Head = { kernel: weights.at(-2)!, bias: weights.at(-1)! };
+        const at = (name: string) => {
+          const i = trainer.weightNames.indexOf(`${STAGE1_HEAD_LAYER}/${name}`);
+          if (i < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER}/${name}`);
+          return weights[i]!;
+        };
+        const stage1Head = { kernel: at('kernel'), bias: at('bias') };
         const fusion = (rows: readonly number[], img: Float32Array) =>
           concatRows(rows, [
             { x: img, dim, row: (k: number) => k },

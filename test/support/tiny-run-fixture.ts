@@ -3,7 +3,29 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { RunConfig, type RunConfigInput } from '../../shared/run/run-config';
 import type { RunItem, RunManifest } from '../../main/runs/run-manifest';
-import { buildTinyCnn, saveModelFolder } from '../unit/main/engine/encoders/tiny-layers-model';
+import * as tf from '@tensorflow/tfjs';
+import { saveModelFolder } from '../unit/main/engine/encoders/tiny-layers-model';
+
+/**
+ * A tiny CNN shaped like a Keras application: conv 'stem' → BatchNorm (whose moving statistics
+ * come after the trainable weights in getWeights(), as in MobileNetV2) → ReLU 'last_conv'.
+ */
+const buildTinyBnCnn = (): tf.LayersModel => {
+  const input = tf.input({ shape: [32, 32, 3], name: 'image' });
+  const stem = tf.layers
+    .conv2d({
+      name: 'stem',
+      filters: 8,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    })
+    .apply(input) as tf.SymbolicTensor;
+  const bn = tf.layers.batchNormalization({ name: 'stem_bn' }).apply(stem) as tf.SymbolicTensor;
+  const last = tf.layers.reLU({ name: 'last_conv' }).apply(bn) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: last, name: 'tiny_bn_cnn' });
+};
 
 /** Part of item i in a 24-image tiny set: 12 train, 6 validation, 6 test, classes alternating. */
 const partOf = (i: number): RunItem['part'] => (i < 12 ? 'train' : i < 18 ? 'validation' : 'test');
@@ -20,7 +42,7 @@ export const writeTinyRunFixture = async (
   const images = join(dir, 'images');
   mkdirSync(images, { recursive: true });
   const backbone = join(dir, 'backbone');
-  const model = buildTinyCnn();
+  const model = buildTinyBnCnn();
   await saveModelFolder(model, backbone);
   model.dispose();
   writeFileSync(

@@ -33,7 +33,7 @@ export type ReplicaRequest =
 
 /** Replica → coordinator messages. */
 export type ReplicaReply =
-  | { type: 'ready'; total: number }
+  | { type: 'ready'; total: number; names: string[] }
   | { type: 'synced' }
   | { type: 'grads'; loss: number }
   | { type: 'applied' }

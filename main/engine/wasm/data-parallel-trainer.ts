@@ -29,6 +29,8 @@ export interface DataParallelTrainer {
   setWeights(weights: Float32Array[]): Promise<void>;
   /** Copies replica 0's weights (and so its BatchNorm statistics) to the others. */
   syncReplicas(): Promise<void>;
+  /** Names of the arrays `weights()` returns, in order (e.g. `dense/kernel`). */
+  readonly weightNames: readonly string[];
   /** Changes every replica's learning rate (schedules); optimizer state is kept. */
   setLearningRate(learningRate: number): Promise<void>;
   dispose(): Promise<void>;
@@ -104,7 +106,8 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
         return p;
       }),
     );
-  await all(() => null); // 'ready'
+  const ready = await all(() => null);
+  const weightNames = ready[0]?.type === 'ready' ? ready[0].names : [];
   const one = (i: number, m: ReplicaRequest) => {
     const p = next(i);
     workers[i].postMessage(m);
@@ -157,6 +160,7 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
       return out;
     },
     weights,
+    weightNames,
     setWeights,
     setLearningRate: async (learningRate) => {
       await all(() => ({ type: 'setLearningRate', learningRate }));

@@ -127,4 +127,4 @@ port.on('message', (msg: ReplicaRequest) => {
     reply({ type: 'failed', message: (e as Error).message });
   }
 });
-reply({ type: 'ready', total });
+reply({ type: 'ready', total, names: model.weights.map((w) => w.originalName) });

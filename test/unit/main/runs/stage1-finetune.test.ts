@@ -29,6 +29,7 @@ describe('stage-1 fine-tuning loop', () => {
     const trainer = {
       granularity: 1,
       description: 'fake',
+      weightNames: ['w'],
       step: async (_x: Float32Array, shape: number[]) => {
         if (shape[0]! > 2) throw new Error('OOM when allocating tensor with shape [4,112,112,32]');
         steps.push(shape[0]!);
