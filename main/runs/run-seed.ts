@@ -132,13 +132,14 @@ export const runSeed = async (
       seed,
       runDir: join(ctx.dir, method),
       signal: ctx.signal,
-      onProgress: (p) => ctx.progress({ ...p, stage: opts.stage, method, seed }),
+      // fit counts epochs from 0; runs report them from 1 (as stage 1 does).
+      onProgress: (p) => ctx.progress({ ...p, epoch: p.epoch + 1, stage: opts.stage, method, seed }),
       onEpochEnd: (logs) =>
         ctx.progress({
           stage: opts.stage,
           method,
           seed,
-          epoch: logs.epoch,
+          epoch: logs.epoch + 1,
           epochs: opts.epochs,
           batch: 0,
           batchesPerEpoch: 0,
@@ -146,7 +147,7 @@ export const runSeed = async (
           imagesPerSecond: 0,
           etaSeconds: null,
           curve: {
-            epoch: logs.epoch,
+            epoch: logs.epoch + 1,
             trainLoss: logs.loss,
             validationLoss: logs.valLoss ?? null,
             validationAccuracy: logs.valAccuracy ?? null,
@@ -157,7 +158,7 @@ export const runSeed = async (
     return {
       method,
       status: 'done',
-      bestEpoch: result.bestEpoch,
+      bestEpoch: result.bestEpoch === null ? null : result.bestEpoch + 1,
       validation: result.validation.metrics,
       test: result.test!.metrics,
       probs: { validation: result.validation.probs, test: result.test!.probs },

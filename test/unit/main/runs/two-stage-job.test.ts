@@ -76,6 +76,11 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
     expect(result.methods.stage1_image!.bestEpoch).toBeGreaterThanOrEqual(1);
     expect(result.methods.stage1_image!.bestEpoch).toBeLessThanOrEqual(2);
     expect(result.stage1History[0]!.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    // Heads count epochs from 1 too (fit's are 0-based): 8 head epochs, 2 in stage 2.
+    expect(result.methods.note_only!.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(result.methods.note_only!.bestEpoch).toBeLessThanOrEqual(8);
+    expect(result.methods.proposed!.bestEpoch).toBeGreaterThanOrEqual(1);
+    expect(result.methods.proposed!.bestEpoch).toBeLessThanOrEqual(2);
     for (const m of Object.values(result.methods)) {
       expect(m!.test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
       expect(m!.seedSpread).toBeNull();
