@@ -8,7 +8,7 @@ describe('RunConfig', () => {
       dataset: 'busi',
       seed: 1,
       seeds: 1,
-      imageSize: 224,
+      imageSize: 160,
       batchSize: 20,
       methods: [...runMethods],
       stage1: { epochs: 10, optimizer: 'adam', lr: 3e-4, momentum: 0.9 },
