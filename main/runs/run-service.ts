@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { RunDetail, RunListItem, RunPrediction } from '../../shared/contract/run';
 import { AppError } from '../../shared/contract/result';
 import { RunConfig, type RunConfigInput, type RunMethod } from '../../shared/run/run-config';
@@ -25,7 +25,7 @@ export interface RunServiceOptions {
   catalog: CatalogService;
   logger: Logger;
   jobs?: JobRegistry;
-  /** Where run folders go; default `<catalog folder>/runs`. */
+  /** Where run folders go; default `<catalog folder>/<catalog name>-runs` (one per catalog file). */
   runsRoot?: string;
   /** Injected in tests; default a supervisor forking the trainer entry. */
   supervisor?: TrainerSupervisor;
@@ -49,7 +49,8 @@ export const createRunService = (options: RunServiceOptions) => {
   const { catalog, logger } = options;
   const store = createRunStore(catalog.db());
   const supervisor = options.supervisor ?? createTrainerSupervisor();
-  const runsRoot = options.runsRoot ?? join(dirname(catalog.dbPath), 'runs');
+  const runsRoot =
+    options.runsRoot ?? join(dirname(catalog.dbPath), `${basename(catalog.dbPath).replace(/\.db$/i, '')}-runs`);
   const active = new Map<number, { run: TrainerRun; job: JobHandle | undefined; done: Promise<void> }>();
   const progressListeners = new Set<(p: RunProgress) => void>();
   const statusListeners = new Set<
@@ -76,6 +77,8 @@ export const createRunService = (options: RunServiceOptions) => {
   };
 
   const launch = async (record: RunRecord, resume: boolean): Promise<void> => {
+    // A new run id never has files: anything there is left from another catalog with the same path.
+    if (!resume) rmSync(record.runDir, { recursive: true, force: true });
     const { prepared, manifestPath } = prepare(record);
     const notices = prepared.manifest.excludedColumns.map(
       (c) => `metadata column "${c.name}" left out: ${c.reason}`,

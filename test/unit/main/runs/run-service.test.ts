@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -245,5 +245,19 @@ describe('run service', () => {
       runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(() => runs.get(999)).toThrow(/no run 999/);
+  });
+});
+
+describe('run folders', () => {
+  it('keep two catalogs in one folder apart and never reuse a stale folder for a new run', async () => {
+    const { supervisor, started } = fakeSupervisor({ outcome: 'completed' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const stale = join(dir, 'catalog-runs', 'run-1', 'seed-1');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'linear_probe.json'), '{"left":"by another catalog"}');
+    const { runId } = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    await runs.wait(runId);
+    expect(started[0]!.runDir).toBe(join(dir, 'catalog-runs', 'run-1'));
+    expect(existsSync(join(stale, 'linear_probe.json'))).toBe(false);
   });
 });
