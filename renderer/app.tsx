@@ -11,6 +11,7 @@ import { useHotkeys } from './hooks/use-hotkeys';
 import { ImportScreen } from './import/import-screen';
 import { LabelingScreen } from './labeling/labeling-screen';
 import { TasksScreen } from './tasks/tasks-screen';
+import { TrainingScreen } from './training/training-screen';
 import type { TransportKind } from './transport/pick-api';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
@@ -21,11 +22,12 @@ export const sections = [
   { id: 'import', label: 'Import' },
   { id: 'tasks', label: 'Label tasks' },
   { id: 'augment', label: 'Augmentation' },
+  { id: 'training', label: 'Training' },
   { id: 'system', label: 'System' },
 ] as const;
 export type SectionId = (typeof sections)[number]['id'];
 
-/** The application frame: title bar, section navigation (Alt+1…6), the active section and the status bar. */
+/** The application frame: title bar, section navigation (Alt+1…7), the active section and the status bar. */
 export const App = ({
   transport,
   connection,
@@ -80,6 +82,7 @@ export const App = ({
             {section === 'import' ? <ImportScreen /> : null}
             {section === 'tasks' ? <TasksScreen onImport={() => setSection('import')} /> : null}
             {section === 'augment' ? <AugmentScreen /> : null}
+            {section === 'training' ? <TrainingScreen /> : null}
             {section === 'system' ? (
               <>
                 <SystemPanel />
