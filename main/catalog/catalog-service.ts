@@ -19,6 +19,7 @@ import { createRepository } from './catalog-repository';
 import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
+import { recoverInterruptedImports } from './import-recovery';
 import { runImport } from './import-runner';
 
 export interface CatalogServiceOptions {
@@ -42,6 +43,8 @@ const open = (options: CatalogServiceOptions) => {
   });
   const repo = createRepository(cdb);
   const store = createContentStore(options.storeDir ?? storeDirFor(options.dbPath));
+  // Imports killed mid-way (SIGKILL, crash) left `running` rows and temporary files: settle them.
+  recoverInterruptedImports(cdb, store, { logger: options.logger });
   const edits = createCatalogEdits(cdb, repo);
   return {
     cdb,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,6 +18,11 @@ export interface ContentStore {
   put(relative: string, bytes: Uint8Array): void;
   has(relative: string): boolean;
   absolute(relative: string): string;
+  /**
+   * Deletes the temporary files of unfinished writes (left by a killed process) and returns how
+   * many there were. Only safe while no import writes to this store.
+   */
+  removeTemporaryFiles(): number;
 }
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -33,6 +38,12 @@ export const createContentStore = (root: string): ContentStore => {
     thumbnailPath: (sha, frame) => join('thumbs', sha.slice(0, 2), `${sha}${frameSuffix(frame)}.webp`),
     has: (relative) => existsSync(absolute(relative)),
     absolute,
+    removeTemporaryFiles() {
+      if (!existsSync(tmp)) return 0;
+      const names = readdirSync(tmp);
+      for (const name of names) rmSync(join(tmp, name), { recursive: true, force: true });
+      return names.length;
+    },
     put(relative, bytes) {
       const target = absolute(relative);
       if (existsSync(target)) return;

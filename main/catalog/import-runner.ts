@@ -15,6 +15,7 @@ import type { Repository } from './catalog-repository';
 import type { ContentStore } from './content-store';
 import { scanFolder } from './folder-scanner';
 import type { ImportPlan } from './import-entry';
+import { currentOwner } from './import-owner';
 import { mapLimited, readEntry, type EntryOutcome } from './import-reader';
 import { writeChunk, type ReadyEntry } from './import-writer';
 import { readManifest } from './manifest-reader';
@@ -67,7 +68,8 @@ export const runImport = async (
         datasetId,
         source,
         plan.kind,
-        JSON.stringify({ ...options, source }),
+        // The owner lets a later open tell a killed import from a live one (import-recovery).
+        JSON.stringify({ ...options, source, owner: currentOwner() }),
         repo.now(),
       ).lastInsertRowid,
     );

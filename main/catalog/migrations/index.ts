@@ -3,6 +3,7 @@ import { migration0002 } from './0002-labels';
 import { migration0003 } from './0003-splits-runs';
 import { migration0004 } from './0004-note-search';
 import { migration0005 } from './0005-run-results';
+import { migration0006 } from './0006-query-indexes';
 import { migration0007 } from './0007-flags-colours';
 import type { Migration } from './migration';
 
@@ -15,5 +16,6 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
   migration0007,
 ];
