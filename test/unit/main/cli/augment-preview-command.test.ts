@@ -26,6 +26,7 @@ describe('sonofuse augment-preview', () => {
           '--size',
           '64',
           '--json',
+          '--no-run',
         ],
         setup,
       ),
