@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { methodLabels, type RunMethod } from '../../shared/run/run-config';
 
 /** One reviewed prediction: the image, what it is, what each method said. */
@@ -8,8 +9,13 @@ export interface GalleryItem {
   probs: number[];
   /** Predicted class index of every method that has a prediction for this image. */
   byMethod: Partial<Record<RunMethod, number>>;
-  note: string | null;
+  /** The clinical note; null when the image has none, undefined while it is not loaded yet. */
+  note: string | null | undefined;
   metadata: Record<string, string | number | null>;
+  /** A caption such as the file name. */
+  caption?: string;
+  /** The class to show against the true one; default the most probable (e.g. a label-issue suggestion). */
+  shownClass?: number;
 }
 
 const argmax = (p: readonly number[]): number => p.reduce((best, v, i) => (v > p[best]! ? i : best), 0);
@@ -31,8 +37,9 @@ export const disagreement = (item: GalleryItem): string | null => {
 };
 
 /**
- * The misclassification gallery of one method (or one confusion-matrix cell): thumbnail, true
- * and predicted class, per-class probability bars, note and metadata, and how other methods did.
+ * The misclassification gallery of one method (or one confusion-matrix cell, or the likely label
+ * errors): thumbnail, true and predicted class, per-class probability bars, note and metadata, how
+ * other methods did, and optional per-item actions (relabel, flag).
  */
 export const MisclassificationGallery = ({
   items,
@@ -40,37 +47,61 @@ export const MisclassificationGallery = ({
   method,
   thumbnailUrl,
   onOpen,
+  label,
+  terms = { truth: 'true', predicted: 'predicted' },
+  actions,
+  sort = true,
 }: {
   items: readonly GalleryItem[];
   classes: readonly string[];
   method: RunMethod;
   thumbnailUrl: (imageId: number) => string;
   onOpen?: (imageId: number) => void;
+  /** The list's accessible name; default "Misclassified by <method>". */
+  label?: string;
+  /** Words for the two classes, e.g. "given" / "suggested" for likely label errors. */
+  terms?: { truth: string; predicted: string };
+  actions?: (item: GalleryItem) => ReactNode;
+  /** Most confident first (default); false keeps the given order (e.g. a label-issue ranking). */
+  sort?: boolean;
 }) => (
-  <ol className="gallery" aria-label={`Misclassified by ${methodLabels[method]}`}>
-    {sortByConfidentError(items).map((item) => {
-      const predicted = argmax(item.probs);
+  <ol className="gallery" aria-label={label ?? `Misclassified by ${methodLabels[method]}`}>
+    {(sort ? sortByConfidentError(items) : items).map((item) => {
+      const predicted = item.shownClass ?? argmax(item.probs);
       const note = disagreement(item);
+      const image = (
+        <img
+          src={thumbnailUrl(item.imageId)}
+          alt={`Image ${item.imageId}`}
+          loading="lazy"
+          width={128}
+          height={128}
+        />
+      );
       return (
         <li key={item.imageId} className="gallery-item" data-testid={`gallery-${item.imageId}`}>
-          <button
-            type="button"
-            className="thumb-button"
-            onClick={() => onOpen?.(item.imageId)}
-            aria-label={`Open image ${item.imageId}`}
-          >
-            <img
-              src={thumbnailUrl(item.imageId)}
-              alt={`Image ${item.imageId}`}
-              loading="lazy"
-              width={128}
-              height={128}
-            />
-          </button>
+          {onOpen ? (
+            <button
+              type="button"
+              className="thumb-button"
+              onClick={() => onOpen(item.imageId)}
+              aria-label={`Open image ${item.imageId}`}
+            >
+              {image}
+            </button>
+          ) : (
+            <div className="thumb-button">{image}</div>
+          )}
           <div className="gallery-text">
+            {item.caption ? (
+              <div className="gallery-caption" title={item.caption}>
+                {item.caption.split(/[\\/]/).pop()}
+              </div>
+            ) : null}
             <div>
-              <span className="muted">true</span> <b>{classes[item.trueIndex]}</b> ·{' '}
-              <span className="muted">predicted</span> <b className="wrong">{classes[predicted]}</b> (
+              <span className="muted">{terms.truth}</span> <b>{classes[item.trueIndex]}</b> ·{' '}
+              <span className="muted">{terms.predicted}</span>{' '}
+              <b className={predicted === item.trueIndex ? 'right' : 'wrong'}>{classes[predicted]}</b> (
               {(item.probs[predicted]! * 100).toFixed(0)} %)
             </div>
             <ul className="prob-bars" aria-label="Class probabilities">
@@ -83,12 +114,19 @@ export const MisclassificationGallery = ({
               ))}
             </ul>
             {note ? <div className="badge ok">{note}</div> : null}
-            {item.note ? <p className="note-text">{item.note}</p> : <p className="muted">No note.</p>}
-            <p className="muted meta-line">
-              {Object.entries(item.metadata)
-                .map(([k, v]) => `${k}: ${v ?? '—'}`)
-                .join(' · ')}
-            </p>
+            {item.note === undefined ? null : item.note ? (
+              <p className="note-text">{item.note}</p>
+            ) : (
+              <p className="muted">No note.</p>
+            )}
+            {Object.keys(item.metadata).length > 0 ? (
+              <p className="muted meta-line">
+                {Object.entries(item.metadata)
+                  .map(([k, v]) => `${k}: ${v ?? '—'}`)
+                  .join(' · ')}
+              </p>
+            ) : null}
+            {actions ? actions(item) : null}
           </div>
         </li>
       );

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PRESET_LABELS, PRESET_NAMES, type PresetName } from '../../shared/augment/augment-presets';
-import type { AppErrorShape } from '../../shared/contract/index';
+import type { AppErrorShape, LabelTask } from '../../shared/contract/index';
 import {
   methodLabels,
   RunConfig,
@@ -8,25 +8,57 @@ import {
   type RunConfigInput,
   type RunMethod,
 } from '../../shared/run/run-config';
+import { useApi } from '../api-context';
+import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 
 const defaults = RunConfig.parse({ dataset: 'x' });
 
+/** A RunConfig field path and message as a sentence ("stage1.lr: …" → "Stage 1 learning rate: …"). */
+const fieldNames: Record<string, string> = {
+  imageSize: 'Image size',
+  batchSize: 'Batch size',
+  seed: 'Seed',
+  seeds: 'Seeds',
+  methods: 'Methods',
+  'stage1.epochs': 'Stage 1 epochs',
+  'stage1.lr': 'Stage 1 learning rate',
+  'stage2.epochs': 'Stage 2 epochs',
+  'stage2.lr': 'Stage 2 learning rate',
+  'heads.epochs': 'Head epochs',
+  'heads.lr': 'Head learning rate',
+};
+
 /**
- * The one-click run: dataset and task come from the workspace; the preset and an "Advanced" drawer
- * hold the RunConfig fields. The config is validated here with the same schema main uses.
+ * The one-click run: dataset and task (shared with the other screens through the workspace), the
+ * augmentation preset, and an "Advanced" drawer with the RunConfig fields. The config is
+ * validated here with the same schema main uses, so mistakes are named before anything starts.
  */
 export const RunForm = ({
-  dataset,
-  task,
+  datasets,
   busy,
   onStart,
 }: {
-  dataset: string | null;
-  task: string;
+  datasets: ReadonlyArray<{ id: number; name: string; images: number }>;
   busy: boolean;
   onStart: (config: RunConfigInput) => Promise<AppErrorShape | null>;
 }) => {
+  const api = useApi();
+  const ws = useWorkspace();
+  const chosen = datasets.find((d) => d.id === ws.datasetId) ?? datasets[0] ?? null;
+  const chosenId = chosen?.id ?? null;
+  const [tasks, setTasks] = useState<LabelTask[]>([]);
+  useEffect(() => {
+    let live = true;
+    if (chosenId === null) return;
+    void api.catalog.tasks({ datasetId: chosenId }).then((r) => {
+      if (live && r.ok) setTasks(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, chosenId]);
+  const task = tasks.find((t) => t.name === ws.task) ?? tasks[0] ?? null;
   const [preset, setPreset] = useState<PresetName>(defaults.augmentation.preset);
   const [epochs1, setEpochs1] = useState(defaults.stage1.epochs);
   const [epochs2, setEpochs2] = useState(defaults.stage2.epochs);
@@ -38,28 +70,33 @@ export const RunForm = ({
   const [optimizer, setOptimizer] = useState(defaults.stage1.optimizer);
   const [lr, setLr] = useState(defaults.stage1.lr);
   const [head, setHead] = useState(defaults.stage2.head);
+  const [lr2, setLr2] = useState(defaults.stage2.lr);
+  const [headLr, setHeadLr] = useState(defaults.heads.lr);
+  const [textEncoder, setTextEncoder] = useState<'use-lite' | 'none'>('use-lite');
   const [methods, setMethods] = useState<RunMethod[]>([...runMethods]);
   const [error, setError] = useState<AppErrorShape | null>(null);
 
   const submit = async () => {
-    if (!dataset) return;
+    if (!chosen || !task) return;
     const input: RunConfigInput = {
-      dataset,
-      task,
+      dataset: chosen.name,
+      task: task.name,
       seed,
       seeds,
       imageSize,
       batchSize,
       methods,
       stage1: { epochs: epochs1, optimizer, lr },
-      stage2: { epochs: epochs2, head },
-      heads: { epochs: headEpochs },
+      stage2: { epochs: epochs2, head, lr: lr2 },
+      heads: { epochs: headEpochs, lr: headLr },
       augmentation: { preset },
+      encoders: { text: { kind: textEncoder } },
     };
     const parsed = RunConfig.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      setError({ code: 'INVALID_INPUT', message: `${issue.path.join('.')}: ${issue.message}` });
+      const path = issue.path.join('.');
+      setError({ code: 'INVALID_INPUT', message: `${fieldNames[path] ?? path} (${path}): ${issue.message}` });
       return;
     }
     setError(await onStart(input));
@@ -74,11 +111,40 @@ export const RunForm = ({
     <section className="panel" aria-labelledby="run-form-title">
       <h2 id="run-form-title">New run</h2>
       <p className="muted">
-        {dataset
-          ? `Dataset “${dataset}”, task “${task}”, its stored group-aware split.`
-          : 'Choose a dataset in the Catalog first.'}
+        Trains every method on the dataset&apos;s stored group-aware split and compares them on its test part.
+        Runs continue when this window is closed.
       </p>
-      <div className="toolbar">
+      <div className="toolbar wrap">
+        <label className="field">
+          <span>Dataset</span>
+          <select
+            value={chosen?.id ?? ''}
+            disabled={datasets.length === 0}
+            onChange={(e) => ws.setDatasetId(Number(e.target.value))}
+          >
+            {datasets.length === 0 ? <option value="">No dataset: import one first</option> : null}
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.images} images)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Task</span>
+          <select
+            value={task?.name ?? ''}
+            disabled={tasks.length === 0}
+            onChange={(e) => ws.setTask(e.target.value)}
+          >
+            {tasks.length === 0 ? <option value="">No label task</option> : null}
+            {tasks.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} ({t.classes.length} classes)
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="field">
           <span>Augmentation</span>
           <select value={preset} onChange={(e) => setPreset(e.target.value as PresetName)}>
@@ -92,37 +158,62 @@ export const RunForm = ({
         <button
           type="button"
           className="button primary"
-          disabled={!dataset || busy}
+          disabled={!chosen || !task || busy}
           onClick={() => void submit()}
         >
           Run all methods
         </button>
+        {busy ? <span className="muted small">A run is in progress.</span> : null}
       </div>
       <details>
         <summary>Advanced</summary>
-        <div className="toolbar wrap">
-          {num('Stage 1 epochs', epochs1, setEpochs1)}
-          {num('Stage 2 epochs', epochs2, setEpochs2)}
-          {num('Head epochs', headEpochs, setHeadEpochs)}
-          {num('Image size (px)', imageSize, setImageSize, 32)}
-          {num('Batch size', batchSize, setBatchSize)}
-          {num('Seed', seed, setSeed)}
-          {num('Seeds', seeds, setSeeds)}
-          {num('Stage 1 learning rate', lr, setLr, 0.0001)}
-          <label className="field">
-            <span>Stage 1 optimizer</span>
-            <select value={optimizer} onChange={(e) => setOptimizer(e.target.value as 'sgd' | 'adam')}>
-              <option value="adam">Adam</option>
-              <option value="sgd">SGD + momentum</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>Stage 2 head</span>
-            <select value={head} onChange={(e) => setHead(e.target.value as 'linear' | 'mlp')}>
-              <option value="linear">Linear</option>
-              <option value="mlp">MLP</option>
-            </select>
-          </label>
+        <div className="advanced">
+          <fieldset>
+            <legend>Data</legend>
+            {num('Image size (px)', imageSize, setImageSize, 32)}
+            {num('Batch size', batchSize, setBatchSize)}
+            {num('Seed', seed, setSeed)}
+            {num('Seeds', seeds, setSeeds)}
+          </fieldset>
+          <fieldset>
+            <legend>Stage 1: fine-tune the image backbone</legend>
+            {num('Stage 1 epochs', epochs1, setEpochs1)}
+            <label className="field">
+              <span>Stage 1 optimizer</span>
+              <select value={optimizer} onChange={(e) => setOptimizer(e.target.value as 'sgd' | 'adam')}>
+                <option value="adam">Adam</option>
+                <option value="sgd">SGD + momentum</option>
+              </select>
+            </label>
+            {num('Stage 1 learning rate', lr, setLr, 0.0001)}
+          </fieldset>
+          <fieldset>
+            <legend>Stage 2 and frozen-feature heads</legend>
+            <label className="field">
+              <span>Stage 2 head</span>
+              <select value={head} onChange={(e) => setHead(e.target.value as 'linear' | 'mlp')}>
+                <option value="linear">Linear</option>
+                <option value="mlp">MLP</option>
+              </select>
+            </label>
+            {num('Stage 2 epochs', epochs2, setEpochs2)}
+            {num('Stage 2 learning rate', lr2, setLr2, 0.001)}
+            {num('Head epochs', headEpochs, setHeadEpochs)}
+            {num('Head learning rate', headLr, setHeadLr, 0.001)}
+          </fieldset>
+          <fieldset>
+            <legend>Inputs</legend>
+            <label className="field">
+              <span>Note encoder</span>
+              <select
+                value={textEncoder}
+                onChange={(e) => setTextEncoder(e.target.value as 'use-lite' | 'none')}
+              >
+                <option value="use-lite">Universal Sentence Encoder lite</option>
+                <option value="none">None (notes not used)</option>
+              </select>
+            </label>
+          </fieldset>
         </div>
         <fieldset className="methods">
           <legend>Methods</legend>
@@ -132,7 +223,9 @@ export const RunForm = ({
                 type="checkbox"
                 checked={methods.includes(m)}
                 onChange={(e) =>
-                  setMethods((all) => (e.target.checked ? [...all, m] : all.filter((x) => x !== m)))
+                  setMethods((all) =>
+                    runMethods.filter((x) => (x === m ? e.target.checked : all.includes(x))),
+                  )
                 }
               />
               {methodLabels[m]}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { methodLabels, runMethods } from '../../shared/run/run-config';
 import type { CurvePoint, RunProgress } from '../../shared/run/run-progress';
 import { formatDuration, formatRate } from '../components/format';
@@ -41,13 +42,16 @@ export const curveSeries = (curves: readonly CurvePoint[], quantity: 'loss' | 'a
   });
 };
 
-/** Live view of a running run: stage, epoch/batch, images/s, ETA, backend and the curves. */
+/** Live view of a running run: stage, epoch/batch, images/s, ETA, backend, the curves and actions. */
 export const RunProgressView = ({
   progress,
   curves,
+  children,
 }: {
   progress: RunProgress;
   curves: readonly CurvePoint[];
+  /** Actions shown under the curves (e.g. Cancel). */
+  children?: ReactNode;
 }) => (
   <section className="panel" aria-labelledby="progress-title">
     <h2 id="progress-title">
@@ -80,5 +84,6 @@ export const RunProgressView = ({
       <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(curves, 'loss')} />
       <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(curves, 'accuracy')} />
     </div>
+    {children}
   </section>
 );

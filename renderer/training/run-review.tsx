@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { AppErrorShape, RunDetail, RunPrediction } from '../../shared/contract/index';
-import { findLabelIssues } from '../../shared/metrics/label-issues';
+import { useMemo, useState } from 'react';
+import type { AppErrorShape, RunDetail } from '../../shared/contract/index';
 import { methodLabels, runMethods, type RunMethod } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
 import { useMediaUrl } from '../catalog/media-url';
@@ -8,181 +7,217 @@ import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 import { ComparisonTable } from '../results/comparison-table';
 import { ConfusionMatrix } from '../results/confusion-matrix';
+import { MisclassificationGallery, type GalleryItem } from '../results/misclassification-gallery';
+import { PerClassTable } from '../results/per-class-table';
+import { ImagePeek } from './image-peek';
+import { ReportExport } from './report-export';
+import { ReviewActions, type ReviewMark } from './review-actions';
+import { cellPredictions, likelyLabelErrors, predictionsByImage, toGalleryItem } from './review-items';
+import { RunFacts } from './run-facts';
+import { useImageDetails } from './use-image-details';
+import { GALLERY_SIZE, useRunPredictions } from './use-run-predictions';
 
-/** The predictions of one confusion cell: true class t predicted as p. */
-export const cellPredictions = (
-  predictions: readonly RunPrediction[],
-  classes: readonly string[],
-  t: number,
-  p: number,
-): RunPrediction[] => predictions.filter((x) => x.actual === classes[t] && x.predicted === classes[p]);
+/** How many cards a cell or the label-error list shows at most. */
+const SHOWN = 60;
 
 /**
- * A finished run for reviewers: every method side by side, the selected method's test confusion
- * matrix whose cells list their images, the method's confident errors, likely label errors
- * (confident learning on validation + test probabilities), relabelling with an audit reason, and
- * the validation report export.
+ * A finished run for reviewers: every method side by side, the selected method's confusion
+ * matrix whose cells list exactly their images, its confident errors, likely label errors
+ * (confident learning on held-out predictions), relabel or flag with an audit reason, and the
+ * validation report export. `onChanged` is called after a relabel (the run may now be stale).
  */
-export const RunReview = ({ run }: { run: RunDetail }) => {
+export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () => void }) => {
   const api = useApi();
   const media = useMediaUrl();
   const ws = useWorkspace();
   const summary = run.summary!;
-  const firstMethod = runMethods.find((m) => summary.methods[m]) ?? 'stage1_image';
-  const [method, setMethod] = useState<RunMethod>(firstMethod);
-  const [cell, setCell] = useState<{ trueIndex: number; predictedIndex: number } | null>(null);
-  const [predictions, setPredictions] = useState<RunPrediction[]>([]);
-  const [error, setError] = useState<AppErrorShape | null>(null);
-  const [relabelled, setRelabelled] = useState<Record<number, string>>({});
-  const [reportPath, setReportPath] = useState('');
-  const [reportFormat, setReportFormat] = useState<'html' | 'csv'>('html');
-  const [exported, setExported] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void api.run.predictions({ runId: run.runId, method, limit: 5000 }).then((r) => {
-      if (!live) return;
-      if (r.ok) setPredictions(r.value);
-      else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, run.runId, method]);
-
-  const result = summary.methods[method];
   const classes = summary.classes;
-  const test = predictions.filter((p) => p.split === 'test');
-  const shown = cell ? cellPredictions(test, classes, cell.trueIndex, cell.predictedIndex) : [];
-  const wrong = predictions.filter((p) => p.correct === false).sort((a, b) => b.confidence - a.confidence);
-  const withTruth = predictions.filter((p) => p.actual !== null && classes.includes(p.actual));
-  const issues = findLabelIssues(
-    withTruth.map((p) => classes.indexOf(p.actual!)),
-    withTruth.map((p) => p.probs),
-    classes.length,
-  ).slice(0, 24);
+  const [method, setMethod] = useState<RunMethod>(
+    () => (['proposed', ...runMethods] as const).find((m) => summary.methods[m]) ?? 'stage1_image',
+  );
+  const [split, setSplit] = useState<'test' | 'validation'>('test');
+  const [cell, setCell] = useState<{ trueIndex: number; predictedIndex: number } | null>(null);
+  const [marks, setMarks] = useState<Record<number, ReviewMark>>({});
+  const [peek, setPeek] = useState<number | null>(null);
+  const [changes, setChanges] = useState(0);
+  const [actionError, setActionError] = useState<AppErrorShape | null>(null);
+  const predictions = useRunPredictions(run.runId, method);
 
+  const ofMethod = useMemo(
+    () => (predictions.all ?? []).filter((p) => p.method === method),
+    [predictions.all, method],
+  );
+  const byImage = useMemo(
+    () => predictionsByImage(predictions.all ?? [], classes),
+    [predictions.all, classes],
+  );
+  const inCell = cell
+    ? cellPredictions(
+        ofMethod.filter((p) => p.split === split),
+        classes,
+        cell.trueIndex,
+        cell.predictedIndex,
+      )
+    : [];
+  const issues = useMemo(() => likelyLabelErrors(ofMethod, classes), [ofMethod, classes]);
+  const onScreen = [
+    ...inCell.slice(0, SHOWN),
+    ...predictions.wrong,
+    ...issues.slice(0, SHOWN).map((i) => i.prediction),
+  ];
+  const details = useImageDetails(
+    onScreen.map((p) => p.imageId),
+    summary.task,
+  );
+  const items = (list: typeof onScreen): GalleryItem[] =>
+    list.map((p) => toGalleryItem(p, classes, byImage, details)).filter((i) => i !== null);
+  const given = new Map(onScreen.map((p) => [p.imageId, p.actual]));
+
+  const reason = `review of run ${run.runId} (${method})`;
   const relabel = async (imageId: number, label: string) => {
     const r = await api.catalog.setLabels({
       imageId,
       task: summary.task,
       labels: [label],
       user: ws.user,
-      reason: `review of run ${run.runId} (${method})`,
+      reason,
     });
-    if (r.ok) setRelabelled((all) => ({ ...all, [imageId]: label }));
-    else setError(r.error);
+    if (!r.ok) return setActionError(r.error);
+    setMarks((all) => ({ ...all, [imageId]: { ...all[imageId], label } }));
+    setChanges((c) => c + 1);
+    onChanged?.();
   };
-  const exportReport = async () => {
-    const r = await api.run.exportReport({ runId: run.runId, path: reportPath, format: reportFormat });
-    if (r.ok) setExported(`${r.value.path} (${r.value.bytes} bytes)`);
-    else setError(r.error);
+  const flag = async (imageId: number) => {
+    const r = await api.catalog.setFlag({ imageId, flagged: true, user: ws.user, reason });
+    if (!r.ok) return setActionError(r.error);
+    setMarks((all) => ({ ...all, [imageId]: { ...all[imageId], flagged: true } }));
+    setChanges((c) => c + 1);
   };
-
-  const card = (p: RunPrediction) => (
-    <li key={`${p.imageId}-${p.method}`} className="gallery-item" data-testid={`review-${p.imageId}`}>
-      <img src={media(p.imageId, 'thumb')} alt={`Image ${p.imageId}`} width={96} height={96} />
-      <div className="muted">
-        true {p.actual ?? '—'} · predicted {p.predicted} ({(p.confidence * 100).toFixed(0)}%)
-      </div>
-      <div className="toolbar">
-        {classes.map((c) => (
-          <button
-            key={c}
-            type="button"
-            className="button small"
-            aria-label={`Relabel image ${p.imageId} as ${c}`}
-            disabled={(relabelled[p.imageId] ?? p.actual) === c}
-            onClick={() => void relabel(p.imageId, c)}
-          >
-            {c}
-          </button>
-        ))}
-      </div>
-      {relabelled[p.imageId] ? <div role="status">relabelled {relabelled[p.imageId]}</div> : null}
-    </li>
+  const actions = (item: GalleryItem) => (
+    <ReviewActions
+      imageId={item.imageId}
+      classes={classes}
+      given={given.get(item.imageId) ?? null}
+      now={details[item.imageId] ? (details[item.imageId]!.labels[0] ?? null) : undefined}
+      mark={marks[item.imageId]}
+      onRelabel={(id, label) => void relabel(id, label)}
+      onFlag={(id) => void flag(id)}
+    />
   );
+  const gallery = (
+    list: GalleryItem[],
+    label: string,
+    extra: Partial<Parameters<typeof MisclassificationGallery>[0]> = {},
+  ) => (
+    <MisclassificationGallery
+      items={list}
+      classes={classes}
+      method={method}
+      thumbnailUrl={(id) => media(id, 'thumb')}
+      onOpen={setPeek}
+      label={label}
+      actions={actions}
+      {...extra}
+    />
+  );
+  const result = summary.methods[method];
+  const error = predictions.error ?? actionError;
 
   return (
-    <section className="panel" aria-labelledby="review-title">
-      <h2 id="review-title">
-        Run {run.runId} · {run.dataset} · {summary.backend}
-      </h2>
-      {run.stale ? (
-        <p className="warn" role="note">
-          Labels changed after this run started: its results may be stale.
-        </p>
-      ) : null}
-      {summary.notices.map((n) => (
-        <p key={n} className="muted" role="note">
-          {n}
-        </p>
-      ))}
-      <ComparisonTable run={summary} selected={method} onSelect={(m) => (setMethod(m), setCell(null))} />
-      {Object.entries(summary.skipped).map(([m, why]) => (
-        <p key={m} className="muted">
-          {methodLabels[m as RunMethod]}: skipped — {why}
-        </p>
-      ))}
+    <section className="panel review" aria-labelledby="review-title">
+      <header className="review-header">
+        <h2 id="review-title">
+          Run {run.runId} · {run.dataset} · {summary.backend}
+        </h2>
+        <label className="field">
+          <span>Reviewer</span>
+          <input type="text" value={ws.user} onChange={(e) => ws.setUser(e.target.value)} />
+        </label>
+      </header>
+      <RunFacts run={run} summary={summary} />
+      <ComparisonTable
+        run={summary}
+        selected={method}
+        onSelect={(m) => {
+          setMethod(m);
+          setCell(null);
+        }}
+      />
       {error ? <ErrorMessage error={error} /> : null}
       {result ? (
-        <div className="pair">
-          <ConfusionMatrix
-            classes={classes}
-            matrix={result.test.confusion}
-            title={`${methodLabels[method]} — test`}
-            selected={cell}
-            onCellClick={(trueIndex, predictedIndex) => setCell({ trueIndex, predictedIndex })}
-          />
-          <div>
+        <div className="review-cell">
+          <div className="review-matrix">
+            <div className="segmented" role="group" aria-label="Split of the confusion matrix">
+              {(['test', 'validation'] as const).map((s) => (
+                <button
+                  key={s}
+                  type="button"
+                  className={split === s ? 'button small active' : 'button small'}
+                  aria-pressed={split === s}
+                  onClick={() => {
+                    setSplit(s);
+                    setCell(null);
+                  }}
+                >
+                  {s === 'test' ? 'Test' : 'Validation'}
+                </button>
+              ))}
+            </div>
+            <ConfusionMatrix
+              classes={classes}
+              matrix={result[split].confusion}
+              title={`${methodLabels[method]} — ${split}`}
+              selected={cell}
+              onCellClick={(trueIndex, predictedIndex) => setCell({ trueIndex, predictedIndex })}
+            />
+            <PerClassTable
+              classes={classes}
+              metrics={result[split]}
+              title={`Per class — ${split === 'test' ? 'test' : 'validation'}`}
+            />
+          </div>
+          <div className="review-cell-images">
             <h3>
               {cell
-                ? `True ${classes[cell.trueIndex]} predicted ${classes[cell.predictedIndex]}: ${shown.length} image(s)`
+                ? `True ${classes[cell.trueIndex]}, predicted ${classes[cell.predictedIndex]}: ${inCell.length} image(s)`
                 : 'Click a cell to list its images'}
             </h3>
-            <ol className="gallery" aria-label="Images of the selected cell">
-              {shown.map(card)}
-            </ol>
+            {cell && predictions.all === null ? <p role="status">Loading predictions…</p> : null}
+            {gallery(items(inCell.slice(0, SHOWN)), 'Images of the selected cell', { sort: false })}
+            {inCell.length > SHOWN ? <p className="muted">First {SHOWN} shown.</p> : null}
           </div>
         </div>
       ) : null}
       <h3>
-        Misclassified by {methodLabels[method]}, most confident first ({wrong.length})
+        Misclassified by {methodLabels[method]}, most confident first ({predictions.wrong.length}
+        {predictions.wrong.length >= GALLERY_SIZE ? '+' : ''})
       </h3>
-      <ol className="gallery" aria-label="Misclassified images">
-        {wrong.slice(0, 48).map(card)}
-      </ol>
+      {gallery(items(predictions.wrong), 'Misclassified images', { sort: false })}
       <h3>Likely label errors ({issues.length})</h3>
-      <ol className="gallery" aria-label="Likely label errors">
-        {issues.map((i) => card(withTruth[i.index]!))}
-      </ol>
-      <h3>Validation report</h3>
-      <div className="toolbar">
-        <label className="field grow">
-          <span>Save to (path on this computer)</span>
-          <input
-            value={reportPath}
-            onChange={(e) => setReportPath(e.target.value)}
-            placeholder="/home/me/run-report.html"
-          />
-        </label>
-        <label className="field">
-          <span>Format</span>
-          <select value={reportFormat} onChange={(e) => setReportFormat(e.target.value as 'html' | 'csv')}>
-            <option value="html">HTML</option>
-            <option value="csv">CSV</option>
-          </select>
-        </label>
-        <button
-          type="button"
-          className="button"
-          disabled={!reportPath.trim()}
-          onClick={() => void exportReport()}
-        >
-          Export report
-        </button>
-      </div>
-      {exported ? <p role="status">Report written: {exported}</p> : null}
+      <p className="muted">
+        Held-out images whose given label {methodLabels[method]} finds least plausible (confident learning):
+        check the label before blaming the model.
+      </p>
+      {issues.length === 0 && predictions.all !== null ? (
+        <p className="muted">None: every held-out label is plausible to this method.</p>
+      ) : null}
+      {gallery(
+        issues.slice(0, SHOWN).flatMap((i) => {
+          const item = toGalleryItem(i.prediction, classes, byImage, details);
+          return item ? [{ ...item, shownClass: i.suggested }] : [];
+        }),
+        'Likely label errors',
+        { sort: false, terms: { truth: 'given', predicted: 'suggested' } },
+      )}
+      <ReportExport runId={run.runId} />
+      {peek !== null ? (
+        <ImagePeek
+          key={`${peek}-${changes}`}
+          imageId={peek}
+          task={summary.task}
+          onClose={() => setPeek(null)}
+        />
+      ) : null}
     </section>
   );
 };

@@ -24,7 +24,9 @@ const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =
  * A finished run seeded straight into the catalog (training is far too slow for an e2e test): 60
  * real BUSI images, the stored split, and a stage-1 method that calls every image "benign".
  */
-const seedCatalog = async (dataDir: string): Promise<{ runId: number; wrongImage: number }> => {
+const seedCatalog = async (
+  dataDir: string,
+): Promise<{ runId: number; wrongImage: number; failedRunId: number }> => {
   const rows = readFileSync(join(BUSI, 'manifest.csv'), 'utf8').trim().split('\n');
   const pick = [
     rows[0],
@@ -55,12 +57,22 @@ const seedCatalog = async (dataDir: string): Promise<{ runId: number; wrongImage
       config,
       runDir: (id) => join(dataDir, `run-${id}`),
     });
-    const probs = classes.map((c) => (c === 'benign' ? 0.7 : 0.3 / (classes.length - 1)));
+    // A plausible, deterministic model: confidence varies by image; every other malignant image
+    // (confidently) and some normal ones are called benign, the rest are right.
+    const probsOf = (imageId: number, label: number): number[] => {
+      const v = ((imageId * 37) % 100) / 100;
+      const name = classes[label]!;
+      const predicted =
+        name === 'malignant' && imageId % 2 === 0 ? 'benign' : name === 'normal' && v < 0.3 ? 'benign' : name;
+      // Malignant images called benign are confident errors: confident learning lists them.
+      const confidence = predicted !== name && name === 'malignant' ? 0.9 + 0.08 * v : 0.5 + 0.45 * v;
+      return classes.map((c) => (c === predicted ? confidence : (1 - confidence) / (classes.length - 1)));
+    };
     const part = (p: 'validation' | 'test') => prepared.manifest.items.filter((i) => i.part === p);
     const metrics = (p: 'validation' | 'test') =>
       classificationMetrics(
         part(p).map((i) => i.label),
-        part(p).map(() => probs),
+        part(p).map((i) => probsOf(i.imageId, i.label)),
         classes.length,
       );
     const summary: RunSummary = {
@@ -88,11 +100,16 @@ const seedCatalog = async (dataDir: string): Promise<{ runId: number; wrongImage
         },
       },
       skipped: { note_only: 'no image in this dataset has a clinical note' },
-      notices: [],
+      notices: ['metadata column "source" left out: it names the class folder'],
       timing: { stage1: 120, total: 150 },
     };
     const predictions = (['validation', 'test'] as const).flatMap((p) =>
-      part(p).map((i) => ({ imageId: i.imageId, method: 'stage1_image' as const, split: p, probs })),
+      part(p).map((i) => ({
+        imageId: i.imageId,
+        method: 'stage1_image' as const,
+        split: p,
+        probs: probsOf(i.imageId, i.label),
+      })),
     );
     store.complete(
       record.id,
@@ -101,8 +118,17 @@ const seedCatalog = async (dataDir: string): Promise<{ runId: number; wrongImage
       classes,
       new Map(prepared.manifest.items.map((i) => [i.imageId, classes[i.label]!])),
     );
-    const wrong = part('test').find((i) => classes[i.label] === 'malignant')!;
-    return { runId: record.id, wrongImage: wrong.imageId };
+    // A second run that failed part-way: the list offers to resume it (not clicked: no training here).
+    const failed = store.create({
+      datasetId: prepared.datasetId,
+      splitId: prepared.splitId,
+      task: prepared.task,
+      config,
+      runDir: (id) => join(dataDir, `run-${id}`),
+    });
+    store.setStatus(failed.id, 'failed', { error: 'TRAINER_CRASHED: the trainer process exited (code 137)' });
+    const wrong = part('test').find((i) => classes[i.label] === 'malignant' && i.imageId % 2 === 0)!;
+    return { runId: record.id, wrongImage: wrong.imageId, failedRunId: failed.id };
   } finally {
     catalog.close();
   }
@@ -112,7 +138,7 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
-  let seeded: { runId: number; wrongImage: number };
+  let seeded: { runId: number; wrongImage: number; failedRunId: number };
   const dataDir = mkdtempSync(join(tmpdir(), 'sonofuse-e2e-review-'));
 
   beforeAll(async () => {
@@ -128,25 +154,109 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Screenshots the whole scrolling content area (the app scrolls inside <main>, not the page). */
+  const shoot = async (name: string) => {
+    const height = await page.evaluate(() => document.querySelector('main')!.scrollHeight + 120);
+    await page.setViewportSize({ width: 1440, height: Math.max(900, Math.min(height, 6000)) });
+    await page.screenshot({ path: screenshotPath(name) });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  };
+
   it('lists the run, opens its review, lists a confusion cell, relabels with audit and exports the report', async () => {
     await page.getByRole('button', { name: 'Training' }).click();
+    const failedRow = page.getByTestId(`run-row-${seeded.failedRunId}`);
+    await poll(() => failedRow.textContent()).toContain('TRAINER_CRASHED');
+    expect(await failedRow.getByRole('button', { name: `Resume run ${seeded.failedRunId}` }).count()).toBe(1);
+    await page.getByText('Advanced').click();
+    await shoot('training-screen');
+    await page.getByText('Advanced').click();
+
     await page.getByRole('button', { name: `Review run ${seeded.runId}` }).click();
-    await poll(() =>
-      page.getByRole('table', { name: `Comparison of methods, run ${seeded.runId}` }).count(),
-    ).toBe(1);
+    const table = page.getByRole('table', { name: `Comparison of methods, run ${seeded.runId}` });
+    await poll(() => table.count()).toBe(1);
+    expect(await table.getByRole('row').count()).toBe(2); // header + the one trained method
+    expect(await table.getByTestId('method-stage1_image').textContent()).toContain('image only');
+    expect(await page.getByRole('list', { name: 'Skipped methods' }).textContent()).toContain(
+      'no image in this dataset has a clinical note',
+    );
+    expect(await page.getByRole('list', { name: 'Notices' }).textContent()).toContain('"source" left out');
+
     await page.getByRole('button', { name: /images of malignant predicted as benign/ }).click();
     const cell = page.getByRole('list', { name: 'Images of the selected cell' });
-    await poll(() => cell.locator(`[data-testid="review-${seeded.wrongImage}"]`).count()).toBe(1);
-    await page.screenshot({ path: screenshotPath('review-run'), fullPage: true });
+    await poll(() => cell.locator(`[data-testid="gallery-${seeded.wrongImage}"]`).count()).toBe(1);
+    // Exactly the test images of that cell: every one is malignant, called benign.
+    const label = await page
+      .getByRole('button', { name: /images of malignant predicted as benign/ })
+      .getAttribute('aria-label');
+    const count = Number(/^(\d+)/.exec(label!)![1]);
+    expect(await cell.locator('li.gallery-item').count()).toBe(count);
+    for (const text of await cell.locator('li.gallery-item').allTextContents())
+      expect(text).toContain('true malignant · predicted benign');
+    // Thumbnails load through the media route.
+    await poll(() =>
+      cell
+        .locator(`[data-testid="gallery-${seeded.wrongImage}"] img`)
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    ).toBe(true);
+    const issues = page.getByRole('list', { name: 'Likely label errors' });
+    await poll(() => issues.locator(`[data-testid="gallery-${seeded.wrongImage}"]`).count()).toBe(1);
+    expect(await issues.locator(`[data-testid="gallery-${seeded.wrongImage}"]`).textContent()).toContain(
+      'given malignant · suggested benign',
+    );
+    await shoot('review-run');
+    await page.evaluate(() => document.querySelector('#review-title')!.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: screenshotPath('review-top') });
+    await page.evaluate(() => document.querySelector('table.comparison')!.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: screenshotPath('review-confusion-cell') });
+
     await cell.getByRole('button', { name: `Relabel image ${seeded.wrongImage} as benign` }).click();
     await poll(() => cell.getByRole('status').first().textContent()).toContain('relabelled benign');
+    await poll(() => page.getByText(/Labels changed after this run started/).count()).toBe(1);
+    await poll(() => page.getByTestId(`run-row-${seeded.runId}`).textContent()).toContain(
+      'labels changed since',
+    );
+
+    // The change is in the image's label history, with the reviewer's reason.
+    await cell.getByRole('button', { name: `Open image ${seeded.wrongImage}` }).click();
+    const dialog = page.getByRole('dialog');
+    await poll(() => dialog.getByTestId('label-history').textContent()).toContain(
+      `review of run ${seeded.runId} (stage1_image)`,
+    );
+    await page.screenshot({ path: screenshotPath('review-image-history') });
+    const dialogViolations = (
+      await new AxeBuilder({ page }).include('[role="dialog"]').analyze()
+    ).violations.map((v) => `${v.id}: ${v.help}`);
+    expect(dialogViolations).toEqual([]);
+    await page.keyboard.press('Escape');
+    await poll(() => dialog.count()).toBe(0);
+
     const report = join(dataDir, 'report.html');
     await page.getByLabel('Save to (path on this computer)').fill(report);
     await page.getByRole('button', { name: 'Export report' }).click();
     await poll(() => existsSync(report)).toBe(true);
     expect(readFileSync(report, 'utf8')).toContain('<table');
+    await poll(() => page.getByText(/^Report written:/).count()).toBe(1);
     const violations = (await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.help}`);
     expect(violations).toEqual([]);
+
+    // A reload re-reads the runs from the catalog: the review's relabel left the run stale.
+    await page.reload();
+    await page.getByRole('button', { name: 'Training' }).click();
+    await poll(() => page.getByTestId(`run-row-${seeded.runId}`).textContent()).toContain(
+      'labels changed since',
+    );
+    await page.getByRole('button', { name: `Review run ${seeded.runId}` }).click();
+    await poll(() => page.getByText(/Labels changed after this run started/).count()).toBe(1);
+    await page.evaluate(() =>
+      document.querySelector('[aria-label="Likely label errors"]')!.scrollIntoView({ block: 'start' }),
+    );
+    await poll(() =>
+      page
+        .getByRole('list', { name: 'Likely label errors' })
+        .locator(`[data-testid="gallery-${seeded.wrongImage}"]`)
+        .textContent(),
+    ).toContain('now labelled benign');
+    await page.screenshot({ path: screenshotPath('review-label-errors') });
     // The relabel is in the catalog's history with the review reason.
     const catalog = createCatalogService({
       dbPath: defaultCatalogPath('default', { SONOFUSE_DATA_DIR: dataDir }),

@@ -63,6 +63,45 @@ describe('misclassification gallery', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Open image 1' }));
     expect(onOpen).toHaveBeenCalledWith(1);
   });
+
+  it('keeps a given order, names its terms, renders per-item actions, and waits for notes to load', () => {
+    const acted = vi.fn();
+    render(
+      <MisclassificationGallery
+        items={[
+          { ...items[0]!, note: undefined, metadata: {} },
+          { ...items[1]!, caption: '/data/b/img-2.png', shownClass: 2 },
+        ]}
+        classes={['abdomen', 'head', 'femur']}
+        method="stage1_image"
+        thumbnailUrl={(id) => `/media/thumb/${id}`}
+        label="Likely label errors"
+        terms={{ truth: 'given', predicted: 'model says' }}
+        sort={false}
+        actions={(item) => (
+          <button type="button" onClick={() => acted(item.imageId)}>
+            Act on {item.imageId}
+          </button>
+        )}
+      />,
+    );
+    const list = screen.getByRole('list', { name: 'Likely label errors' });
+    expect([...list.children].map((li) => li.getAttribute('data-testid'))).toEqual([
+      'gallery-1',
+      'gallery-2',
+    ]);
+    const first = screen.getByTestId('gallery-1');
+    expect(first.textContent).toContain('given abdomen · model says head (60 %)');
+    expect(first.textContent).not.toContain('No note.');
+    expect(first.querySelector('.meta-line')).toBeNull();
+    const second = screen.getByTestId('gallery-2');
+    expect(second.querySelector('.gallery-caption')!.textContent).toBe('img-2.png');
+    expect(second.querySelector('.gallery-caption')!.getAttribute('title')).toBe('/data/b/img-2.png');
+    expect(second.textContent).toContain('given abdomen · model says femur (5 %)');
+    expect(screen.queryByRole('button', { name: /Open image/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Act on 2' }));
+    expect(acted).toHaveBeenCalledWith(2);
+  });
 });
 
 describe('run progress view', () => {

@@ -1,153 +1,229 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunDetail, RunListItem, RunPrediction } from '../../../shared/contract/index';
+import type { RunProgress } from '../../../shared/run/run-progress';
 import { TrainingScreen } from '../../../renderer/training/training-screen';
-import { runSummaryFixture } from '../../support/run-summary-fixture';
 import { createFakeApi } from '../fake-api';
+import { createFakeCatalog } from '../fake-catalog';
+import { createFakeRuns } from '../fake-runs';
 import { renderScreen } from '../render-screen';
 
 afterEach(cleanup);
 
-const listItem = (over: Partial<RunListItem>): RunListItem => ({
-  runId: 3,
-  datasetId: 1,
-  dataset: 'busi',
-  task: 'label',
-  status: 'succeeded',
-  createdAt: '2026-11-28T10:00:00Z',
-  finishedAt: '2026-11-28T10:05:00Z',
+const setup = () => {
+  const catalog = createFakeCatalog({ images: 12 });
+  const runs = createFakeRuns(catalog);
+  const fake = createFakeApi({ ...catalog.answers, ...runs.answers });
+  const view = renderScreen(<TrainingScreen />, fake.api);
+  return { fake, runs, catalog, view };
+};
+
+const calls = (fake: ReturnType<typeof createFakeApi>, channel: string) =>
+  fake.received.filter((r) => r.channel === channel).map((r) => r.input);
+
+const progress = (over: Partial<RunProgress> = {}): RunProgress => ({
+  runId: 4,
+  seed: 1,
+  stage: 'stage1',
+  method: 'stage1_image',
+  epoch: 2,
+  epochs: 10,
+  batch: 5,
+  batches: 28,
+  imagesPerSecond: 12.5,
+  etaSeconds: 300,
   backend: 'wasm (2 wasm replica threads)',
-  error: null,
-  headline: { method: 'proposed', testAccuracy: 5 / 6, macroF1: 0.8 },
-  stale: false,
+  curve: null,
   ...over,
 });
 
-/** Test predictions of the fixture's stage-1 method: truth [0,0,1,1,2,2], predicted [0,1,1,0,2,2]. */
-const predictions = (): RunPrediction[] => {
-  const classes = ['benign', 'malignant', 'normal'];
-  const truth = [0, 0, 1, 1, 2, 2];
-  const predicted = [0, 1, 1, 0, 2, 2];
-  return truth.map((t, i) => ({
-    imageId: 11 + i,
-    file: `img${i}.png`,
-    method: 'stage1_image',
-    split: 'test',
-    probs: classes.map((_, c) => (c === predicted[i] ? 0.8 : 0.1)),
-    predicted: classes[predicted[i]!]!,
-    actual: classes[t]!,
-    correct: t === predicted[i],
-    confidence: 0.8,
-  }));
+const enabledRunButton = async () => {
+  const button = await screen.findByRole('button', { name: 'Run all methods' });
+  await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
+  return button;
 };
 
-const setup = (runs: RunListItem[]) => {
-  const summary = runSummaryFixture();
-  const detail: RunDetail = { ...listItem({}), config: summary.config, summary };
-  const fake = createFakeApi({
-    'run:list': () => ({ ok: true, value: runs }),
-    'catalog:datasets': () => ({ ok: true, value: [{ id: 1, name: 'busi', createdAt: 'x', images: 779 }] }),
-    'run:start': () => ({ ok: true, value: { runId: 7 } }),
-    'run:cancel': () => ({ ok: true, value: { cancelled: true } }),
-    'run:get': () => ({ ok: true, value: detail }),
-    'run:predictions': () => ({ ok: true, value: predictions() }),
-    'catalog:setLabels': () => ({ ok: true, value: { labels: ['malignant'], batchId: 5 } }),
-    'run:exportReport': (input) => ({
-      ok: true,
-      value: { path: (input as { path: string }).path, bytes: 1234 },
-    }),
-  });
-  renderScreen(<TrainingScreen />, fake.api);
-  return fake;
-};
-
-describe('TrainingScreen', () => {
-  it('starts a run of every method on the workspace dataset with the defaults', async () => {
-    const fake = setup([]);
-    const button = await screen.findByRole('button', { name: 'Run all methods' });
-    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
-    fireEvent.click(button);
-    await waitFor(() => expect(fake.received.some((r) => r.channel === 'run:start')).toBe(true));
-    const start = fake.received.find((r) => r.channel === 'run:start')!.input as {
-      config: Record<string, unknown>;
-    };
-    expect(start.config).toMatchObject({
+describe('TrainingScreen: starting a run', () => {
+  it('starts every method on the chosen dataset and task with the defaults', async () => {
+    const { fake } = setup();
+    expect(((await screen.findByLabelText('Dataset')) as HTMLSelectElement).value).toBe('1');
+    await waitFor(() => expect((screen.getByLabelText('Task') as HTMLSelectElement).value).toBe('label'));
+    fireEvent.click(await enabledRunButton());
+    await waitFor(() => expect(calls(fake, 'run:start')).toHaveLength(1));
+    const { config } = calls(fake, 'run:start')[0] as { config: Record<string, unknown> };
+    expect(config).toMatchObject({
       dataset: 'busi',
       task: 'label',
       imageSize: 160,
       batchSize: 20,
+      seed: 1,
       seeds: 1,
+      stage1: { epochs: 10, optimizer: 'adam', lr: 3e-4 },
+      stage2: { epochs: 8, head: 'linear' },
+      heads: { epochs: 30 },
+      augmentation: { preset: 'paper' },
     });
-    expect(start.config.methods).toHaveLength(6);
+    expect(config.methods).toEqual([
+      'linear_probe',
+      'traditional_multimodal',
+      'stage1_image',
+      'proposed',
+      'note_only',
+      'metadata_only',
+    ]);
   });
 
-  it('refuses an invalid advanced setting with a clear message and starts nothing', async () => {
-    const fake = setup([]);
-    fireEvent.change(await screen.findByLabelText('Image size (px)'), { target: { value: '8' } });
-    const button = screen.getByRole('button', { name: 'Run all methods' });
-    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
-    fireEvent.click(button);
-    expect(await screen.findByText(/imageSize/)).toBeTruthy();
-    expect(fake.received.some((r) => r.channel === 'run:start')).toBe(false);
+  it('sends the Advanced drawer settings in the run config', async () => {
+    const { fake } = setup();
+    await enabledRunButton();
+    const set = (label: string, value: string) =>
+      fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    set('Stage 1 epochs', '3');
+    set('Stage 2 epochs', '4');
+    set('Head epochs', '12');
+    set('Image size (px)', '224');
+    set('Batch size', '16');
+    set('Seed', '7');
+    set('Seeds', '3');
+    set('Stage 1 learning rate', '0.0005');
+    set('Stage 1 optimizer', 'sgd');
+    set('Stage 2 head', 'mlp');
+    set('Stage 2 learning rate', '0.002');
+    set('Head learning rate', '0.05');
+    set('Note encoder', 'none');
+    set('Augmentation', 'ultrasound-default');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Note only' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Metadata only' }));
+    // Unticked and ticked again: the methods stay in their canonical order.
+    fireEvent.click(screen.getByRole('checkbox', { name: /^Linear probe/ }));
+    fireEvent.click(screen.getByRole('checkbox', { name: /^Linear probe/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Run all methods' }));
+    await waitFor(() => expect(calls(fake, 'run:start')).toHaveLength(1));
+    expect(calls(fake, 'run:start')[0]).toEqual({
+      config: {
+        dataset: 'busi',
+        task: 'label',
+        seed: 7,
+        seeds: 3,
+        imageSize: 224,
+        batchSize: 16,
+        methods: ['linear_probe', 'traditional_multimodal', 'stage1_image', 'proposed'],
+        stage1: { epochs: 3, optimizer: 'sgd', lr: 0.0005 },
+        stage2: { epochs: 4, head: 'mlp', lr: 0.002 },
+        heads: { epochs: 12, lr: 0.05 },
+        augmentation: { preset: 'ultrasound-default' },
+        encoders: { text: { kind: 'none' } },
+      },
+    });
   });
 
-  it('shows live progress of the running run and cancels it', async () => {
-    const fake = setup([listItem({ runId: 7, status: 'running', headline: null })]);
-    expect(await screen.findByText('Run 7 is starting…')).toBeTruthy();
+  it('names an invalid setting and starts nothing', async () => {
+    const { fake } = setup();
+    await enabledRunButton();
+    fireEvent.change(screen.getByLabelText('Image size (px)'), { target: { value: '8' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run all methods' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Image size \(imageSize\):.*64/);
+    for (const m of ['Linear probe', 'Traditional', 'Stage 1', 'Proposed', 'Note only', 'Metadata only'])
+      fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(m) }));
+    fireEvent.change(screen.getByLabelText('Image size (px)'), { target: { value: '160' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run all methods' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/Methods \(methods\)/));
+    expect(calls(fake, 'run:start')).toEqual([]);
+  });
+
+  it('shows what main refuses (e.g. a task without labels)', async () => {
+    const catalog = createFakeCatalog({ images: 12 });
+    const runs = createFakeRuns(catalog);
+    const fake = createFakeApi({
+      ...catalog.answers,
+      ...runs.answers,
+      'run:start': () => ({
+        ok: false,
+        error: { code: 'CONFLICT', message: 'task "label" has fewer than 2 labelled classes' },
+      }),
+    });
+    renderScreen(<TrainingScreen />, fake.api);
+    fireEvent.click(await enabledRunButton());
+    expect((await screen.findByRole('alert')).textContent).toContain('fewer than 2 labelled classes');
+  });
+});
+
+describe('TrainingScreen: a run in flight', () => {
+  it('lists the started run, shows its live progress and curves, cancels and resumes it', async () => {
+    const { fake, runs } = setup();
+    fireEvent.click(await enabledRunButton());
+    expect(await screen.findByText('Run 4 is queued.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Run all methods' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+
+    runs.setStatus(4, 'running');
+    act(() => fake.emit('run:onStatus', { runId: 4, status: 'running', error: null }));
+    expect(await screen.findByText(/Run 4 is starting/)).toBeTruthy();
+    act(() => fake.emit('run:onProgress', progress()));
+    const facts = await screen.findByTestId('run-progress');
+    expect(facts.textContent).toContain(
+      'Stage 1: fine-tuning the image backbone — Stage 1: fine-tuned image model',
+    );
+    expect(facts.textContent).toContain('2/10, batch 5/28');
+    expect(facts.textContent).toContain('12.5/s images');
+    expect(facts.textContent).toContain('5 min 00 s');
+    expect(facts.textContent).toContain('wasm (2 wasm replica threads)');
+    for (const epoch of [1, 2])
+      act(() =>
+        fake.emit(
+          'run:onProgress',
+          progress({
+            epoch,
+            batch: 28,
+            curve: {
+              method: 'stage1_image',
+              epoch,
+              trainLoss: 1 / epoch,
+              trainAccuracy: null,
+              validationLoss: 1.2 / epoch,
+              validationAccuracy: 0.5 + epoch / 10,
+            },
+          }),
+        ),
+      );
+    const loss = screen.getByRole('img', { name: /^Loss per epoch/ });
+    expect(loss.getAttribute('aria-label')).toContain('Stage 1: fine-tuned image model · train 2 points');
+    expect(loss.getAttribute('aria-label')).toContain(
+      'Stage 1: fine-tuned image model · validation 2 points',
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel run 4' }));
+    await waitFor(() => expect(calls(fake, 'run:cancel')).toEqual([{ runId: 4 }]));
+    expect(await screen.findByRole('button', { name: 'Cancelling run 4…' })).toBeTruthy();
+    runs.setStatus(4, 'cancelled');
+    act(() => fake.emit('run:onStatus', { runId: 4, status: 'cancelled', error: null }));
+    const row = await screen.findByTestId('run-row-4');
+    await waitFor(() => expect(row.textContent).toContain('Cancelled'));
+    fireEvent.click(within(row).getByRole('button', { name: 'Resume run 4' }));
+    await waitFor(() => expect(calls(fake, 'run:resume')).toEqual([{ runId: 4 }]));
+    expect(await screen.findByRole('button', { name: 'Cancel run 4' })).toBeTruthy();
+  });
+
+  it('after a reload shows the run that kept training from run:list and keeps listening', async () => {
+    const { fake, runs, view } = setup();
+    fireEvent.click(await enabledRunButton());
+    await screen.findByText('Run 4 is queued.');
+    runs.setStatus(4, 'running');
+    view.unmount();
+    renderScreen(<TrainingScreen />, fake.api);
+    expect(await screen.findByText(/Run 4 is starting/)).toBeTruthy();
     act(() =>
-      fake.emit('run:onProgress', {
-        runId: 7,
-        seed: 1,
-        stage: 'stage1',
-        method: 'stage1_image',
-        epoch: 2,
-        epochs: 10,
-        batch: 5,
-        batches: 28,
-        imagesPerSecond: 12.5,
-        etaSeconds: 300,
-        backend: 'wasm',
-        curve: null,
-      }),
+      fake.emit('run:onProgress', progress({ stage: 'heads', method: 'note_only', epoch: 7, epochs: 30 })),
     );
-    expect(await screen.findByTestId('run-progress')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Cancel run 7' }));
-    await waitFor(() =>
-      expect(fake.received.find((r) => r.channel === 'run:cancel')?.input).toEqual({ runId: 7 }),
+    expect((await screen.findByTestId('run-progress')).textContent).toContain('7/30');
+    runs.setStatus(4, 'failed', 'TRAINER_CRASHED: out of memory');
+    act(() =>
+      fake.emit('run:onStatus', { runId: 4, status: 'failed', error: 'TRAINER_CRASHED: out of memory' }),
     );
-  });
-
-  it('reviews a finished run: confusion cell lists its images, relabel is audited, report exports', async () => {
-    const fake = setup([listItem({})]);
-    fireEvent.click(await screen.findByRole('button', { name: 'Review run 3' }));
-    fireEvent.click(await screen.findByRole('button', { name: '1 images of malignant predicted as benign' }));
-    const cellList = await screen.findByRole('list', { name: 'Images of the selected cell' });
-    // Exactly image 14 (true malignant, predicted benign).
-    await waitFor(() => expect(cellList.querySelectorAll('li')).toHaveLength(1));
-    expect(cellList.querySelector('[data-testid="review-14"]')).toBeTruthy();
-    const relabel = cellList.querySelector('[aria-label="Relabel image 14 as benign"]') as HTMLButtonElement;
-    fireEvent.click(relabel);
-    await waitFor(() =>
-      expect(fake.received.find((r) => r.channel === 'catalog:setLabels')?.input).toEqual({
-        imageId: 14,
-        task: 'diagnosis', // the run's task, not the workspace's
-        labels: ['benign'],
-        user: 'alice',
-        reason: 'review of run 3 (stage1_image)',
-      }),
-    );
-    fireEvent.change(screen.getByLabelText('Save to (path on this computer)'), {
-      target: { value: '/tmp/r.html' },
-    });
-    fireEvent.click(screen.getByRole('button', { name: 'Export report' }));
-    expect(await screen.findByText('Report written: /tmp/r.html (1234 bytes)')).toBeTruthy();
-    expect(fake.received.find((r) => r.channel === 'run:exportReport')?.input).toEqual({
-      runId: 3,
-      path: '/tmp/r.html',
-      format: 'html',
-    });
-    // Confident errors of the method: the two wrong test images.
-    expect(screen.getByRole('list', { name: 'Misclassified images' }).querySelectorAll('li')).toHaveLength(2);
+    const row = await screen.findByTestId('run-row-4');
+    await waitFor(() => expect(row.textContent).toContain('TRAINER_CRASHED: out of memory'));
+    expect(screen.queryByTestId('run-progress')).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Resume run 4' })).toBeTruthy();
   });
 });

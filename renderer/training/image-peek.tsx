@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'react';
+import { useApi } from '../api-context';
+import { useMediaUrl } from '../catalog/media-url';
+import { ErrorMessage } from '../components/error-message';
+import { ChangeHistory } from '../labeling/label-history';
+import { useCall } from '../use-call';
+
+/**
+ * One image of the review at full size with its current labels, note, flag and label history
+ * (read on open: the parent keys it by image and review revision, so a relabel made from the
+ * review shows with its reason). Escape closes it.
+ */
+export const ImagePeek = ({
+  imageId,
+  task,
+  onClose,
+}: {
+  imageId: number;
+  task: string;
+  onClose: () => void;
+}) => {
+  const api = useApi();
+  const media = useMediaUrl();
+  const ref = useRef<HTMLDivElement>(null);
+  const [detail] = useCall(() => api.catalog.image({ id: imageId, task }));
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return (
+    <div className="overlay" role="presentation" onClick={onClose}>
+      <div
+        ref={ref}
+        className="overlay-panel image-peek"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="peek-title"
+        tabIndex={-1}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onClose();
+        }}
+      >
+        <div className="peek-header">
+          <h2 id="peek-title">
+            Image {imageId}
+            {detail.status === 'ok' ? <span className="muted"> · {detail.value.file}</span> : null}
+          </h2>
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        <div className="peek-body">
+          <img src={media(imageId, 'image')} alt={`Image ${imageId} at full size`} />
+          <div className="peek-side">
+            {detail.status === 'error' ? <ErrorMessage error={detail.error} /> : null}
+            {detail.status === 'ok' ? (
+              <>
+                <dl className="facts compact">
+                  <dt>{task}</dt>
+                  <dd>{detail.value.labels.join(', ') || '—'}</dd>
+                  <dt>Flag</dt>
+                  <dd>{detail.value.flag ? detail.value.flag.reason : '—'}</dd>
+                  <dt>Note</dt>
+                  <dd>{detail.value.note ?? '—'}</dd>
+                </dl>
+                <ChangeHistory entries={detail.value.history} kind="label" title="Label history" />
+              </>
+            ) : null}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+};
