@@ -179,6 +179,13 @@ export const runSeed = async (
       blocks.filter((b): b is { x: Float32Array; dim: number } => b !== null),
     );
 
+  const headOpts = {
+    epochs: config.heads.epochs,
+    lr: config.heads.lr,
+    kind: 'linear' as const,
+    stage: 'heads',
+  };
+
   // ---- frozen pretrained features (linear probe, traditional multimodal) -------------------------
   const probeDone = await cached('linear_probe');
   const multimodalDone = await cached('traditional_multimodal');
@@ -251,12 +258,6 @@ export const runSeed = async (
       validation: set(split.validation, blocksFor(split.validation, f[nViews + 1]!, withFusion)),
       test: set(split.test, blocksFor(split.test, f[nViews + 2]!, withFusion)),
     });
-    const headOpts = {
-      epochs: config.heads.epochs,
-      lr: config.heads.lr,
-      kind: 'linear' as const,
-      stage: 'heads',
-    };
     if (wanted.has('linear_probe') && !outcomes.some((o) => o.method === 'linear_probe'))
       await record(await timed('heads', () => head('linear_probe', headSets(false), headOpts)));
     if (
@@ -273,12 +274,6 @@ export const runSeed = async (
   }
 
   // ---- single-modality heads --------------------------------------------------------------------
-  const headOpts = {
-    epochs: config.heads.epochs,
-    lr: config.heads.lr,
-    kind: 'linear' as const,
-    stage: 'heads',
-  };
   for (const [method, block, missing] of [
     ['note_only', modalities.notes, 'no image in this dataset has a clinical note'],
     ['metadata_only', modalities.metadata, 'the run uses no metadata column'],

@@ -16,7 +16,7 @@ import {
 import { renderValidationReportCsv, renderValidationReportHtml } from '../report/validation-report';
 import type { JobHandle, JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
-import { buildRunManifest } from './build-run-manifest';
+import { buildRunManifest, type PreparedRun } from './build-run-manifest';
 import { PredictionRow, RunJobResult } from './run-job-result';
 import { createRunStore, type RunRecord } from './run-store';
 import { buildRunSummary, toListItem } from './run-summary';
@@ -50,7 +50,8 @@ export const createRunService = (options: RunServiceOptions) => {
   const store = createRunStore(catalog.db());
   const supervisor = options.supervisor ?? createTrainerSupervisor();
   const runsRoot =
-    options.runsRoot ?? join(dirname(catalog.dbPath), `${basename(catalog.dbPath).replace(/\.db$/i, '')}-runs`);
+    options.runsRoot ??
+    join(dirname(catalog.dbPath), `${basename(catalog.dbPath).replace(/\.db$/i, '')}-runs`);
   const active = new Map<number, { run: TrainerRun; job: JobHandle | undefined; done: Promise<void> }>();
   const progressListeners = new Set<(p: RunProgress) => void>();
   const statusListeners = new Set<
@@ -68,18 +69,18 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
 
-  const prepare = (record: RunRecord) => {
-    const prepared = buildRunManifest(catalog, record.config);
+  const prepare = (record: RunRecord, built?: PreparedRun) => {
+    const prepared = built ?? buildRunManifest(catalog, record.config);
     mkdirSync(record.runDir, { recursive: true });
     const manifestPath = join(record.runDir, 'manifest.json');
     writeFileSync(manifestPath, JSON.stringify({ runId: record.id, ...prepared.manifest }));
     return { prepared, manifestPath };
   };
 
-  const launch = async (record: RunRecord, resume: boolean): Promise<void> => {
+  const launch = async (record: RunRecord, resume: boolean, built?: PreparedRun): Promise<void> => {
     // A new run id never has files: anything there is left from another catalog with the same path.
     if (!resume) rmSync(record.runDir, { recursive: true, force: true });
-    const { prepared, manifestPath } = prepare(record);
+    const { prepared, manifestPath } = prepare(record, built);
     const notices = prepared.manifest.excludedColumns.map(
       (c) => `metadata column "${c.name}" left out: ${c.reason}`,
     );
@@ -210,7 +211,7 @@ export const createRunService = (options: RunServiceOptions) => {
         config: { ...config, splitId: prepared.splitId },
         runDir: (id) => join(runsRoot, `run-${id}`),
       });
-      await launch(record, false);
+      await launch(record, false, prepared);
       return { runId: record.id };
     },
     async resume(runId: number): Promise<{ runId: number }> {

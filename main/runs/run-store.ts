@@ -81,10 +81,11 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     return toRecord(row);
   };
+  /** The label-history position (results are stale when labels changed after it). */
+  const labelVersion = (): number =>
+    cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0;
   return {
-    /** The label-history position (results are stale when labels changed after it). */
-    labelVersion: (): number =>
-      cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0,
+    labelVersion,
     create(input: {
       datasetId: number;
       splitId: number;
@@ -92,8 +93,7 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
       config: RunConfig;
       runDir: (id: number) => string;
     }): RunRecord {
-      const version =
-        cdb.get<{ v: number | null }>('runs.labelVersion', 'SELECT max(id) AS v FROM history')?.v ?? 0;
+      const version = labelVersion();
       const id = cdb.transaction(() => {
         const runId = Number(
           cdb.run(

@@ -14,18 +14,7 @@ export const setupWasmKernels = async (): Promise<WasmTrainingKernels> => {
 };
 
 /** Deterministic uniform(-1, 1) floats (mulberry32), so every run checks the same inputs. */
-export const seededFloats = (seed: number, n: number): Float32Array => {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-};
+export { benchFloats as seededFloats } from '../../../../../main/engine/bench/engine-benchmark';
 
 /** max|a - b| / max|b|: the relative error the issue bounds by 1e-4. */
 export const relativeError = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
