@@ -48,11 +48,8 @@ export const applyHead = (
   return softmax(h);
 };
 
-/**
- * Loads an exported run model (`sonofuse-model.json` + stage1/) and predicts new images with their
- * notes and metadata, offline, with the same preprocessing and encoders the run used.
- */
-export const loadRunModel = async (tf: Tf, dir: string) => {
+/** Reads and validates an exported model folder's manifest (NOT_FOUND / INVALID_INPUT otherwise). */
+export const readModelManifest = async (dir: string): Promise<ModelManifest> => {
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(join(dir, MODEL_MANIFEST), 'utf8'));
@@ -65,7 +62,36 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
   const parsed = ModelManifest.safeParse(raw);
   if (!parsed.success)
     throw new AppError('INVALID_INPUT', `not a SonoFuse model manifest: ${parsed.error.issues[0]?.message}`);
-  const manifest = parsed.data;
+  return parsed.data;
+};
+
+/**
+ * The run's evaluation input for image files: decoded into the source frame, sector detected, then
+ * the evaluation pipeline (resize + normalise, seed 0), exactly as validation and test were scored.
+ */
+export const preprocessForModel = async (
+  augmenter: ReturnType<typeof createAugmenter>,
+  paths: readonly string[],
+): Promise<{ x: Float32Array; shape: number[] }> => {
+  const images = await prepareRunImages(
+    paths.map((path, i) => ({ imageId: i, path })),
+    augmenter.config.source,
+    augmenter.config.sector.threshold,
+  );
+  return augmentedBatch(
+    images,
+    paths.map((_, i) => i),
+    augmenter,
+    0,
+  );
+};
+
+/**
+ * Loads an exported run model (`sonofuse-model.json` + stage1/) and predicts new images with their
+ * notes and metadata, offline, with the same preprocessing and encoders the run used.
+ */
+export const loadRunModel = async (tf: Tf, dir: string) => {
+  const manifest = await readModelManifest(dir);
   if (manifest.fusion && manifest.fusion.noteDim > 0 && manifest.textEncoder === 'hf-local')
     throw new AppError(
       'NOT_SUPPORTED',
@@ -83,16 +109,9 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
   return {
     manifest,
     async predict(inputs: readonly PredictInput[]): Promise<Prediction[]> {
-      const images = await prepareRunImages(
-        inputs.map((p, i) => ({ imageId: i, path: p.image })),
-        augmenter.config.source,
-        augmenter.config.sector.threshold,
-      );
-      const batch = augmentedBatch(
-        images,
-        inputs.map((_, i) => i),
+      const batch = await preprocessForModel(
         augmenter,
-        0,
+        inputs.map((p) => p.image),
       );
       const x = tf.tensor(batch.x, batch.shape);
       const [probs, feats] = tf.tidy(() => [

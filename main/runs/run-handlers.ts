@@ -12,4 +12,6 @@ export const createRunHandlers = (runs: RunService): Pick<Handlers, RunChannel> 
   'run:resume': ({ runId }) => runs.resume(runId),
   'run:predictions': (q) => runs.predictions(q),
   'run:exportReport': (input) => runs.exportReport(input),
+  'run:saliency': (input) => runs.saliency(input),
+  'run:curves': ({ runId }) => runs.curves(runId),
 });

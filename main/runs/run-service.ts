@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { RunDetail, RunListItem, RunPrediction } from '../../shared/contract/run';
+import type { RunDetail, RunListItem, RunPrediction, RunSaliency } from '../../shared/contract/run';
 import { AppError } from '../../shared/contract/result';
 import { RunConfig, type RunConfigInput, type RunMethod } from '../../shared/run/run-config';
-import type { RunProgress } from '../../shared/run/run-progress';
+import type { RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
 import type { Misclassified } from '../../shared/run/run-result';
 import type { CatalogService } from '../catalog/catalog-service';
 import type { FromTrainerOf } from '../engine/trainer/trainer-protocol';
@@ -17,7 +17,9 @@ import { renderValidationReportCsv, renderValidationReportHtml } from '../report
 import type { JobHandle, JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
 import { buildRunManifest, type PreparedRun } from './build-run-manifest';
+import { createCurveWriter, readCurves } from './run-curves';
 import { PredictionRow, RunJobResult } from './run-job-result';
+import { createRunSaliency, type RunSaliencyOptions } from './run-saliency';
 import { createRunStore, type RunRecord } from './run-store';
 import { buildRunSummary, toListItem } from './run-summary';
 
@@ -31,6 +33,8 @@ export interface RunServiceOptions {
   supervisor?: TrainerSupervisor;
   /** Data-parallel replica threads per run (default: the trainer's choice). */
   replicas?: number;
+  /** Loads an exported model for `run:saliency` (injected in tests; default tfjs on first use). */
+  loadSaliencyModel?: RunSaliencyOptions['load'];
 }
 
 const stageOf = (stage: string): RunProgress['stage'] =>
@@ -57,6 +61,14 @@ export const createRunService = (options: RunServiceOptions) => {
   const statusListeners = new Set<
     (s: { runId: number; status: RunListItem['status']; error: string | null }) => void
   >();
+  const curveWriter = createCurveWriter((runDir, e) =>
+    logger.warn('run', `a curve point could not be stored in ${basename(runDir)}: ${e.message}`),
+  );
+  const saliency = createRunSaliency({
+    run: (id) => store.get(id),
+    imagePath: (id) => catalog.filePath(id),
+    load: options.loadSaliencyModel,
+  });
   const emitStatus = (runId: number, status: RunListItem['status'], error: string | null = null) => {
     for (const l of [...statusListeners]) l({ runId, status, error });
   };
@@ -134,10 +146,12 @@ export const createRunService = (options: RunServiceOptions) => {
               }
             : null,
       };
+      if (payload.curve) curveWriter.append(record.runDir, { ...payload.curve, seed: payload.seed });
       for (const l of [...progressListeners]) l(payload);
     });
     const done = run.outcome.then(async (outcome) => {
       active.delete(record.id);
+      await curveWriter.flush(record.runDir);
       if (outcome.status === 'completed') {
         try {
           const result = RunJobResult.parse(outcome.result);
@@ -247,6 +261,21 @@ export const createRunService = (options: RunServiceOptions) => {
       store.get(q.runId);
       return store.predictions(q);
     },
+    /** Every stored epoch point of a run (all seeds and methods), for charts after a reload. */
+    async curves(runId: number): Promise<RunCurvePoint[]> {
+      const r = store.get(runId);
+      await curveWriter.flush(r.runDir);
+      return readCurves(r.runDir);
+    },
+    /** Grad-CAM of one of the run's images with its exported stage-1 model (run-saliency.ts). */
+    saliency(input: {
+      runId: number;
+      imageId: number;
+      classIndex?: number;
+      label?: string;
+    }): Promise<RunSaliency> {
+      return saliency.saliency(input);
+    },
     async exportReport(input: {
       runId: number;
       path: string;
@@ -284,6 +313,8 @@ export const createRunService = (options: RunServiceOptions) => {
       const all = [...active.values()];
       for (const a of all) a.run.cancel();
       await Promise.all(all.map((a) => a.done));
+      await curveWriter.flush();
+      await saliency.dispose();
     },
   };
 };

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { methodLabels, runMethods } from '../../shared/run/run-config';
-import type { CurvePoint, RunProgress } from '../../shared/run/run-progress';
+import type { CurvePoint, RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
 import { formatDuration, formatRate } from '../components/format';
 import { LineChart, type Series } from '../results/line-chart';
 
@@ -42,48 +42,69 @@ export const curveSeries = (curves: readonly CurvePoint[], quantity: 'loss' | 'a
   });
 };
 
-/** Live view of a running run: stage, epoch/batch, images/s, ETA, backend, the curves and actions. */
+/** The loss and accuracy charts of one seed's curve points. */
+export const RunCurves = ({ curves }: { curves: readonly CurvePoint[] }) => (
+  <div className="charts">
+    <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(curves, 'loss')} />
+    <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(curves, 'accuracy')} />
+  </div>
+);
+
+/** The points of the latest seed that has any (the one training now, or last). */
+export const latestSeedCurves = (curves: readonly RunCurvePoint[]): RunCurvePoint[] => {
+  const seed = Math.max(...curves.map((c) => c.seed));
+  return curves.filter((c) => c.seed === seed);
+};
+
+/**
+ * Live view of a running run: stage, epoch/batch, images/s, ETA, backend, the curves of the seed
+ * in progress (stored points and live ones) and actions.
+ */
 export const RunProgressView = ({
   progress,
   curves,
   children,
 }: {
   progress: RunProgress;
-  curves: readonly CurvePoint[];
+  /** Curve points; those of other seeds than the one in progress are left out. */
+  curves: ReadonlyArray<CurvePoint & { seed?: number }>;
   /** Actions shown under the curves (e.g. Cancel). */
   children?: ReactNode;
-}) => (
-  <section className="panel" aria-labelledby="progress-title">
-    <h2 id="progress-title">
-      Run {progress.runId} · seed {progress.seed}
-    </h2>
-    <dl className="facts" data-testid="run-progress">
-      <dt>Stage</dt>
-      <dd>
-        {stageLabels[progress.stage]}
-        {progress.method ? ` — ${methodLabels[progress.method]}` : ''}
-      </dd>
-      <dt>Epoch</dt>
-      <dd>
-        {progress.epoch}/{progress.epochs}, batch {progress.batch}/{progress.batches}
-      </dd>
-      <dt>Speed</dt>
-      <dd>{progress.imagesPerSecond === null ? '—' : `${formatRate(progress.imagesPerSecond)} images`}</dd>
-      <dt>Remaining</dt>
-      <dd>{formatDuration(progress.etaSeconds)}</dd>
-      <dt>Backend</dt>
-      <dd>{progress.backend}</dd>
-    </dl>
-    <progress
-      className="run-bar"
-      max={Math.max(1, progress.epochs * Math.max(1, progress.batches))}
-      value={Math.max(0, progress.epoch - 1) * progress.batches + progress.batch}
-      aria-label="Progress of the current stage"
-    />
-    <div className="charts">
-      <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(curves, 'loss')} />
-      <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(curves, 'accuracy')} />
-    </div>
-    {children}
-  </section>
-);
+}) => {
+  const ofSeed = curves.filter((c) => c.seed === undefined || c.seed === progress.seed);
+  return (
+    <section className="panel" aria-labelledby="progress-title">
+      <h2 id="progress-title">
+        Run {progress.runId} · seed {progress.seed}
+      </h2>
+      <dl className="facts" data-testid="run-progress">
+        <dt>Stage</dt>
+        <dd>
+          {stageLabels[progress.stage]}
+          {progress.method ? ` — ${methodLabels[progress.method]}` : ''}
+        </dd>
+        <dt>Epoch</dt>
+        <dd>
+          {progress.epoch}/{progress.epochs}, batch {progress.batch}/{progress.batches}
+        </dd>
+        <dt>Speed</dt>
+        <dd>{progress.imagesPerSecond === null ? '—' : `${formatRate(progress.imagesPerSecond)} images`}</dd>
+        <dt>Remaining</dt>
+        <dd>{formatDuration(progress.etaSeconds)}</dd>
+        <dt>Backend</dt>
+        <dd>{progress.backend}</dd>
+      </dl>
+      <progress
+        className="run-bar"
+        max={Math.max(1, progress.epochs * Math.max(1, progress.batches))}
+        value={Math.max(0, progress.epoch - 1) * progress.batches + progress.batch}
+        aria-label="Progress of the current stage"
+      />
+      <div className="charts">
+        <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(ofSeed, 'loss')} />
+        <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(ofSeed, 'accuracy')} />
+      </div>
+      {children}
+    </section>
+  );
+};

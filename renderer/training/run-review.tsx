@@ -13,6 +13,7 @@ import { ImagePeek } from './image-peek';
 import { ReportExport } from './report-export';
 import { ReviewActions, type ReviewMark } from './review-actions';
 import { cellPredictions, likelyLabelErrors, predictionsByImage, toGalleryItem } from './review-items';
+import { RunCurvesPanel } from './run-curves-panel';
 import { RunFacts } from './run-facts';
 import { useImageDetails } from './use-image-details';
 import { GALLERY_SIZE, useRunPredictions } from './use-run-predictions';
@@ -135,6 +136,7 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
         </label>
       </header>
       <RunFacts run={run} summary={summary} />
+      <RunCurvesPanel runId={run.runId} />
       <ComparisonTable
         run={summary}
         selected={method}
@@ -216,6 +218,11 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
           imageId={peek}
           task={summary.task}
           onClose={() => setPeek(null)}
+          saliency={
+            summary.methods.stage1_image || summary.methods.proposed
+              ? { runId: run.runId, classes }
+              : undefined
+          }
         />
       ) : null}
     </section>

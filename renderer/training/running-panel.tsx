@@ -1,10 +1,11 @@
 import type { RunListItem } from '../../shared/contract/index';
-import type { CurvePoint, RunProgress } from '../../shared/run/run-progress';
-import { RunProgressView } from './run-progress-view';
+import type { RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
+import { latestSeedCurves, RunCurves, RunProgressView } from './run-progress-view';
 
 /**
- * The runs in flight: live progress and curves of each (from run:onProgress; after a reload the
- * view fills again with the next event), with Cancel. Queued runs wait for the trainer.
+ * The runs in flight: live progress and curves of each (stored curve points read on open, then
+ * run:onProgress; after a reload the progress facts fill again with the next event), with Cancel.
+ * Queued runs wait for the trainer.
  */
 export const RunningPanel = ({
   runs,
@@ -15,7 +16,7 @@ export const RunningPanel = ({
 }: {
   runs: readonly RunListItem[];
   progress: Readonly<Record<number, RunProgress>>;
-  curves: Readonly<Record<number, CurvePoint[]>>;
+  curves: Readonly<Record<number, RunCurvePoint[]>>;
   cancelling: ReadonlySet<number>;
   onCancel: (runId: number) => void;
 }) => (
@@ -49,6 +50,7 @@ export const RunningPanel = ({
               ? `Run ${run.runId} is queued.`
               : `Run ${run.runId} is starting… progress appears with its next batch.`}
           </p>
+          {curves[run.runId]?.length ? <RunCurves curves={latestSeedCurves(curves[run.runId]!)} /> : null}
           {actions}
         </section>
       );

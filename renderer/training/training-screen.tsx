@@ -18,8 +18,9 @@ import '../styles/training.css';
  */
 export const TrainingScreen = () => {
   const api = useApi();
-  const events = useRunEvents();
   const [runs, setRuns] = useState<RunListItem[]>([]);
+  const inFlight = runs.filter((r) => r.status === 'running' || r.status === 'queued');
+  const events = useRunEvents(inFlight.map((r) => r.runId));
   const [datasets, setDatasets] = useState<Array<{ id: number; name: string; images: number }>>([]);
   const [openId, setOpenId] = useState<number | null>(null);
   const [open, setOpen] = useState<RunDetail | null>(null);
@@ -85,8 +86,6 @@ export const TrainingScreen = () => {
     if (r.ok) setOpenRevision((n) => n + 1);
     else setError(r.error);
   };
-  const inFlight = runs.filter((r) => r.status === 'running' || r.status === 'queued');
-
   return (
     <div className="training">
       <RunForm datasets={datasets} busy={inFlight.length > 0} onStart={start} />

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { RunConfig, RunMethod } from '../run/run-config';
-import { RunProgress } from '../run/run-progress';
+import { RunCurvePoint, RunProgress } from '../run/run-progress';
 import { RunSummary } from '../run/run-result';
 
 export const RunStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -45,6 +45,31 @@ export const RunPrediction = z.object({
   confidence: z.number(),
 });
 export type RunPrediction = z.infer<typeof RunPrediction>;
+
+/**
+ * A Grad-CAM heat map of one image for one class, from the run's exported stage-1 network, in the
+ * frame the network saw (the evaluation preprocessing: letterboxed square, `size` px).
+ */
+export const RunSaliency = z.object({
+  runId: z.number().int(),
+  imageId: z.number().int(),
+  /** Saliency explains the image-only stage-1 network (the fused head has no spatial input). */
+  method: z.literal('stage1_image'),
+  classIndex: z.number().int(),
+  label: z.string(),
+  /** The stage-1 network's class probabilities for this image, and its predicted class. */
+  probs: z.array(z.number()),
+  predictedIndex: z.number().int(),
+  size: z.number().int(),
+  /** The network's input as a grey PNG (base64), and the heat map as an RGBA PNG of the same size. */
+  imagePng: z.string(),
+  heatmapPng: z.string(),
+  /** The map on the last feature map's grid, divided by its maximum (row-major). */
+  grid: z.object({ width: z.number().int(), height: z.number().int(), values: z.array(z.number()) }),
+  /** The maximum before normalising; 0 means no positive evidence for the class anywhere. */
+  peak: z.number(),
+});
+export type RunSaliency = z.infer<typeof RunSaliency>;
 
 const runId = z.object({ runId: z.number().int().positive() }).strict();
 
@@ -98,6 +123,27 @@ export const runCalls = {
       .strict(),
     output: z.object({ path: z.string(), bytes: z.number().int() }),
     summary: 'Writes the validation report (HTML or CSV) of a finished run.',
+  }),
+  'run:saliency': defineCall({
+    input: z
+      .object({
+        runId: z.number().int().positive(),
+        imageId: z.number().int().positive(),
+        /** The class to explain, by index or by name; default the stage-1 network's prediction. */
+        classIndex: z.number().int().min(0).optional(),
+        label: z.string().min(1).max(200).optional(),
+      })
+      .strict()
+      .refine((q) => q.classIndex === undefined || q.label === undefined, {
+        message: 'give classIndex or label, not both',
+      }),
+    output: RunSaliency,
+    summary: "Grad-CAM heat map of one image for one class from a finished run's exported stage-1 model.",
+  }),
+  'run:curves': defineCall({
+    input: runId,
+    output: z.array(RunCurvePoint),
+    summary: "A run's stored epoch curve points (every seed and method), for charts after a reload.",
   }),
 } as const;
 

@@ -36,8 +36,18 @@ export const RunProgress = z.object({
 });
 export type RunProgress = z.infer<typeof RunProgress>;
 
-/** Appends an epoch point to the per-method curves, replacing a point re-sent after a resume. */
-export const addCurvePoint = (curves: readonly CurvePoint[], point: CurvePoint): CurvePoint[] => [
-  ...curves.filter((c) => !(c.method === point.method && c.epoch === point.epoch)),
+/** An epoch point of one seed, as the run stores it so its curves survive a reload. */
+export const RunCurvePoint = CurvePoint.extend({ seed: z.number().int() });
+export type RunCurvePoint = z.infer<typeof RunCurvePoint>;
+
+/**
+ * Appends an epoch point to the per-method curves, replacing a point re-sent after a resume (the
+ * same seed, when points carry one, method and epoch).
+ */
+export const addCurvePoint = <T extends CurvePoint & { seed?: number }>(
+  curves: readonly T[],
+  point: T,
+): T[] => [
+  ...curves.filter((c) => !(c.seed === point.seed && c.method === point.method && c.epoch === point.epoch)),
   point,
 ];

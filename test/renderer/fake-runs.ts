@@ -9,6 +9,7 @@ import type {
 import { classificationMetrics } from '../../shared/metrics/classification-metrics';
 import { RunConfig, type RunMethod } from '../../shared/run/run-config';
 import type { MethodResult, RunSummary } from '../../shared/run/run-result';
+import type { RunCurvePoint } from '../../shared/run/run-progress';
 import type { createFakeCatalog } from './fake-catalog';
 
 type Answer = (input: unknown) => Result<unknown>;
@@ -163,6 +164,8 @@ export const createFakeRuns = (catalog: ReturnType<typeof createFakeCatalog>) =>
     error: { code: 'NOT_FOUND', message: `no run ${runId}` },
   });
   const reports: Array<{ path: string; format: string }> = [];
+  /** What run:curves answers per run (the test stores points as main would). */
+  const curves: Record<number, RunCurvePoint[]> = {};
   const answers: Partial<Record<CallChannel, Answer>> = {
     'run:list': () => ({ ok: true, value: runs.map(item).sort((a, b) => b.runId - a.runId) }),
     'run:get': (input) => {
@@ -214,6 +217,44 @@ export const createFakeRuns = (catalog: ReturnType<typeof createFakeCatalog>) =>
         .sort((a, b) => b.confidence - a.confidence || a.imageId - b.imageId);
       return { ok: true, value: picked.slice(q.offset, q.offset + q.limit) };
     },
+    'run:saliency': (input) => {
+      const q = input as CallParsedInput<'run:saliency'>;
+      if (!find(q.runId)) return missing(q.runId);
+      if (q.runId !== finished)
+        return { ok: false, error: { code: 'CONFLICT', message: `run ${q.runId} has not finished` } };
+      const row = runPredicted.stage1_image![q.imageId - 1];
+      if (!row)
+        return { ok: false, error: { code: 'NOT_FOUND', message: `image ${q.imageId} is not part of run` } };
+      const classIndex = q.classIndex ?? (q.label ? RUN_CLASSES.indexOf(q.label) : row[0]);
+      if (classIndex < 0 || classIndex >= RUN_CLASSES.length)
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: `class ${classIndex} is out of range` },
+        };
+      // Class 1 (malignant) has no positive evidence anywhere in these fake maps.
+      const peak = classIndex === 1 ? 0 : 0.8;
+      return {
+        ok: true,
+        value: {
+          runId: q.runId,
+          imageId: q.imageId,
+          method: 'stage1_image',
+          classIndex,
+          label: RUN_CLASSES[classIndex]!,
+          probs: probsOf(row),
+          predictedIndex: row[0],
+          size: 160,
+          imagePng: btoa(`input-${q.imageId}`),
+          heatmapPng: btoa(`heat-${q.imageId}-${classIndex}`),
+          grid: { width: 2, height: 2, values: peak > 0 ? [0, 1, 0.5, 0.25] : [0, 0, 0, 0] },
+          peak,
+        },
+      };
+    },
+    'run:curves': (input) => {
+      const { runId } = input as CallParsedInput<'run:curves'>;
+      return find(runId) ? { ok: true, value: curves[runId] ?? [] } : missing(runId);
+    },
     'run:exportReport': (input) => {
       const q = input as CallParsedInput<'run:exportReport'>;
       reports.push({ path: q.path, format: q.format });
@@ -226,5 +267,5 @@ export const createFakeRuns = (catalog: ReturnType<typeof createFakeCatalog>) =>
     r.status = status;
     r.error = error;
   };
-  return { answers, runs, reports, summary, setStatus, finished };
+  return { answers, runs, reports, curves, summary, setStatus, finished };
 };

@@ -226,4 +226,38 @@ describe('TrainingScreen: a run in flight', () => {
     expect(screen.queryByTestId('run-progress')).toBeNull();
     expect(within(row).getByRole('button', { name: 'Resume run 4' })).toBeTruthy();
   });
+
+  it('after a reload draws the stored curves at once and merges live points per seed', async () => {
+    const { fake, runs, view } = setup();
+    fireEvent.click(await enabledRunButton());
+    await screen.findByText('Run 4 is queued.');
+    runs.setStatus(4, 'running');
+    const point = (seed: number, epoch: number, trainLoss: number) => ({
+      seed,
+      method: 'stage1_image' as const,
+      epoch,
+      trainLoss,
+      trainAccuracy: null,
+      validationLoss: trainLoss + 0.1,
+      validationAccuracy: 0.5,
+    });
+    runs.curves[4] = [point(1, 1, 0.9), point(1, 2, 0.8), point(1, 3, 0.7)];
+    view.unmount();
+    renderScreen(<TrainingScreen />, fake.api);
+    // No progress event yet: the three stored epochs are drawn from run:curves.
+    const stored = await screen.findByRole('img', { name: /^Loss per epoch/ });
+    expect(stored.getAttribute('aria-label')).toContain('Stage 1: fine-tuned image model · train 3 points');
+    expect(calls(fake, 'run:curves')).toContainEqual({ runId: 4 });
+    const live = (seed: number, epoch: number, trainLoss: number) => {
+      const { seed: _seed, ...curve } = point(seed, epoch, trainLoss);
+      act(() => fake.emit('run:onProgress', progress({ seed, epoch, curve })));
+    };
+    live(1, 4, 0.6); // a new epoch adds a point
+    live(1, 3, 0.65); // epoch 3 re-sent after a resume replaces the stored one
+    const loss = () => screen.getByRole('img', { name: /^Loss per epoch/ }).getAttribute('aria-label');
+    expect(loss()).toContain('Stage 1: fine-tuned image model · train 4 points');
+    expect(screen.getByTestId('run-progress').textContent).toContain('3/10');
+    live(2, 1, 0.95); // the second seed starts: its own curve
+    expect(loss()).toContain('Stage 1: fine-tuned image model · train 1 points');
+  });
 });

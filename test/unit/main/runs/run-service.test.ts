@@ -14,6 +14,7 @@ import type {
 } from '../../../../main/engine/trainer/trainer-supervisor';
 import type { FromTrainerMessage } from '../../../../main/engine/trainer/trainer-protocol';
 import { RunManifest } from '../../../../main/runs/run-manifest';
+import { createRunHandlers } from '../../../../main/runs/run-handlers';
 import { createRunService } from '../../../../main/runs/run-service';
 import { createLogger } from '../../../../main/services/logger';
 
@@ -245,6 +246,69 @@ describe('run service', () => {
       runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(() => runs.get(999)).toThrow(/no run 999/);
+  });
+});
+
+describe('run curves and saliency', () => {
+  const test = { transport: 'test', peer: 't' } as const;
+  it('stores the curve points of progress events so a reload (or a new service) reads them back', async () => {
+    const cancelling = fakeSupervisor({ outcome: 'cancelled' });
+    const runs = createRunService({
+      catalog,
+      logger: createLogger({ minLevel: 'error' }),
+      supervisor: cancelling.supervisor,
+    });
+    const handlers = createRunHandlers(runs);
+    const { runId } = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    await runs.wait(runId);
+    // The fake trainer sends one epoch-end point (seed 1, stage 1, epoch 1) per launch.
+    const expected = {
+      seed: 1,
+      method: 'stage1_image',
+      epoch: 1,
+      trainLoss: 0.5,
+      trainAccuracy: null,
+      validationLoss: 0.6,
+      validationAccuracy: 0.5,
+    };
+    expect(await handlers['run:curves']({ runId }, test)).toEqual([expected]);
+    // The resumed launch sends epoch 1 again: it replaces the earlier point, it does not add one.
+    await runs.resume(runId);
+    await runs.wait(runId);
+    expect(await runs.curves(runId)).toEqual([expected]);
+    const again = createRunService({
+      catalog,
+      logger: createLogger({ minLevel: 'error' }),
+      supervisor: cancelling.supervisor,
+    });
+    expect(await again.curves(runId)).toEqual([expected]);
+    await expect(again.curves(999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('answers run:saliency with typed errors for an unfinished run and a run without a model', async () => {
+    const { supervisor } = fakeSupervisor({ outcome: 'completed' });
+    const loads: string[] = [];
+    const runs = createRunService({
+      catalog,
+      logger: createLogger({ minLevel: 'error' }),
+      supervisor,
+      loadSaliencyModel: (d) => {
+        loads.push(d);
+        return Promise.reject(new Error('not reached'));
+      },
+    });
+    const handlers = createRunHandlers(runs);
+    const { runId } = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    await expect(handlers['run:saliency']({ runId, imageId: 1 }, test)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await runs.wait(runId);
+    // The fake trainer exports no model.
+    await expect(handlers['run:saliency']({ runId, imageId: 1 }, test)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('has no exported model'),
+    });
+    expect(loads).toEqual([]);
   });
 });
 

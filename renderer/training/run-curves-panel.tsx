@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useApi } from '../api-context';
+import { ErrorMessage } from '../components/error-message';
+import { useCall } from '../use-call';
+import { RunCurves } from './run-progress-view';
+
+/**
+ * A run's stored training curves (`run:curves`: every epoch point of every seed and method, kept
+ * in the run folder as they arrived), one seed at a time: the record of how a finished or
+ * stopped run trained, after any reload.
+ */
+export const RunCurvesPanel = ({ runId }: { runId: number }) => {
+  const api = useApi();
+  const [curves] = useCall(() => api.run.curves({ runId }));
+  const [picked, setPicked] = useState<number | null>(null);
+  if (curves.status === 'loading') return null;
+  if (curves.status === 'error') return <ErrorMessage error={curves.error} />;
+  const seeds = [...new Set(curves.value.map((c) => c.seed))].sort((a, b) => a - b);
+  if (seeds.length === 0) return null;
+  const seed = picked !== null && seeds.includes(picked) ? picked : seeds[0]!;
+  return (
+    <details className="review-block" data-testid="run-curves">
+      <summary>Training curves ({seeds.length === 1 ? `seed ${seed}` : `${seeds.length} seeds`})</summary>
+      {seeds.length > 1 ? (
+        <div className="segmented" role="group" aria-label="Seed of the curves">
+          {seeds.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={s === seed ? 'button small active' : 'button small'}
+              aria-pressed={s === seed}
+              onClick={() => setPicked(s)}
+            >
+              Seed {s}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      <RunCurves curves={curves.value.filter((c) => c.seed === seed)} />
+    </details>
+  );
+};
