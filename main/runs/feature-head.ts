@@ -26,8 +26,9 @@ export interface FeatureHeadOptions {
   classes: number;
   /**
    * Linear heads only: logits of the first `kernel.length / classes` raw (unstandardised) input
-   * columns to start from — e.g. the stage-1 classifier on image features, so stage 2 starts
-   * where stage 1 ended; the remaining columns (note, metadata) start at zero.
+   * columns to start from — e.g. the stage-1 classifier on image features plus the note-only and
+   * metadata-only heads, so stage 2 starts from their ensemble; remaining columns start at zero.
+   * The starting weights are scored on validation first and kept unless training beats them.
    */
   warmStart?: { kernel: Float32Array; bias: Float32Array };
   head: 'linear' | 'mlp';
@@ -113,6 +114,25 @@ export const warmStartWeights = (
   return [kernel, bias];
 };
 
+/**
+ * A trained linear head in raw-feature space: its input standardisation folded in,
+ * W·((f − mean)·scale) + b = (W·scale)·f + (b − Σ W·scale·mean). Null for an MLP head.
+ */
+export const rawLinearHead = (head: ExportedHead): { kernel: Float32Array; bias: Float32Array } | null => {
+  if (head.sizes.length !== 2) return null;
+  const [dim, classes] = head.sizes as [number, number];
+  const [w, b] = head.weights as [number[], number[]];
+  const kernel = new Float32Array(dim * classes);
+  const bias = Float32Array.from(b);
+  for (let i = 0; i < dim; i++)
+    for (let c = 0; c < classes; c++) {
+      const v = w[i * classes + c]! * head.scale[i]!;
+      kernel[i * classes + c] = v;
+      bias[c]! -= v * head.mean[i]!;
+    }
+  return { kernel, bias };
+};
+
 const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
   size: set.rows,
   batch: async (indices, ctx) => {
@@ -170,15 +190,11 @@ export const trainFeatureHead = async (
     options.head === 'mlp'
       ? [train.dim, options.hidden ?? 256, options.classes]
       : [train.dim, options.classes];
-  const net = createDenseNet(tf, {
-    sizes,
-    activation: 'relu',
-    seed: options.seed,
-    initialWeights:
-      options.warmStart && options.head === 'linear'
-        ? warmStartWeights(options.warmStart, standardiser, train.dim, options.classes)
-        : undefined,
-  });
+  const initialWeights =
+    options.warmStart && options.head === 'linear'
+      ? warmStartWeights(options.warmStart, standardiser, train.dim, options.classes)
+      : undefined;
+  const net = createDenseNet(tf, { sizes, activation: 'relu', seed: options.seed, initialWeights });
   try {
     const result = await fit(
       tf,
@@ -191,6 +207,8 @@ export const trainFeatureHead = async (
         loss: 'softmaxCrossEntropy',
         optimizer: { type: 'sgd', learningRate: options.learningRate, momentum: 0.9 },
         monitor: 'val_accuracy',
+        // A warm start is itself a candidate: training has to beat it on validation.
+        initialCandidate: initialWeights !== undefined,
         runDir: options.runDir,
         signal: options.signal,
         onProgress: options.onProgress,

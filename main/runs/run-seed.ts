@@ -9,7 +9,7 @@ import type { Augmenter } from '../augment/create-augmenter';
 import { batchSeed } from '../augment/seeded-random';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FitProgress, Tf } from '../engine/train/fit-types';
-import { trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
+import { rawLinearHead, trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
 import { inferRows, toRowArrays } from './image-inference';
 import type { ImageTrainer } from './image-trainer';
 import type { Modalities } from './run-modalities';
@@ -48,6 +48,50 @@ export interface SeedContext {
   progress(p: FitProgress): void;
   log(message: string): void;
 }
+
+/**
+ * LP-FT: sets the stage-1 head to the linear probe trained on the frozen pretrained features, with
+ * the probe's input standardisation folded in (W·((f − mean)·scale) + b = (W·scale)·f + b − W·scale·mean).
+ * A resumed stage 1 then loads its own checkpoint over it.
+ */
+export const startHeadFrom = async (trainer: ImageTrainer, probe: ExportedHead): Promise<void> => {
+  const raw = rawLinearHead(probe);
+  const names = trainer.weightNames;
+  const ki = names.indexOf(`${STAGE1_HEAD_LAYER}/kernel`);
+  const bi = names.indexOf(`${STAGE1_HEAD_LAYER}/bias`);
+  if (ki < 0 || bi < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER} kernel/bias`);
+  const weights = await trainer.weights();
+  if (!raw || weights[ki]!.length !== raw.kernel.length || weights[bi]!.length !== raw.bias.length) return;
+  weights[ki] = raw.kernel;
+  weights[bi] = raw.bias;
+  await trainer.setWeights(weights);
+};
+
+/**
+ * The fusion head's starting point: the stage-1 image classifier and the note-only and
+ * metadata-only heads side by side (raw-feature space), i.e. the product of the single-modality
+ * experts, p(y|image,note,meta) ∝ Π p(y|modality) / p(y)^(k−1), with the training prior counted once.
+ */
+export const ensembleWarmStart = (
+  image: { kernel: Float32Array; bias: Float32Array },
+  others: ReadonlyArray<{ kernel: Float32Array; bias: Float32Array }>,
+  trainLabels: ArrayLike<number>,
+  classes: number,
+): { kernel: Float32Array; bias: Float32Array } => {
+  const kernel = new Float32Array(image.kernel.length + others.reduce((s, o) => s + o.kernel.length, 0));
+  kernel.set(image.kernel);
+  let at = image.kernel.length;
+  const bias = Float32Array.from(image.bias);
+  const counts = new Float64Array(classes).fill(1); // add-one: no log(0)
+  for (let i = 0; i < trainLabels.length; i++) counts[trainLabels[i]!]! += 1;
+  const total = counts.reduce((s, v) => s + v, 0);
+  for (const o of others) {
+    kernel.set(o.kernel, at);
+    at += o.kernel.length;
+    for (let c = 0; c < classes; c++) bias[c]! += o.bias[c]! - Math.log(counts[c]! / total);
+  }
+  return { kernel, bias };
+};
 
 /** Augmented views per training image for the frozen-pretrained-feature heads (plus the clean one). */
 export const PRETRAINED_VIEWS = 2;
@@ -162,7 +206,9 @@ export const runSeed = async (
       validation: result.validation.metrics,
       test: result.test!.metrics,
       probs: { validation: result.validation.probs, test: result.test!.probs },
-      head: method === 'proposed' ? result.head : undefined,
+      // Proposed's goes into the model export; the linear probe's can start stage 1 (LP-FT); the
+      // note-only and metadata-only heads start the fusion head.
+      head: method === 'traditional_multimodal' ? undefined : result.head,
       seconds: (performance.now() - t0) / 1000,
     };
   };
@@ -301,6 +347,8 @@ export const runSeed = async (
   const proposedDone = await cached('proposed');
   if (!stage1Done || !proposedDone) {
     const t0 = performance.now();
+    const probe = outcomes.find((o) => o.method === 'linear_probe')?.head;
+    if (config.stage1.headInit === 'linear_probe' && probe) await startHeadFrom(trainer, probe);
     const stage1 = await timed('stage1', () =>
       fineTuneStage1(
         trainer,
@@ -314,6 +362,7 @@ export const runSeed = async (
           batchSize: config.batchSize,
           seed,
           classes,
+          labelSmoothing: config.stage1.labelSmoothing,
           dir: join(ctx.dir, 'stage1'),
           signal: ctx.signal,
           onProgress: (p) =>
@@ -395,7 +444,25 @@ export const runSeed = async (
           if (i < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER}/${name}`);
           return weights[i]!;
         };
-        const stage1Head = { kernel: at('kernel'), bias: at('bias') };
+        const single = (m: RunMethod) => {
+          const h = outcomes.find((o) => o.method === m)?.head;
+          return h ? rawLinearHead(h) : null;
+        };
+        // In the fusion columns' order; without a head for every fused block only the image
+        // columns start warm.
+        const others = [
+          ...(modalities.notes ? [single('note_only')] : []),
+          ...(modalities.metadata ? [single('metadata_only')] : []),
+        ];
+        const imageHead = { kernel: at('kernel'), bias: at('bias') };
+        const stage1Head = others.every((o) => o !== null)
+          ? ensembleWarmStart(
+              imageHead,
+              others as NonNullable<(typeof others)[number]>[],
+              y(split.train),
+              classes,
+            )
+          : imageHead;
         const fusion = (rows: readonly number[], img: Float32Array) =>
           concatRows(rows, [
             { x: img, dim, row: (k: number) => k },

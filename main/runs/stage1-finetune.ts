@@ -48,6 +48,8 @@ export interface Stage1Options {
   batchSize: number;
   seed: number;
   classes: number;
+  /** ε of label smoothing: targets (1 − ε)·one-hot + ε/classes (0: plain one-hot). */
+  labelSmoothing?: number;
   /** Folder of this stage's checkpoints (latest.ckpt after every epoch, best.ckpt). */
   dir: string;
   signal?: AbortSignal;
@@ -125,6 +127,12 @@ export const epochLearningRate = (
     ? opts.learningRate
     : (opts.learningRate * (1 + Math.cos((Math.PI * (epoch - 1)) / opts.epochs))) / 2;
 
+/** Label smoothing in place: (1 − ε)·y + ε/classes on every row. */
+export const smoothTargets = (y: Float32Array, classes: number, epsilon: number): Float32Array => {
+  if (epsilon > 0) for (let i = 0; i < y.length; i++) y[i] = (1 - epsilon) * y[i]! + epsilon / classes;
+  return y;
+};
+
 const crossEntropy = (probs: number[][], labels: readonly number[]): number =>
   probs.reduce((s, p, i) => s - Math.log(Math.max(1e-7, p[labels[i]!]!)), 0) / Math.max(1, probs.length);
 
@@ -178,9 +186,13 @@ export const fineTuneStage1 = async (
       if (opts.signal?.aborted)
         return { status: 'cancelled', bestEpoch: state.bestEpoch, history: state.history };
       const cur = next!;
-      const y = oneHot(
-        cur.idx.map((i) => split.labels[i]!),
+      const y = smoothTargets(
+        oneHot(
+          cur.idx.map((i) => split.labels[i]!),
+          opts.classes,
+        ),
         opts.classes,
+        opts.labelSmoothing ?? 0,
       );
       const pending = stepInChunks(
         trainer,

@@ -9,6 +9,7 @@ import { createCatalogService } from '../../catalog/catalog-service';
 import { createRunService } from '../../runs/run-service';
 import { createLogger } from '../../services/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { mergeConfig, readConfigFile } from './run-config-file';
 
 const int = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -120,7 +121,7 @@ export const runCommand: CliCommand = {
     'sonofuse run --dataset NAME [--db FILE] [--task NAME] [--epochs1 N] [--epochs2 N] [--head-epochs N] ' +
     '[--image-size S] [--batch-size B] [--seed K] [--seeds N] [--methods a,b] [--preset NAME] ' +
     '[--optimizer sgd|adam] [--lr1 X] [--metadata-fields a,b] [--text-encoder use-lite|none] [--backbone FOLDER] [--replicas N] ' +
-    '[--resume RUN_ID] [--json]',
+    '[--config FILE.json] [--resume RUN_ID] [--json]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -146,12 +147,14 @@ export const runCommand: CliCommand = {
         backbone: { type: 'string' },
         replicas: { type: 'string' },
         resume: { type: 'string' },
+        config: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
     void positionals;
     const resumeId = int('resume', values.resume);
-    if (!values.dataset && resumeId === undefined)
+    const base = values.config ? await readConfigFile(values.config) : {};
+    if (!values.dataset && !base.dataset && resumeId === undefined)
       throw new UsageError('--dataset is required (or --resume RUN_ID)');
     const methods = values.methods?.split(',').map((m) => m.trim());
     if (methods) {
@@ -167,7 +170,7 @@ export const runCommand: CliCommand = {
     if (lr1 !== undefined && !(lr1 > 0))
       throw new UsageError(`--lr1 takes a positive number, got "${values.lr1}"`);
     const config: RunConfigInput = {
-      dataset: values.dataset ?? '',
+      dataset: values.dataset ?? (typeof base.dataset === 'string' ? base.dataset : ''),
       task: values.task,
       imageSize: int('image-size', values['image-size']),
       batchSize: int('batch-size', values['batch-size']),
@@ -218,7 +221,7 @@ export const runCommand: CliCommand = {
       const { runId } =
         resumeId !== undefined
           ? await runs.resume(resumeId)
-          : await runs.start(strip(config) as RunConfigInput);
+          : await runs.start(mergeConfig(base, strip(config)) as RunConfigInput);
       controller.runId = runId;
       if (!values.json) io.err(`run ${runId} started (catalog ${db})`);
       const detail = await runs.wait(runId);

@@ -148,6 +148,24 @@ const runFit = async (
       force,
     );
 
+  if (options.initialCandidate && monitor && !resumed && data.validation) {
+    const v = await evaluateSplitWithRetry(
+      tf,
+      model,
+      lossFn,
+      data.validation,
+      options.validationBatchSize ?? options.batchSize,
+      options.seed,
+      isOom,
+    );
+    state.best = { epoch: -1, monitor, value: monitor === 'val_loss' ? v.loss : v.accuracy };
+    bestWeights = await readModelWeights(model);
+    if (paths)
+      await writeFileAtomic(
+        paths.best,
+        encodeCheckpoint({ state: state.best, arrays: { weights: bestWeights } }),
+      );
+  }
   await fire('trainBegin', { epochs: options.epochs, startEpoch, resumed });
   let cancelled = false;
   epochs: while (state.epoch < options.epochs) {

@@ -158,6 +158,11 @@ export interface FitOptions {
   monitor?: 'val_loss' | 'val_accuracy';
   /** At the end, load the best epoch's weights into the model (default true when monitoring). */
   restoreBestWeights?: boolean;
+  /**
+   * Score the starting weights on validation before training (a warm start, e.g. an ensemble of
+   * single-modality heads): they are the best so far (epoch −1) and training must beat them.
+   */
+  initialCandidate?: boolean;
   validationBatchSize?: number;
   callbacks?: readonly FitCallbacks[];
   /** Cooperative cancel: checked at every batch boundary. */

@@ -108,3 +108,30 @@ describe('warm start from a raw-feature classifier', () => {
     expect(k!.slice(4)).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('rawLinearHead', () => {
+  it('folds the standardisation into the weights: same logits on raw features', async () => {
+    const { rawLinearHead } = await import('../../../../main/runs/feature-head');
+    const head = {
+      sizes: [2, 3],
+      weights: [
+        [0.5, -1, 2, 0.25, 1.5, -0.75],
+        [0.1, -0.2, 0.3],
+      ],
+      mean: [1, -2],
+      scale: [0.5, 4],
+      activation: 'relu' as const,
+    };
+    const raw = rawLinearHead(head)!;
+    const f = [3, -1.5];
+    for (let c = 0; c < 3; c++) {
+      const std = f.map((v, i) => (v - head.mean[i]!) * head.scale[i]!);
+      const viaHead = std.reduce((a, v, i) => a + v * head.weights[0]![i * 3 + c]!, head.weights[1]![c]!);
+      const viaRaw = f.reduce((a, v, i) => a + v * raw.kernel[i * 3 + c]!, raw.bias[c]!);
+      expect(viaRaw).toBeCloseTo(viaHead, 5);
+    }
+    // Standardised f = [(3−1)·0.5, (−1.5+2)·4] = [1, 2]; class 0: 1·0.5 + 2·0.25 + 0.1 = 1.1.
+    expect(f.reduce((a, v, i) => a + v * raw.kernel[i * 3]!, raw.bias[0]!)).toBeCloseTo(1.1, 5);
+    expect(rawLinearHead({ ...head, sizes: [2, 4, 3] })).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochLearningRate } from '../../../../main/runs/stage1-finetune';
+import { epochLearningRate, smoothTargets } from '../../../../main/runs/stage1-finetune';
 
 describe('stage-1 learning-rate schedule', () => {
   it('decays by a half cosine over the epochs, starting at the base rate', () => {
@@ -13,6 +13,14 @@ describe('stage-1 learning-rate schedule', () => {
 
   it('keeps the rate with the constant schedule', () => {
     expect(epochLearningRate({ learningRate: 5e-4, schedule: 'constant', epochs: 5 }, 4)).toBe(5e-4);
+  });
+});
+
+describe('stage-1 label smoothing', () => {
+  it('moves ε of each row to a uniform share and keeps rows summing to 1', () => {
+    const y = smoothTargets(Float32Array.from([1, 0, 0, 0, 0, 1]), 3, 0.3);
+    expect(Array.from(y)).toEqual([0.8, 0.1, 0.1, 0.1, 0.1, 0.8].map(Math.fround));
+    expect(Array.from(smoothTargets(Float32Array.from([0, 1]), 2, 0))).toEqual([0, 1]);
   });
 });
 

@@ -157,6 +157,38 @@ describe('fit: callbacks, checkpoints, best epoch', () => {
     expect(existsSync(`${runDir}/best.ckpt`)).toBe(true);
     net.dispose();
   });
+
+  it('with initialCandidate keeps the starting weights unless an epoch beats them on validation', async () => {
+    // Validation labels are true only at the first evaluation (the starting weights): every
+    // trained epoch is scored against inverted labels and must lose.
+    const { x, y } = toyData();
+    let evaluations = 0;
+    const validation = {
+      size: 8,
+      batch: (idx: readonly number[], ctx: { offset: number }) => {
+        if (ctx.offset === 0) evaluations += 1;
+        const flip = evaluations !== 1;
+        return {
+          x: tf.tensor2d(idx.map((i) => x[i]!)),
+          y: tf.tensor2d(idx.map((i) => (flip ? [y[i]![1]!, y[i]![0]!] : y[i]!))),
+        };
+      },
+    };
+    const net = toyNet();
+    const start = await net.readWeights();
+    const result = await fit(
+      tf,
+      net,
+      { train: toySources().train, validation },
+      { ...baseOptions, initialCandidate: true, runDir: tempRunDir() },
+    );
+    expect(evaluations).toBe(4);
+    expect(result.history).toHaveLength(3);
+    expect(result.best?.epoch).toBe(-1);
+    expect(result.best!.value).toBeGreaterThan(Math.max(...result.history.map((h) => h.valAccuracy!)));
+    expect(await net.readWeights()).toEqual(start);
+    net.dispose();
+  });
 });
 
 describe('fit: crash, resume, cancel', () => {
