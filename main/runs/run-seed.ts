@@ -50,24 +50,6 @@ export interface SeedContext {
 }
 
 /**
- * LP-FT: sets the stage-1 head to the linear probe trained on the frozen pretrained features, with
- * the probe's input standardisation folded in (W·((f − mean)·scale) + b = (W·scale)·f + b − W·scale·mean).
- * A resumed stage 1 then loads its own checkpoint over it.
- */
-export const startHeadFrom = async (trainer: ImageTrainer, probe: ExportedHead): Promise<void> => {
-  const raw = rawLinearHead(probe);
-  const names = trainer.weightNames;
-  const ki = names.indexOf(`${STAGE1_HEAD_LAYER}/kernel`);
-  const bi = names.indexOf(`${STAGE1_HEAD_LAYER}/bias`);
-  if (ki < 0 || bi < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER} kernel/bias`);
-  const weights = await trainer.weights();
-  if (!raw || weights[ki]!.length !== raw.kernel.length || weights[bi]!.length !== raw.bias.length) return;
-  weights[ki] = raw.kernel;
-  weights[bi] = raw.bias;
-  await trainer.setWeights(weights);
-};
-
-/**
  * The fusion head's starting point: the stage-1 image classifier and the note-only and
  * metadata-only heads side by side (raw-feature space), i.e. the product of the single-modality
  * experts, p(y|image,note,meta) ∝ Π p(y|modality) / p(y)^(k−1), with the training prior counted once.
@@ -206,9 +188,9 @@ export const runSeed = async (
       validation: result.validation.metrics,
       test: result.test!.metrics,
       probs: { validation: result.validation.probs, test: result.test!.probs },
-      // Proposed's goes into the model export; the linear probe's can start stage 1 (LP-FT); the
-      // note-only and metadata-only heads start the fusion head.
-      head: method === 'traditional_multimodal' ? undefined : result.head,
+      // Proposed's goes into the model export; the note-only and metadata-only heads start the
+      // fusion head.
+      head: ['proposed', 'note_only', 'metadata_only'].includes(method) ? result.head : undefined,
       seconds: (performance.now() - t0) / 1000,
     };
   };
@@ -347,8 +329,6 @@ export const runSeed = async (
   const proposedDone = await cached('proposed');
   if (!stage1Done || !proposedDone) {
     const t0 = performance.now();
-    const probe = outcomes.find((o) => o.method === 'linear_probe')?.head;
-    if (config.stage1.headInit === 'linear_probe' && probe) await startHeadFrom(trainer, probe);
     const stage1 = await timed('stage1', () =>
       fineTuneStage1(
         trainer,

@@ -35,6 +35,11 @@ export interface RunServiceOptions {
   replicas?: number;
   /** Loads an exported model for `run:saliency` (injected in tests; default tfjs on first use). */
   loadSaliencyModel?: RunSaliencyOptions['load'];
+  /**
+   * Runs training at once (default 1: a run uses every core, two would only halve each other's
+   * speed and double memory); later starts and resumes wait in a first-in, first-out queue.
+   */
+  maxActive?: number;
 }
 
 const stageOf = (stage: string): RunProgress['stage'] =>
@@ -57,6 +62,21 @@ export const createRunService = (options: RunServiceOptions) => {
     options.runsRoot ??
     join(dirname(catalog.dbPath), `${basename(catalog.dbPath).replace(/\.db$/i, '')}-runs`);
   const active = new Map<number, { run: TrainerRun; job: JobHandle | undefined; done: Promise<void> }>();
+  const maxActive = Math.max(1, options.maxActive ?? 1);
+  /** Runs waiting for a free slot, oldest first. */
+  const queue: Array<{ record: RunRecord; resume: boolean; built?: PreparedRun }> = [];
+  /** Resolves when a run started or queued by this service has ended (for `wait`). */
+  const settled = new Map<number, { promise: Promise<void>; resolve: () => void }>();
+  const settle = (id: number) => {
+    settled.get(id)?.resolve();
+    settled.delete(id);
+  };
+  const track = (id: number) => {
+    if (settled.has(id)) return;
+    let resolve = () => undefined as void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    settled.set(id, { promise, resolve });
+  };
   const progressListeners = new Set<(p: RunProgress) => void>();
   const statusListeners = new Set<
     (s: { runId: number; status: RunListItem['status']; error: string | null }) => void
@@ -76,7 +96,10 @@ export const createRunService = (options: RunServiceOptions) => {
   for (const r of store.list())
     if (r.status === 'running' || r.status === 'queued')
       store.setStatus(r.id, 'failed', {
-        error: 'interrupted: SonoFuse stopped while this run trained; resume it to continue',
+        error:
+          r.status === 'queued'
+            ? 'interrupted: SonoFuse stopped while this run waited in the queue; resume it to start'
+            : 'interrupted: SonoFuse stopped while this run trained; resume it to continue',
       });
 
   const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
@@ -186,8 +209,45 @@ export const createRunService = (options: RunServiceOptions) => {
         logger.error('run', `run ${record.id} failed (${outcome.error.code})`);
         emitStatus(record.id, 'failed', message);
       }
+      settle(record.id);
+      pump();
     });
     active.set(record.id, { run, job, done });
+  };
+
+  /** Starts queued runs while a slot is free; a run that cannot start is marked failed. */
+  const pump = (): void => {
+    while (active.size < maxActive && queue.length > 0) {
+      const next = queue.shift()!;
+      launch(next.record, next.resume, next.built).catch((e: unknown) => {
+        const message = `could not start: ${(e as Error).message}`;
+        store.setStatus(next.record.id, 'failed', { error: message });
+        emitStatus(next.record.id, 'failed', message);
+        settle(next.record.id);
+        pump();
+      });
+    }
+  };
+
+  /** Launches now when a slot is free, else queues (status `queued`, in order). */
+  const schedule = async (record: RunRecord, resume: boolean, built?: PreparedRun): Promise<void> => {
+    track(record.id);
+    if (active.size < maxActive && queue.length === 0) {
+      try {
+        await launch(record, resume, built);
+      } catch (e) {
+        settle(record.id);
+        throw e;
+      }
+      return;
+    }
+    queue.push({ record, resume, built });
+    store.setStatus(record.id, 'queued');
+    emitStatus(record.id, 'queued');
+    logger.info(
+      'run',
+      `run ${record.id} queued behind ${active.size} running and ${queue.length - 1} queued`,
+    );
   };
 
   const detail = (id: number): RunDetail => {
@@ -225,23 +285,35 @@ export const createRunService = (options: RunServiceOptions) => {
         config: { ...config, splitId: prepared.splitId },
         runDir: (id) => join(runsRoot, `run-${id}`),
       });
-      await launch(record, false, prepared);
+      await schedule(record, false, prepared);
       return { runId: record.id };
     },
     async resume(runId: number): Promise<{ runId: number }> {
       const record = store.get(runId);
       if (active.has(runId)) throw new AppError('CONFLICT', `run ${runId} is already running`);
+      if (queue.some((q) => q.record.id === runId))
+        throw new AppError('CONFLICT', `run ${runId} is already queued`);
       if (record.status === 'succeeded') throw new AppError('CONFLICT', `run ${runId} has already finished`);
-      await launch(record, true);
+      await schedule(record, true);
       return { runId };
     },
+    /** Running: stops at the next batch boundary (resumable). Queued: leaves the queue. */
     cancel(runId: number): { cancelled: boolean } {
+      const q = queue.findIndex((e) => e.record.id === runId);
+      if (q >= 0) {
+        queue.splice(q, 1);
+        store.setStatus(runId, 'cancelled');
+        emitStatus(runId, 'cancelled');
+        settle(runId);
+        return { cancelled: true };
+      }
       const a = active.get(runId);
       a?.run.cancel();
       return { cancelled: a !== undefined };
     },
-    /** Resolves when the run's trainer process has ended and its outcome is stored. */
+    /** Resolves when the run (queued or running) has ended and its outcome is stored. */
     async wait(runId: number): Promise<RunDetail> {
+      await settled.get(runId)?.promise;
       await active.get(runId)?.done;
       return detail(runId);
     },
@@ -308,8 +380,10 @@ export const createRunService = (options: RunServiceOptions) => {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
-    /** Cancels running runs and waits for their processes (app shutdown). */
+    /** Cancels running runs, forgets the queue and waits for the processes (app shutdown). */
     async dispose(): Promise<void> {
+      // Queued runs stay `queued` in the catalog; the next start marks them resumable.
+      for (const q of queue.splice(0)) settle(q.record.id);
       const all = [...active.values()];
       for (const a of all) a.run.cancel();
       await Promise.all(all.map((a) => a.done));

@@ -8,8 +8,13 @@ import { useWorkspace } from './workspace';
 
 /** The backend the trainer will use: the first available in the contract's preference order. */
 export const backendInUse = (info: AppInfo): string => {
-  const first = info.backends.find((b) => b.available && b.name !== 'electron');
-  return first ? first.name : 'none';
+  const usable = info.backends.filter((b) => b.available && b.name !== 'electron');
+  if (usable.length === 0) return 'none';
+  // webgpu's package can be present without a GPU adapter: the trainer only knows when it starts,
+  // and then falls back to the next backend.
+  return usable[0]!.name === 'webgpu' && usable[1]
+    ? `webgpu if a GPU adapter exists, else ${usable[1].name}`
+    : usable[0]!.name;
 };
 
 /**

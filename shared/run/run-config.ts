@@ -79,12 +79,6 @@ export const RunConfig = z
         momentum: z.number().min(0).max(0.999).default(0.9),
         /** Targets (1 − ε)·one-hot + ε/classes: softer targets, less over-confidence on small sets. */
         labelSmoothing: z.number().min(0).max(0.5).default(0),
-        /**
-         * `linear_probe` starts the new head from the linear probe trained on the frozen pretrained
-         * features (LP-FT: the backbone then is not pushed around by a random head); `random` from a
-         * Glorot draw. Without a linear probe in the run the head starts random.
-         */
-        headInit: z.enum(['random', 'linear_probe']).default('random'),
       })
       .prefault({}),
     stage2: z

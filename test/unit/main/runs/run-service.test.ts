@@ -249,6 +249,56 @@ describe('run service', () => {
   });
 });
 
+describe('run queue', () => {
+  it('runs one at a time: later starts wait queued in order, a queued run can be cancelled', async () => {
+    const { supervisor, started } = fakeSupervisor({ outcome: 'completed' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const statuses: string[] = [];
+    runs.onStatus((s) => statuses.push(`${s.runId}:${s.status}`));
+    const a = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    const b = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    const c = await runs.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    // Only the first reached the trainer; the others wait.
+    expect(started).toHaveLength(1);
+    expect(runs.get(b.runId).status).toBe('queued');
+    expect(runs.get(c.runId).status).toBe('queued');
+    await expect(runs.resume(b.runId)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(runs.cancel(c.runId)).toEqual({ cancelled: true });
+    expect(runs.get(c.runId).status).toBe('cancelled');
+    // wait() on a queued run resolves once it has run (after the first).
+    expect((await runs.wait(b.runId)).status).toBe('succeeded');
+    expect((await runs.wait(a.runId)).status).toBe('succeeded');
+    expect(started.map((s) => s.runDir.split(/[\\/]/).pop())).toEqual([`run-${a.runId}`, `run-${b.runId}`]);
+    expect(statuses).toEqual([
+      `${a.runId}:running`,
+      `${b.runId}:queued`,
+      `${c.runId}:queued`,
+      `${c.runId}:cancelled`,
+      `${a.runId}:succeeded`,
+      `${b.runId}:running`,
+      `${b.runId}:succeeded`,
+    ]);
+    // The cancelled queued run can still be started later (resume from nothing).
+    await runs.resume(c.runId);
+    expect((await runs.wait(c.runId)).status).toBe('succeeded');
+    await runs.dispose();
+  });
+
+  it('a run left queued by a stopped app is marked resumable on the next start', async () => {
+    const { supervisor } = fakeSupervisor({ outcome: 'completed' });
+    const first = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    await first.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    const queued = await first.start({ dataset: 'phantoms', methods: ['stage1_image'] });
+    await first.dispose();
+    expect(first.get(queued.runId).status).toBe('queued');
+    const second = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const r = second.get(queued.runId);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/waited in the queue; resume it to start/);
+    await second.dispose();
+  });
+});
+
 describe('run curves and saliency', () => {
   const test = { transport: 'test', peer: 't' } as const;
   it('stores the curve points of progress events so a reload (or a new service) reads them back', async () => {
