@@ -20,6 +20,11 @@ export interface FeatureSet {
    * the standardiser is fitted on.
    */
   fresh?: (rows: readonly number[], ctx: BatchContext) => Promise<Float32Array>;
+  /**
+   * Validation/test only: the same rows under test-time-augmentation views (each like `x`); the
+   * final probabilities are the mean over `x` and every view. Epoch selection uses `x` alone.
+   */
+  views?: Float32Array[];
 }
 
 export interface FeatureHeadOptions {
@@ -88,6 +93,7 @@ const standardise = (set: FeatureSet, s: Standardiser): FeatureSet => {
   return {
     ...set,
     x: standardiseRows(set.x, set.dim, s),
+    views: set.views?.map((v) => standardiseRows(v, set.dim, s)),
     fresh: fresh ? async (rows, ctx) => standardiseRows(await fresh(rows, ctx), set.dim, s) : undefined,
   };
 };
@@ -165,7 +171,10 @@ const predictProbs = async (
   apply: (x: ReturnType<Tf['tensor2d']>) => ReturnType<Tf['tensor2d']>,
   set: FeatureSet,
 ): Promise<number[][]> => {
-  const probs = tf.tidy(() => tf.softmax(apply(tf.tensor2d(set.x, [set.rows, set.dim]))));
+  const all = [set.x, ...(set.views ?? [])];
+  const probs = tf.tidy(() =>
+    tf.addN(all.map((x) => tf.softmax(apply(tf.tensor2d(x, [set.rows, set.dim]))))).div(all.length),
+  );
   const flat = await probs.data();
   probs.dispose();
   const k = flat.length / Math.max(1, set.rows);

@@ -33,6 +33,17 @@ export const ModelManifest = z.object({
   imageSize: z.number().int(),
   /** The evaluation pipeline (resize + normalise) as an augmentation config. */
   preprocessing: z.record(z.string(), z.unknown()),
+  /**
+   * Test-time augmentation as the run scored validation and test: the clean image plus `views`
+   * views of `augmentation` (the training pipeline) seeded with `seed`; absent: clean only.
+   */
+  evaluation: z
+    .object({
+      views: z.number().int().min(0),
+      seed: z.number().int(),
+      augmentation: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   backbone: z.object({ name: z.string(), featureLayer: z.string(), featureDim: z.number().int() }),
   /** Stage-1 network (backbone + softmax head) in tfjs layers format, relative to this folder. */
   stage1: z.object({ modelJson: z.string() }),
@@ -64,12 +75,20 @@ export const exportRunModel = async (
     model: Stage1ModelOptions;
     manifest: Omit<
       ModelManifest,
-      'format' | 'createdAt' | 'stage1' | 'backbone' | 'fusion' | 'preprocessing' | 'metadataEncoder'
+      | 'format'
+      | 'createdAt'
+      | 'stage1'
+      | 'backbone'
+      | 'fusion'
+      | 'preprocessing'
+      | 'metadataEncoder'
+      | 'evaluation'
     > & {
       fusion: { imageDim: number; noteDim: number; metadataDim: number; head: ExportedHead } | null;
     };
     backbone: ImageBackboneManifest;
     preprocessing: AugmentConfig;
+    evaluation?: { views: number; seed: number; augmentation: AugmentConfig };
     metadataEncoder: MetadataEncoderState | null;
   },
 ): Promise<string> => {
@@ -105,6 +124,15 @@ export const exportRunModel = async (
       format: 'sonofuse-two-stage/1',
       createdAt: new Date().toISOString(),
       preprocessing: input.preprocessing as unknown as Record<string, unknown>,
+      ...(input.evaluation
+        ? {
+            evaluation: {
+              views: input.evaluation.views,
+              seed: input.evaluation.seed,
+              augmentation: input.evaluation.augmentation as unknown as Record<string, unknown>,
+            },
+          }
+        : {}),
       backbone: {
         name: input.backbone.name,
         featureLayer: STAGE1_FEATURE_LAYER,

@@ -7,6 +7,7 @@ import { metadataEncoderFromState, type MetadataRow } from '../engine/encoders/m
 import { memoryHandler, readModelFolder } from '../engine/encoders/tfjs-artifacts';
 import { createTextEncoder, type TextEncoder } from '../engine/encoders/text-encoder';
 import { MODEL_MANIFEST, ModelManifest } from './model-export';
+import { viewBatch } from './evaluation-views';
 import { augmentedBatch, prepareRunImages } from './run-images';
 
 type Tf = typeof tfType;
@@ -103,24 +104,44 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
     outputs: model.getLayer(manifest.backbone.featureLayer).output as tfType.SymbolicTensor,
   });
   const augmenter = createAugmenter(manifest.preprocessing as never);
+  const evaluation = manifest.evaluation;
+  const viewAugmenter = evaluation ? createAugmenter(evaluation.augmentation as never) : augmenter;
   const text: TextEncoder | null =
     manifest.fusion && manifest.fusion.noteDim > 0 ? await createTextEncoder({ kind: 'use-lite', tf }) : null;
   const meta = manifest.metadataEncoder ? metadataEncoderFromState(manifest.metadataEncoder) : null;
   return {
     manifest,
     async predict(inputs: readonly PredictInput[]): Promise<Prediction[]> {
-      const batch = await preprocessForModel(
-        augmenter,
-        inputs.map((p) => p.image),
+      const images = await prepareRunImages(
+        inputs.map((p, i) => ({ imageId: i, path: p.image })),
+        augmenter.config.source,
+        // The run detected sectors with its training pipeline's threshold.
+        viewAugmenter.config.sector.threshold,
       );
-      const x = tf.tensor(batch.x, batch.shape);
-      const [probs, feats] = tf.tidy(() => [
-        model.predict(x) as tfType.Tensor,
-        features.predict(x) as tfType.Tensor,
-      ]);
-      const p = (await probs!.array()) as number[][];
-      const f = (await feats!.array()) as number[][];
-      tf.dispose([x, probs!, feats!]);
+      const rows = inputs.map((_, i) => i);
+      // View 0 is the clean image; views 1… the run's test-time augmentation (evaluation-views.ts).
+      const pv: number[][][] = [];
+      const fv: number[][][] = [];
+      for (let v = 0; v <= (evaluation?.views ?? 0); v++) {
+        const batch = viewBatch(
+          images,
+          rows,
+          { train: viewAugmenter, evaluate: augmenter },
+          v,
+          evaluation?.seed ?? 0,
+        );
+        const x = tf.tensor(batch.x, batch.shape);
+        const [probs, feats] = tf.tidy(() => [
+          model.predict(x) as tfType.Tensor,
+          features.predict(x) as tfType.Tensor,
+        ]);
+        pv.push((await probs!.array()) as number[][]);
+        fv.push((await feats!.array()) as number[][]);
+        tf.dispose([x, probs!, feats!]);
+      }
+      const mean = (rows: number[][]) =>
+        rows[0]!.map((_, c) => rows.reduce((s, r) => s + r[c]!, 0) / rows.length);
+      const p = rows.map((i) => mean(pv.map((view) => view[i]!)));
       let notes: number[][] = [];
       if (text) {
         const texts = inputs.map((i) => i.note ?? '');
@@ -138,7 +159,9 @@ export const loadRunModel = async (tf: Tf, dir: string) => {
       return inputs.map((_, i) => {
         const fusion = manifest.fusion;
         const fused = fusion
-          ? applyHead(fusion.head, [...f[i]!, ...(notes[i] ?? []), ...(metaRows[i] ?? [])])
+          ? mean(
+              fv.map((f) => applyHead(fusion.head, [...f[i]!, ...(notes[i] ?? []), ...(metaRows[i] ?? [])])),
+            )
           : null;
         return {
           image: { label: label(p[i]!), probs: p[i]! },

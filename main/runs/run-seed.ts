@@ -10,6 +10,7 @@ import { batchSeed } from '../augment/seeded-random';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FitProgress, Tf } from '../engine/train/fit-types';
 import { rawLinearHead, trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
+import { denseSoftmax, inferViews, meanOf } from './evaluation-views';
 import { inferRows, toRowArrays } from './image-inference';
 import type { ImageTrainer } from './image-trainer';
 import type { Modalities } from './run-modalities';
@@ -207,6 +208,16 @@ export const runSeed = async (
       blocks.filter((b): b is { x: Float32Array; dim: number } => b !== null),
     );
 
+  /** Features of the clean image and every test-time view, with the trainer's current weights. */
+  const featureViews = async (rows: readonly number[]): Promise<Float32Array[]> =>
+    (
+      await inferViews((x, shape) => trainer.predict(x, shape, 'features'), images, rows, augmenters, {
+        views: config.evaluation.views,
+        seed,
+        signal: ctx.signal,
+      })
+    ).views;
+
   const headOpts = {
     epochs: config.heads.epochs,
     lr: config.heads.lr,
@@ -219,7 +230,8 @@ export const runSeed = async (
   const multimodalDone = await cached('traditional_multimodal');
   if (!probeDone || !multimodalDone) {
     const featuresPath = join(ctx.dir, 'pretrained-features.ckpt');
-    type Stored = { dim: number; views: number };
+    type Stored = { dim: number; views: number; evalViews?: number };
+    const evalViews = config.evaluation.views;
     let stored = await readCheckpoint<Stored>(featuresPath);
     if (!stored) {
       stored = await timed('features', async () => {
@@ -238,7 +250,7 @@ export const runSeed = async (
           });
         const views: Float32Array[] = [];
         let dim = 0;
-        const total = PRETRAINED_VIEWS + 3;
+        const total = PRETRAINED_VIEWS + 2;
         for (let v = 0; v < PRETRAINED_VIEWS; v++) {
           emit(v, total);
           const out = await inferRows(trainer, images, split.train, augmenters.train, 'features', {
@@ -248,22 +260,24 @@ export const runSeed = async (
           views.push(out.rows);
           dim = out.dim;
         }
-        const clean = async (rows: number[]) =>
-          (await inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal }))
-            .rows;
         emit(PRETRAINED_VIEWS, total);
-        const trainClean = await clean(split.train);
-        const val = await clean(split.validation);
-        const test = await clean(split.test);
+        const trainClean = (
+          await inferRows(trainer, images, split.train, augmenters.evaluate, 'features', {
+            signal: ctx.signal,
+          })
+        ).rows;
+        emit(PRETRAINED_VIEWS + 1, total);
+        const val = await featureViews(split.validation);
+        const test = await featureViews(split.test);
         const arrays = {
-          features: [...views, trainClean, val, test].map((data, i) => ({
+          features: [...views, trainClean, ...val, ...test].map((data, i) => ({
             name: `f${i}`,
             shape: [data.length],
             dtype: 'float32' as const,
             data,
           })),
         };
-        const contents = { state: { dim, views: PRETRAINED_VIEWS }, arrays };
+        const contents = { state: { dim, views: PRETRAINED_VIEWS, evalViews }, arrays };
         await writeFileAtomic(featuresPath, encodeCheckpoint(contents));
         return contents;
       });
@@ -271,6 +285,9 @@ export const runSeed = async (
     const f = stored.arrays.features!.map((a) => a.data as Float32Array);
     const dim = stored.state.dim;
     const nViews = stored.state.views;
+    const nEval = stored.state.evalViews ?? 0;
+    const valViews = f.slice(nViews + 1, nViews + 2 + nEval);
+    const testViews = f.slice(nViews + 2 + nEval, nViews + 3 + 2 * nEval);
     // Training rows: every augmented view and the clean one, each with its image's label.
     const trainViews = new Float32Array((nViews + 1) * split.train.length * dim);
     for (let v = 0; v <= nViews; v++) trainViews.set(f[v]!, v * split.train.length * dim);
@@ -281,10 +298,14 @@ export const runSeed = async (
         ...(withFusion && modalities.notes ? [modalities.notes] : []),
         ...(withFusion && modalities.metadata ? [modalities.metadata] : []),
       ]);
+    const evalSet = (rows: readonly number[], feats: Float32Array[], withFusion: boolean): FeatureSet => ({
+      ...set(rows, blocksFor(rows, feats[0]!, withFusion)),
+      views: feats.slice(1).map((v) => blocksFor(rows, v, withFusion).x),
+    });
     const headSets = (withFusion: boolean) => ({
       train: set(trainRows, blocksFor(trainRows, trainViews, withFusion)),
-      validation: set(split.validation, blocksFor(split.validation, f[nViews + 1]!, withFusion)),
-      test: set(split.test, blocksFor(split.test, f[nViews + 2]!, withFusion)),
+      validation: evalSet(split.validation, valViews, withFusion),
+      test: evalSet(split.test, testViews, withFusion),
     });
     if (wanted.has('linear_probe') && !outcomes.some((o) => o.method === 'linear_probe'))
       await record(await timed('heads', () => head('linear_probe', headSets(false), headOpts)));
@@ -387,15 +408,27 @@ export const runSeed = async (
       ),
     );
     if (stage1.status === 'cancelled') throw new DOMException('cancelled', 'AbortError');
+    // Validation and test features of the fine-tuned backbone under every evaluation view: stage 1
+    // scores them with its own head, stage 2 feeds them to the fusion head.
+    const weights = await trainer.weights();
+    const at = (name: string) => {
+      const i = trainer.weightNames.indexOf(`${STAGE1_HEAD_LAYER}/${name}`);
+      if (i < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER}/${name}`);
+      return weights[i]!;
+    };
+    const imageHead = { kernel: at('kernel'), bias: at('bias') };
+    const evalFeatures = {
+      validation: await featureViews(split.validation),
+      test: await timed('evaluate', () => featureViews(split.test)),
+    };
     if (wanted.has('stage1_image') && !outcomes.some((o) => o.method === 'stage1_image')) {
-      const evaluate = async (rows: number[]) => {
-        const out = await inferRows(trainer, images, rows, augmenters.evaluate, 'model', {
-          signal: ctx.signal,
-        });
-        return toRowArrays(out.rows, out.dim);
+      const evaluate = (feats: Float32Array[]) => {
+        const dim = imageHead.kernel.length / classes;
+        const probs = meanOf(feats.map((f) => denseSoftmax(f, dim, imageHead.kernel, imageHead.bias)));
+        return toRowArrays(probs, classes);
       };
-      const validation = await evaluate(split.validation);
-      const test = await timed('evaluate', () => evaluate(split.test));
+      const validation = evaluate(evalFeatures.validation);
+      const test = evaluate(evalFeatures.test);
       await record({
         method: 'stage1_image',
         status: 'done',
@@ -410,20 +443,12 @@ export const runSeed = async (
     // ---- stage 2 (proposed): frozen stage-1 backbone, fresh augmentation every batch ---------------
     if (wanted.has('proposed') && !outcomes.some((o) => o.method === 'proposed')) {
       const s2 = await timed('stage2', async () => {
-        const clean = async (rows: number[]) =>
-          inferRows(trainer, images, rows, augmenters.evaluate, 'features', { signal: ctx.signal });
-        const tr = await clean(split.train);
-        const va = await clean(split.validation);
-        const te = await clean(split.test);
+        const tr = await inferRows(trainer, images, split.train, augmenters.evaluate, 'features', {
+          signal: ctx.signal,
+        });
         const dim = tr.dim;
         // The stage-1 classifier (dense kernel [dim, classes], bias) warm-starts the fusion head's
         // image columns.
-        const weights = await trainer.weights();
-        const at = (name: string) => {
-          const i = trainer.weightNames.indexOf(`${STAGE1_HEAD_LAYER}/${name}`);
-          if (i < 0) throw new Error(`the stage-1 network has no ${STAGE1_HEAD_LAYER}/${name}`);
-          return weights[i]!;
-        };
         const single = (m: RunMethod) => {
           const h = outcomes.find((o) => o.method === m)?.head;
           return h ? rawLinearHead(h) : null;
@@ -434,7 +459,6 @@ export const runSeed = async (
           ...(modalities.notes ? [single('note_only')] : []),
           ...(modalities.metadata ? [single('metadata_only')] : []),
         ];
-        const imageHead = { kernel: at('kernel'), bias: at('bias') };
         const stage1Head = others.every((o) => o !== null)
           ? ensembleWarmStart(
               imageHead,
@@ -468,8 +492,14 @@ export const runSeed = async (
           'proposed',
           {
             train: trainSet,
-            validation: set(split.validation, fusion(split.validation, va.rows)),
-            test: set(split.test, fusion(split.test, te.rows)),
+            validation: {
+              ...set(split.validation, fusion(split.validation, evalFeatures.validation[0]!)),
+              views: evalFeatures.validation.slice(1).map((v) => fusion(split.validation, v).x),
+            },
+            test: {
+              ...set(split.test, fusion(split.test, evalFeatures.test[0]!)),
+              views: evalFeatures.test.slice(1).map((v) => fusion(split.test, v).x),
+            },
           },
           {
             epochs: config.stage2.epochs,

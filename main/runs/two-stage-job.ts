@@ -181,6 +181,7 @@ export const runTwoStageJob = async (
         model: { ...model, seed },
         backbone: backboneManifest,
         preprocessing: augmenters.evaluate.config,
+        evaluation: { views: run.evaluation.views, seed, augmentation: augmenters.train.config },
         metadataEncoder: modalities.metadata?.state ?? null,
         manifest: {
           runId: manifest.runId,
