@@ -11,8 +11,9 @@ describe('RunConfig', () => {
       imageSize: 160,
       batchSize: 20,
       methods: [...runMethods],
-      stage1: { epochs: 10, optimizer: 'adam', lr: 3e-4, momentum: 0.9 },
+      stage1: { epochs: 20, optimizer: 'adam', lr: 3e-4, momentum: 0.9, labelSmoothing: 0 },
       stage2: { epochs: 8, lr: 3e-3, head: 'linear' },
+      evaluation: { views: 8 },
       augmentation: { preset: 'paper', horizontalFlip: false, verticalFlip: false },
       encoders: { image: { kind: 'builtin', id: 'nsfwjs-mobilenetv2' }, text: { kind: 'use-lite' } },
     });
