@@ -13,6 +13,8 @@ export const RunJobResult = z.object({
   predictionsFile: z.string(),
   /** The exported model folder (first seed), or null when neither stage 1 nor proposed ran. */
   modelDir: z.string().nullable().default(null),
+  /** Findings about the data the user should read with the metrics (e.g. near-duplicates). */
+  notices: z.array(z.string()).default([]),
   /** Per seed: stage-1 validation accuracy per epoch (the curve the UI redraws after a restart). */
   stage1History: z.array(
     z.object({

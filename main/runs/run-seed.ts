@@ -12,6 +12,7 @@ import type { FitProgress, Tf } from '../engine/train/fit-types';
 import { rawLinearHead, trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
 import { denseSoftmax, inferViews, meanOf } from './evaluation-views';
 import { inferRows, toRowArrays } from './image-inference';
+import { findNearDuplicates, nearDuplicateNotice } from './near-duplicates';
 import type { ImageTrainer } from './image-trainer';
 import type { Modalities } from './run-modalities';
 import { concatRows } from './run-modalities';
@@ -101,7 +102,7 @@ const readOutcome = async (path: string): Promise<MethodOutcome | null> => {
  */
 export const runSeed = async (
   ctx: SeedContext,
-): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number> }> => {
+): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number>; notices: string[] }> => {
   const { manifest, images, modalities, trainer, augmenters, seed, tf } = ctx;
   const config = manifest.config;
   const classes = manifest.classes.length;
@@ -111,6 +112,7 @@ export const runSeed = async (
   const wanted = new Set(config.methods);
   const timing: Record<string, number> = {};
   const outcomes: MethodOutcome[] = [];
+  const notices: string[] = [];
   await mkdir(ctx.dir, { recursive: true });
 
   const record = async (outcome: MethodOutcome) => {
@@ -288,6 +290,10 @@ export const runSeed = async (
     const nEval = stored.state.evalViews ?? 0;
     const valViews = f.slice(nViews + 1, nViews + 2 + nEval);
     const testViews = f.slice(nViews + 2 + nEval, nViews + 3 + 2 * nEval);
+    const duplicates = nearDuplicateNotice(
+      findNearDuplicates({ train: f[nViews]!, validation: valViews[0]!, test: testViews[0]! }, dim),
+    );
+    if (duplicates) notices.push(duplicates);
     // Training rows: every augmented view and the clean one, each with its image's label.
     const trainViews = new Float32Array((nViews + 1) * split.train.length * dim);
     for (let v = 0; v <= nViews; v++) trainViews.set(f[v]!, v * split.train.length * dim);
@@ -516,5 +522,5 @@ export const runSeed = async (
   }
   const order = config.methods;
   outcomes.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
-  return { outcomes, timing };
+  return { outcomes, timing, notices };
 };

@@ -187,7 +187,7 @@ export const createRunService = (options: RunServiceOptions) => {
             record,
             { ...prepared, classes, dataset: record.config.dataset },
             result,
-            notices,
+            [...notices, ...result.notices],
           );
           store.complete(record.id, summary, predictions, classes, actual);
           job?.succeed(`finished in ${Math.round(result.timing.total ?? 0)} s`);

@@ -208,6 +208,7 @@ export const runTwoStageJob = async (
       return dir;
     };
     const perSeed: MethodOutcome[][] = [];
+    const notices: string[] = [];
     const stage1History: RunJobResult['stage1History'] = [];
     for (let k = 0; k < run.seeds; k++) {
       const seed = run.seed + k;
@@ -223,7 +224,11 @@ export const runTwoStageJob = async (
       tick('prepare', since);
       description = trainer.description;
       try {
-        const { outcomes, timing: t } = await runSeed({
+        const {
+          outcomes,
+          timing: t,
+          notices: n,
+        } = await runSeed({
           tf: ctx.tf,
           manifest,
           images,
@@ -238,6 +243,7 @@ export const runTwoStageJob = async (
         });
         for (const [key, value] of Object.entries(t)) timing[key] = (timing[key] ?? 0) + value;
         perSeed.push(outcomes);
+        if (k === 0) notices.push(...n);
         if (k === 0) modelDir = await exportModel(outcomes, seed);
         const history = await readCheckpoint<{
           history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }>;
@@ -292,6 +298,7 @@ export const runTwoStageJob = async (
         predictionsFile,
         stage1History,
         modelDir,
+        notices,
       },
     };
   } catch (e) {
