@@ -158,12 +158,17 @@ export const RunForm = ({
         <button
           type="button"
           className="button primary"
-          disabled={!chosen || !task || busy}
+          disabled={!chosen || !task}
           onClick={() => void submit()}
         >
-          Run all methods
+          {busy ? 'Queue run' : 'Run all methods'}
         </button>
-        {busy ? <span className="muted small">A run is in progress.</span> : null}
+        {busy ? (
+          <span className="muted small">
+            A run is in progress: a new one waits in the queue and starts when it ends (one run uses every
+            core).
+          </span>
+        ) : null}
       </div>
       <details>
         <summary>Advanced</summary>

@@ -58,7 +58,7 @@ describe('TrainingScreen: starting a run', () => {
       batchSize: 20,
       seed: 1,
       seeds: 1,
-      stage1: { epochs: 10, optimizer: 'adam', lr: 3e-4 },
+      stage1: { epochs: 20, optimizer: 'adam', lr: 3e-4 },
       stage2: { epochs: 8, head: 'linear' },
       heads: { epochs: 30 },
       augmentation: { preset: 'paper' },
@@ -153,9 +153,10 @@ describe('TrainingScreen: a run in flight', () => {
     const { fake, runs } = setup();
     fireEvent.click(await enabledRunButton());
     expect(await screen.findByText('Run 4 is queued.')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Run all methods' }) as HTMLButtonElement).disabled).toBe(
-      true,
-    );
+    // While a run is in flight another one can be queued behind it.
+    const queue = screen.getByRole('button', { name: 'Queue run' }) as HTMLButtonElement;
+    expect(queue.disabled).toBe(false);
+    expect(screen.getByText(/waits in the queue/)).toBeTruthy();
 
     runs.setStatus(4, 'running');
     act(() => fake.emit('run:onStatus', { runId: 4, status: 'running', error: null }));
