@@ -53,26 +53,28 @@ export interface SeedContext {
 
 /**
  * The fusion head's starting point: the stage-1 image classifier and the note-only and
- * metadata-only heads side by side (raw-feature space), i.e. the product of the single-modality
- * experts, p(y|image,note,meta) ∝ Π p(y|modality) / p(y)^(k−1), with the training prior counted once.
+ * metadata-only heads side by side (raw-feature space) with every block's logits weighted 1/M,
+ * i.e. the normalised geometric mean of the M single-modality experts' probabilities (log-linear
+ * pooling). No prior correction: the experts learned from the same labels, and dividing by the
+ * prior M−1 times over-weighted rare classes on covid-notes' validation part (accuracy 0.78-0.82
+ * against 0.87-0.90 for the geometric mean over three seeds).
  */
 export const ensembleWarmStart = (
   image: { kernel: Float32Array; bias: Float32Array },
   others: ReadonlyArray<{ kernel: Float32Array; bias: Float32Array }>,
-  trainLabels: ArrayLike<number>,
-  classes: number,
 ): { kernel: Float32Array; bias: Float32Array } => {
-  const kernel = new Float32Array(image.kernel.length + others.reduce((s, o) => s + o.kernel.length, 0));
-  kernel.set(image.kernel);
-  let at = image.kernel.length;
-  const bias = Float32Array.from(image.bias);
-  const counts = new Float64Array(classes).fill(1); // add-one: no log(0)
-  for (let i = 0; i < trainLabels.length; i++) counts[trainLabels[i]!]! += 1;
-  const total = counts.reduce((s, v) => s + v, 0);
-  for (const o of others) {
-    kernel.set(o.kernel, at);
-    at += o.kernel.length;
-    for (let c = 0; c < classes; c++) bias[c]! += o.bias[c]! - Math.log(counts[c]! / total);
+  const experts = [image, ...others];
+  const w = 1 / experts.length;
+  const kernel = new Float32Array(experts.reduce((s, o) => s + o.kernel.length, 0));
+  const bias = new Float32Array(image.bias.length);
+  let at = 0;
+  for (const e of experts) {
+    kernel.set(
+      e.kernel.map((v) => v * w),
+      at,
+    );
+    at += e.kernel.length;
+    e.bias.forEach((v, c) => (bias[c]! += v * w));
   }
   return { kernel, bias };
 };
@@ -466,12 +468,7 @@ export const runSeed = async (
           ...(modalities.metadata ? [single('metadata_only')] : []),
         ];
         const stage1Head = others.every((o) => o !== null)
-          ? ensembleWarmStart(
-              imageHead,
-              others as NonNullable<(typeof others)[number]>[],
-              y(split.train),
-              classes,
-            )
+          ? ensembleWarmStart(imageHead, others as NonNullable<(typeof others)[number]>[])
           : imageHead;
         const fusion = (rows: readonly number[], img: Float32Array) =>
           concatRows(rows, [
