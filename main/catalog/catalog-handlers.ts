@@ -1,14 +1,19 @@
 import type { Handlers } from '../contract-server/dispatcher';
+import { checkOutputPath } from '../security/output-path';
 import type { CatalogService } from './catalog-service';
 
 type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
 
-/** The `catalog:*` handlers: argument adapters only, the work is in the catalog service. */
+/**
+ * The `catalog:*` handlers: argument adapters and checks of the paths the window asks to write
+ * (security/output-path.ts); the work is in the catalog service.
+ */
 export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, CatalogChannel> => ({
   'catalog:datasets': () => catalog.datasets(),
   'catalog:import': (input) => catalog.import(input),
   'catalog:cancelImport': ({ jobId }) => catalog.cancelImport(jobId),
-  'catalog:exportImportReport': (input) => catalog.exportImportReport(input),
+  'catalog:exportImportReport': async (input) =>
+    catalog.exportImportReport({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
   'catalog:images': (query) => catalog.images(query),
   'catalog:image': ({ id, task }) => catalog.image(id, task),
   'catalog:tasks': ({ datasetId }) => catalog.tasks(datasetId),
@@ -24,6 +29,7 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
   'catalog:stats': ({ datasetId, task }) => catalog.stats(datasetId, task),
   'catalog:createSplit': (input) => catalog.createSplit(input),
   'catalog:splits': ({ datasetId }) => catalog.splits(datasetId),
-  'catalog:export': (input) => catalog.export(input),
-  'catalog:backup': ({ path }) => catalog.backup(path),
+  'catalog:export': async (input) =>
+    catalog.export({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
+  'catalog:backup': async ({ path }) => catalog.backup(checkOutputPath(path, ['.db', '.sqlite', '.sqlite3'])),
 });

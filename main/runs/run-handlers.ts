@@ -1,9 +1,10 @@
 import type { Handlers } from '../contract-server/dispatcher';
+import { checkOutputPath } from '../security/output-path';
 import type { RunService } from './run-service';
 
 type RunChannel = Extract<keyof Handlers, `run:${string}`>;
 
-/** The `run:*` handlers: argument adapters only, the work is in the run service. */
+/** The `run:*` handlers: argument adapters and path checks; the work is in the run service. */
 export const createRunHandlers = (runs: RunService): Pick<Handlers, RunChannel> => ({
   'run:start': ({ config }) => runs.start(config),
   'run:list': ({ datasetId }) => runs.list(datasetId),
@@ -11,7 +12,8 @@ export const createRunHandlers = (runs: RunService): Pick<Handlers, RunChannel> 
   'run:cancel': ({ runId }) => runs.cancel(runId),
   'run:resume': ({ runId }) => runs.resume(runId),
   'run:predictions': (q) => runs.predictions(q),
-  'run:exportReport': (input) => runs.exportReport(input),
+  'run:exportReport': async (input) =>
+    runs.exportReport({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
   'run:saliency': (input) => runs.saliency(input),
   'run:curves': ({ runId }) => runs.curves(runId),
 });

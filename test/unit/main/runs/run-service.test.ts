@@ -322,6 +322,18 @@ describe('run curves and saliency', () => {
       validationAccuracy: 0.5,
     };
     expect(await handlers['run:curves']({ runId }, test)).toEqual([expected]);
+    // run:exportReport writes only where the path check allows (absolute, the format's extension).
+    await expect(
+      handlers['run:exportReport']({ runId, path: join(dir, '.bashrc'), format: 'html' }, test),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      handlers['run:exportReport']({ runId, path: 'report.html', format: 'html' }, test),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(existsSync(join(dir, '.bashrc'))).toBe(false);
+    // A good path passes the check and reaches the service (this run has no results: CONFLICT).
+    await expect(
+      handlers['run:exportReport']({ runId, path: join(dir, 'r.html'), format: 'html' }, test),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     // The resumed launch sends epoch 1 again: it replaces the earlier point, it does not add one.
     await runs.resume(runId);
     await runs.wait(runId);
