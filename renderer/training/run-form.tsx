@@ -27,6 +27,8 @@ const fieldNames: Record<string, string> = {
   'stage2.lr': 'Stage 2 learning rate',
   'heads.epochs': 'Head epochs',
   'heads.lr': 'Head learning rate',
+  'evaluation.views': 'Test-time views',
+  'encoders.image.path': 'Image backbone folder',
 };
 
 /**
@@ -73,6 +75,9 @@ export const RunForm = ({
   const [lr2, setLr2] = useState(defaults.stage2.lr);
   const [headLr, setHeadLr] = useState(defaults.heads.lr);
   const [textEncoder, setTextEncoder] = useState<'use-lite' | 'none'>('use-lite');
+  const [backboneFolder, setBackboneFolder] = useState('');
+  const [metadataFields, setMetadataFields] = useState('');
+  const [views, setViews] = useState(defaults.evaluation.views);
   const [methods, setMethods] = useState<RunMethod[]>([...runMethods]);
   const [error, setError] = useState<AppErrorShape | null>(null);
 
@@ -90,7 +95,19 @@ export const RunForm = ({
       stage2: { epochs: epochs2, head, lr: lr2 },
       heads: { epochs: headEpochs, lr: headLr },
       augmentation: { preset },
-      encoders: { text: { kind: textEncoder } },
+      evaluation: { views },
+      encoders: {
+        text: { kind: textEncoder },
+        ...(backboneFolder.trim() ? { image: { kind: 'folder' as const, path: backboneFolder.trim() } } : {}),
+        ...(metadataFields.trim()
+          ? {
+              metadataFields: metadataFields
+                .split(',')
+                .map((f) => f.trim())
+                .filter(Boolean),
+            }
+          : {}),
+      },
     };
     const parsed = RunConfig.safeParse(input);
     if (!parsed.success) {
@@ -218,6 +235,25 @@ export const RunForm = ({
                 <option value="none">None (notes not used)</option>
               </select>
             </label>
+            <label className="field">
+              <span>Image backbone folder</span>
+              <input
+                type="text"
+                value={backboneFolder}
+                placeholder="built-in MobileNetV2"
+                onChange={(e) => setBackboneFolder(e.target.value)}
+              />
+            </label>
+            <label className="field">
+              <span>Metadata fields</span>
+              <input
+                type="text"
+                value={metadataFields}
+                placeholder="all columns (comma-separated to choose)"
+                onChange={(e) => setMetadataFields(e.target.value)}
+              />
+            </label>
+            {num('Test-time views', views, setViews)}
           </fieldset>
         </div>
         <fieldset className="methods">

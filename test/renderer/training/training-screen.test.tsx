@@ -91,6 +91,9 @@ describe('TrainingScreen: starting a run', () => {
     set('Stage 2 learning rate', '0.002');
     set('Head learning rate', '0.05');
     set('Note encoder', 'none');
+    set('Image backbone folder', ' /models/us-net ');
+    set('Metadata fields', 'depth_cm, probe_orientation,');
+    set('Test-time views', '4');
     set('Augmentation', 'ultrasound-default');
     fireEvent.click(screen.getByRole('checkbox', { name: 'Note only' }));
     fireEvent.click(screen.getByRole('checkbox', { name: 'Metadata only' }));
@@ -112,7 +115,12 @@ describe('TrainingScreen: starting a run', () => {
         stage2: { epochs: 4, head: 'mlp', lr: 0.002 },
         heads: { epochs: 12, lr: 0.05 },
         augmentation: { preset: 'ultrasound-default' },
-        encoders: { text: { kind: 'none' } },
+        evaluation: { views: 4 },
+        encoders: {
+          text: { kind: 'none' },
+          image: { kind: 'folder', path: '/models/us-net' },
+          metadataFields: ['depth_cm', 'probe_orientation'],
+        },
       },
     });
   });
