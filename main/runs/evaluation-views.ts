@@ -1,5 +1,6 @@
 import type { Augmenter } from '../augment/create-augmenter';
 import { batchSeed } from '../augment/seeded-random';
+import { inferChunks } from './image-inference';
 import { augmentedBatch, type RunImages } from './run-images';
 
 /**
@@ -38,26 +39,17 @@ export const inferViews = async (
   augmenters: { train: Augmenter; evaluate: Augmenter },
   opts: { views: number; seed: number; chunk?: number; signal?: AbortSignal },
 ): Promise<{ views: Float32Array[]; dim: number }> => {
-  const chunk = opts.chunk ?? 32;
   const out: Float32Array[] = [];
   let dim = 0;
   for (let v = 0; v <= opts.views; v++) {
-    const parts: Float32Array[] = [];
-    for (let start = 0; start < rows.length; start += chunk) {
-      opts.signal?.throwIfAborted();
-      const slice = rows.slice(start, start + chunk);
-      const b = viewBatch(images, slice, augmenters, v, opts.seed);
-      const p = await predict(b.x, b.shape);
-      dim = p.length / slice.length;
-      parts.push(p);
-    }
-    const all = new Float32Array(rows.length * dim);
-    let o = 0;
-    for (const p of parts) {
-      all.set(p, o);
-      o += p.length;
-    }
-    out.push(all);
+    const r = await inferChunks(
+      predict,
+      (slice) => viewBatch(images, slice, augmenters, v, opts.seed),
+      rows,
+      opts,
+    );
+    out.push(r.rows);
+    dim = r.dim;
   }
   return { views: out, dim };
 };

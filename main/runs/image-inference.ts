@@ -14,6 +14,23 @@ export const inferRows = async (
   augmenter: Augmenter,
   output: 'model' | 'features',
   options: { chunk?: number; seedOf?: (chunk: number) => number; signal?: AbortSignal } = {},
+): Promise<{ rows: Float32Array; dim: number }> =>
+  inferChunks(
+    (x, shape) => trainer.predict(x, shape, output),
+    (slice, c) => augmentedBatch(images, slice, augmenter, options.seedOf?.(c) ?? 0),
+    indices,
+    options,
+  );
+
+/**
+ * `predict` over `indices` in chunks of `chunk` (default 32), each chunk made by `batchOf(slice,
+ * chunkIndex)`; the output rows in order with their width.
+ */
+export const inferChunks = async (
+  predict: (x: Float32Array, shape: number[]) => Promise<Float32Array>,
+  batchOf: (slice: number[], chunk: number) => { x: Float32Array; shape: number[] },
+  indices: readonly number[],
+  options: { chunk?: number; signal?: AbortSignal } = {},
 ): Promise<{ rows: Float32Array; dim: number }> => {
   const chunk = options.chunk ?? 32;
   const parts: Float32Array[] = [];
@@ -21,8 +38,8 @@ export const inferRows = async (
   for (let start = 0, c = 0; start < indices.length; start += chunk, c++) {
     options.signal?.throwIfAborted();
     const slice = indices.slice(start, start + chunk);
-    const batch = augmentedBatch(images, slice, augmenter, options.seedOf?.(c) ?? 0);
-    const out = await trainer.predict(batch.x, batch.shape, output);
+    const batch = batchOf(slice, c);
+    const out = await predict(batch.x, batch.shape);
     dim = out.length / slice.length;
     parts.push(out);
   }

@@ -14,7 +14,7 @@ import { buildRunManifest } from '../../main/runs/build-run-manifest';
 import { createRunStore } from '../../main/runs/run-store';
 import { createLogger } from '../../main/services/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
-import { launchChromium, screenshotPath } from './support/browser';
+import { launchChromium, screenshotPath, shootContent } from './support/browser';
 
 const BUSI = resolve('..', 'shared', 'datasets', 'busi');
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
@@ -154,13 +154,7 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Screenshots the whole scrolling content area (the app scrolls inside <main>, not the page). */
-  const shoot = async (name: string) => {
-    const height = await page.evaluate(() => document.querySelector('main')!.scrollHeight + 120);
-    await page.setViewportSize({ width: 1440, height: Math.max(900, Math.min(height, 6000)) });
-    await page.screenshot({ path: screenshotPath(name) });
-    await page.setViewportSize({ width: 1440, height: 900 });
-  };
+  const shoot = (name: string) => shootContent(page, name);
 
   it('lists the run, opens its review, lists a confusion cell, relabels with audit and exports the report', async () => {
     await page.getByRole('button', { name: 'Training' }).click();

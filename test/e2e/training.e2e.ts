@@ -10,7 +10,7 @@ import { createCatalogService } from '../../main/catalog/catalog-service';
 import { generateDemoDataset } from '../../main/demo/demo-dataset';
 import { createLogger } from '../../main/services/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
-import { launchChromium, screenshotPath } from './support/browser';
+import { launchChromium, screenshotPath, shootContent } from './support/browser';
 
 const DATASET = 'tiny-phantom (synthetic)';
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
@@ -58,13 +58,7 @@ describe('training in browser mode (Debian Chromium, a real short run)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Screenshots the whole scrolling content area (the app scrolls inside <main>, not the page). */
-  const shoot = async (name: string) => {
-    const height = await page.evaluate(() => document.querySelector('main')!.scrollHeight + 120);
-    await page.setViewportSize({ width: 1440, height: Math.max(900, Math.min(height, 6000)) });
-    await page.screenshot({ path: screenshotPath(name) });
-    await page.setViewportSize({ width: 1440, height: 900 });
-  };
+  const shoot = (name: string) => shootContent(page, name);
   /** The input or select of a form field by its exact caption (its accessible name adds the value). */
   const field = (caption: string) =>
     page

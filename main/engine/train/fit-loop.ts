@@ -126,6 +126,17 @@ const runFit = async (
     return paths.latest;
   };
 
+  const validate = (split: NonNullable<FitData['validation']>) =>
+    evaluateSplitWithRetry(
+      tf,
+      model,
+      lossFn,
+      split,
+      options.validationBatchSize ?? options.batchSize,
+      options.seed,
+      isOom,
+    );
+
   const startEpoch = state.epoch;
   const batchesPerEpoch = () => Math.ceil(n / state.batchSize);
   const meter = createProgressMeter({
@@ -149,15 +160,7 @@ const runFit = async (
     );
 
   if (options.initialCandidate && monitor && !resumed && data.validation) {
-    const v = await evaluateSplitWithRetry(
-      tf,
-      model,
-      lossFn,
-      data.validation,
-      options.validationBatchSize ?? options.batchSize,
-      options.seed,
-      isOom,
-    );
+    const v = await validate(data.validation);
     state.best = { epoch: -1, monitor, value: monitor === 'val_loss' ? v.loss : v.accuracy };
     bestWeights = await readModelWeights(model);
     if (paths)
@@ -222,15 +225,7 @@ const runFit = async (
       batchSize: state.batchSize,
     };
     if (data.validation) {
-      const v = await evaluateSplitWithRetry(
-        tf,
-        model,
-        lossFn,
-        data.validation,
-        options.validationBatchSize ?? options.batchSize,
-        options.seed,
-        isOom,
-      );
+      const v = await validate(data.validation);
       logs.valLoss = v.loss;
       logs.valAccuracy = v.accuracy;
     }

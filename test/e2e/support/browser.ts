@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (Playwright cannot download its own browsers here). */
 export const CHROMIUM_PATH = process.env.SONOFUSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,4 +27,12 @@ export const launchChromium = async (): Promise<Browser> => {
 export const screenshotPath = (name: string): string => {
   mkdirSync('test-results', { recursive: true });
   return `test-results/${name}.png`;
+};
+
+/** Screenshots the whole scrolling content area (the app scrolls inside <main>, not the page). */
+export const shootContent = async (page: Page, name: string): Promise<void> => {
+  const height = await page.evaluate(() => document.querySelector('main')!.scrollHeight + 120);
+  await page.setViewportSize({ width: 1440, height: Math.max(900, Math.min(height, 6000)) });
+  await page.screenshot({ path: screenshotPath(name) });
+  await page.setViewportSize({ width: 1440, height: 900 });
 };
