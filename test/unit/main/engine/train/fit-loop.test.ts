@@ -16,6 +16,27 @@ const lossesOf = (): { losses: number[]; cb: FitCallbacks } => {
   return { losses, cb: { batchEnd: (b) => void losses.push(b.loss) } };
 };
 
+/**
+ * A validation split of the toy data whose labels are the true ones only at the `n`-th evaluation
+ * (1-based) and inverted at every other: whatever training does, that evaluation wins on accuracy.
+ */
+const trueOnlyAtEvaluation = (n: number) => {
+  const { x, y } = toyData();
+  let count = 0;
+  const validation = {
+    size: 8,
+    batch: (idx: readonly number[], ctx: { offset: number }) => {
+      if (ctx.offset === 0) count += 1;
+      const flip = count !== n;
+      return {
+        x: tf.tensor2d(idx.map((i) => x[i]!)),
+        y: tf.tensor2d(idx.map((i) => (flip ? [y[i]![1]!, y[i]![0]!] : y[i]!))),
+      };
+    },
+  };
+  return { validation, evaluations: () => count };
+};
+
 describe('fit: golden values (cpu backend)', () => {
   it('matches hand-written float64 backprop + momentum SGD on the toy net', async () => {
     const net = toyNet(7);
@@ -122,19 +143,7 @@ describe('fit: callbacks, checkpoints, best epoch', () => {
   it('selects the best epoch on validation and restores its weights', async () => {
     // A validation split whose labels are the true ones only while epoch 1 is evaluated (2nd
     // evaluation) and inverted otherwise: whatever training does, epoch 1 must win on accuracy.
-    const { x, y } = toyData();
-    let evaluations = 0;
-    const validation = {
-      size: 8,
-      batch: (idx: readonly number[], ctx: { offset: number }) => {
-        if (ctx.offset === 0) evaluations += 1;
-        const flip = evaluations !== 2;
-        return {
-          x: tf.tensor2d(idx.map((i) => x[i]!)),
-          y: tf.tensor2d(idx.map((i) => (flip ? [y[i]![1]!, y[i]![0]!] : y[i]!))),
-        };
-      },
-    };
+    const { validation } = trueOnlyAtEvaluation(2);
     const net = toyNet();
     const atEpochEnd: number[][][] = [];
     const runDir = tempRunDir();
@@ -161,19 +170,7 @@ describe('fit: callbacks, checkpoints, best epoch', () => {
   it('with initialCandidate keeps the starting weights unless an epoch beats them on validation', async () => {
     // Validation labels are true only at the first evaluation (the starting weights): every
     // trained epoch is scored against inverted labels and must lose.
-    const { x, y } = toyData();
-    let evaluations = 0;
-    const validation = {
-      size: 8,
-      batch: (idx: readonly number[], ctx: { offset: number }) => {
-        if (ctx.offset === 0) evaluations += 1;
-        const flip = evaluations !== 1;
-        return {
-          x: tf.tensor2d(idx.map((i) => x[i]!)),
-          y: tf.tensor2d(idx.map((i) => (flip ? [y[i]![1]!, y[i]![0]!] : y[i]!))),
-        };
-      },
-    };
+    const { validation, evaluations } = trueOnlyAtEvaluation(1);
     const net = toyNet();
     const start = await net.readWeights();
     const result = await fit(
@@ -182,7 +179,7 @@ describe('fit: callbacks, checkpoints, best epoch', () => {
       { train: toySources().train, validation },
       { ...baseOptions, initialCandidate: true, runDir: tempRunDir() },
     );
-    expect(evaluations).toBe(4);
+    expect(evaluations()).toBe(4);
     expect(result.history).toHaveLength(3);
     expect(result.best?.epoch).toBe(-1);
     expect(result.best!.value).toBeGreaterThan(Math.max(...result.history.map((h) => h.valAccuracy!)));
