@@ -46,6 +46,8 @@ export interface SeedContext {
   augmenters: { train: Augmenter; evaluate: Augmenter };
   seed: number;
   dir: string;
+  /** Also check the split for near-duplicates (the first seed: the clean features are the same). */
+  checkSplit?: boolean;
   signal: AbortSignal;
   progress(p: FitProgress): void;
   log(message: string): void;
@@ -292,9 +294,11 @@ export const runSeed = async (
     const nEval = stored.state.evalViews ?? 0;
     const valViews = f.slice(nViews + 1, nViews + 2 + nEval);
     const testViews = f.slice(nViews + 2 + nEval, nViews + 3 + 2 * nEval);
-    const duplicates = nearDuplicateNotice(
-      findNearDuplicates({ train: f[nViews]!, validation: valViews[0]!, test: testViews[0]! }, dim),
-    );
+    const duplicates = ctx.checkSplit
+      ? nearDuplicateNotice(
+          findNearDuplicates({ train: f[nViews]!, validation: valViews[0]!, test: testViews[0]! }, dim),
+        )
+      : null;
     if (duplicates) notices.push(duplicates);
     // Training rows: every augmented view and the clean one, each with its image's label.
     const trainViews = new Float32Array((nViews + 1) * split.train.length * dim);

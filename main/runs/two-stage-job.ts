@@ -237,13 +237,14 @@ export const runTwoStageJob = async (
           augmenters,
           seed,
           dir: join(ctx.runDir, `seed-${seed}`),
+          checkSplit: k === 0,
           signal: ctx.signal,
           progress: ctx.progress,
           log: (m) => ctx.log('info', m),
         });
         for (const [key, value] of Object.entries(t)) timing[key] = (timing[key] ?? 0) + value;
         perSeed.push(outcomes);
-        if (k === 0) notices.push(...n);
+        notices.push(...n);
         if (k === 0) modelDir = await exportModel(outcomes, seed);
         const history = await readCheckpoint<{
           history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }>;

@@ -124,6 +124,12 @@ export const RunForm = ({
       <input type="number" value={value} step={step} onChange={(e) => set(Number(e.target.value))} />
     </label>
   );
+  const text = (label: string, value: string, set: (v: string) => void, placeholder: string) => (
+    <label className="field">
+      <span>{label}</span>
+      <input type="text" value={value} placeholder={placeholder} onChange={(e) => set(e.target.value)} />
+    </label>
+  );
   return (
     <section className="panel" aria-labelledby="run-form-title">
       <h2 id="run-form-title">New run</h2>
@@ -235,24 +241,13 @@ export const RunForm = ({
                 <option value="none">None (notes not used)</option>
               </select>
             </label>
-            <label className="field">
-              <span>Image backbone folder</span>
-              <input
-                type="text"
-                value={backboneFolder}
-                placeholder="built-in MobileNetV2"
-                onChange={(e) => setBackboneFolder(e.target.value)}
-              />
-            </label>
-            <label className="field">
-              <span>Metadata fields</span>
-              <input
-                type="text"
-                value={metadataFields}
-                placeholder="all columns (comma-separated to choose)"
-                onChange={(e) => setMetadataFields(e.target.value)}
-              />
-            </label>
+            {text('Image backbone folder', backboneFolder, setBackboneFolder, 'built-in MobileNetV2')}
+            {text(
+              'Metadata fields',
+              metadataFields,
+              setMetadataFields,
+              'all columns (comma-separated to choose)',
+            )}
             {num('Test-time views', views, setViews)}
           </fieldset>
         </div>
