@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunDetail, RunListItem, RunPrediction, RunSaliency } from '../../shared/contract/run';
 import { AppError } from '../../shared/contract/result';
@@ -7,6 +7,7 @@ import { RunConfig, type RunConfigInput, type RunMethod } from '../../shared/run
 import type { RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
 import type { Misclassified } from '../../shared/run/run-result';
 import type { CatalogService } from '../catalog/catalog-service';
+import { writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FromTrainerOf } from '../engine/trainer/trainer-protocol';
 import {
   createTrainerSupervisor,
@@ -367,7 +368,8 @@ export const createRunService = (options: RunServiceOptions) => {
         const csv = renderValidationReportCsv(r.summary, wrong);
         text = `${csv.metrics}\n${csv.misclassified}`;
       }
-      await writeFile(input.path, text, 'utf8');
+      // Atomic: a reader (or a crash) never sees a half-written report.
+      await writeFileAtomic(input.path, Buffer.from(text, 'utf8'));
       return { path: input.path, bytes: Buffer.byteLength(text) };
     },
     onProgress(listener: (p: RunProgress) => void): () => void {
