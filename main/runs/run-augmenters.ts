@@ -1,5 +1,6 @@
 import { AugmentConfig, type Normalize } from '../../shared/augment/augment-config';
 import { buildPreset } from '../../shared/augment/augment-presets';
+import { scaleAugmentConfig } from '../../shared/augment/dataset-augmentation';
 import type { RunConfig } from '../../shared/run/run-config';
 import { createAugmenter, type Augmenter } from '../augment/create-augmenter';
 import type { ImageBackboneManifest } from '../engine/encoders/image-backbone-manifest';
@@ -14,7 +15,8 @@ export const backboneNormalize = (manifest: ImageBackboneManifest): Normalize =>
 
 /**
  * The run's two pipelines, both ending at the backbone's size and normalisation: `train` (the
- * chosen preset, task flips, user overrides: fresh draws every batch) and `evaluate` (resize +
+ * dataset's config stored in the run, else the chosen preset with task flips and user overrides:
+ * fresh draws every batch) and `evaluate` (resize +
  * normalise only, for validation, test and clean features). Both start from the same source frame
  * (side ≈ 8/7 of the model input, letterboxed grey), so images are decoded once per run.
  */
@@ -33,7 +35,10 @@ export const createRunAugmenters = (
   const source = { size: Math.round((outputSize * 8) / 7), fit: 'contain' as const, grayscale: true };
   const withSource = (c: AugmentConfig, extra: Record<string, unknown> = {}) =>
     AugmentConfig.parse({ ...c, ...extra, source, outputSize, normalize, outputChannels: 3 });
-  const train = withSource(buildPreset(config.augmentation.preset, options), config.augmentation.overrides);
+  const chosen = config.augmentation.config;
+  const train = chosen
+    ? withSource(scaleAugmentConfig(chosen, outputSize))
+    : withSource(buildPreset(config.augmentation.preset, options), config.augmentation.overrides);
   const evaluate = withSource(buildPreset('none', options));
   return {
     train: createAugmenter(train),

@@ -6,6 +6,11 @@ import { AppError } from '../../shared/contract/result';
 import { RunConfig, type RunConfigInput, type RunMethod } from '../../shared/run/run-config';
 import type { RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
 import type { Misclassified } from '../../shared/run/run-result';
+import {
+  createCatalogAugmentations,
+  withDatasetAugmentation,
+  type CatalogAugmentations,
+} from '../catalog/catalog-augmentations';
 import type { CatalogService } from '../catalog/catalog-service';
 import { writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FromTrainerOf } from '../engine/trainer/trainer-protocol';
@@ -102,6 +107,9 @@ export const createRunService = (options: RunServiceOptions) => {
             ? 'interrupted: SonoFuse stopped while this run waited in the queue; resume it to start'
             : 'interrupted: SonoFuse stopped while this run trained; resume it to continue',
       });
+
+  let storedAugmentations: CatalogAugmentations | null = null;
+  const augmentations = () => (storedAugmentations ??= createCatalogAugmentations(catalog.db()));
 
   const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
 
@@ -277,7 +285,11 @@ export const createRunService = (options: RunServiceOptions) => {
       const parsed = RunConfig.safeParse(input);
       if (!parsed.success)
         throw new AppError('INVALID_INPUT', `invalid run config: ${parsed.error.issues[0]?.message}`);
-      const config = parsed.data;
+      const dataset = catalog.datasets().find((d) => d.name === parsed.data.dataset);
+      // The dataset's saved augmentation (Augmentation screen) unless the caller chose one.
+      const config = dataset
+        ? withDatasetAugmentation(augmentations(), dataset.id, parsed.data, input)
+        : parsed.data;
       const prepared = buildRunManifest(catalog, config); // fails early on a bad dataset/task/split
       const record = store.create({
         datasetId: prepared.datasetId,

@@ -6,7 +6,7 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Human labels for the preset picker. */
 export const PRESET_LABELS: Record<PresetName, string> = {
-  paper: 'Paper (Resize 244, Rotation 15°, Crop 224, H/V flips)',
+  paper: 'Paper (Resize 244, Rotation ±15°, Crop 224)',
   'ultrasound-default': 'Ultrasound default',
   none: 'None (resize + normalise)',
 };
@@ -27,7 +27,8 @@ export interface PresetOptions {
   normalize?: Normalize;
   /**
    * The per-task laterality switch: flips are only label-preserving when left/right (and up/down)
-   * carry no meaning for the task. Paper defaults both on; ultrasound-default both off.
+   * carry no meaning for the task. Off by default in every preset (laterality can matter in
+   * ultrasound; runs train without them); the paper's notebooks had both on.
    */
   horizontalFlip?: boolean;
   verticalFlip?: boolean;
@@ -44,7 +45,8 @@ const flipSteps = (h: boolean, v: boolean): AugmentStep[] => [
 /**
  * Builds a validated config for a preset.
  * - `paper`: Resize 244 → RandomRotation ±15° (fill 0, about the image centre) → RandomCrop 224 →
- *   H flip → V flip → normalise, as in the method's notebooks (sector unused, as there).
+ *   normalise, as in the method's notebooks (sector unused, as there) but without their H/V flips
+ *   unless the task allows them.
  * - `ultrasound-default`: blanks everything outside the detected sector (overlay text, calipers
  *   beside the fan) so the rotation's zero fill is indistinguishable from the scanner's own black
  *   background; mild rotation about the sector centre; a random resized crop drawn inside the
@@ -64,7 +66,7 @@ export const buildPreset = (name: PresetName, options: PresetOptions = {}): Augm
           { kind: 'resize', size: paperResizeFor(outputSize), keepAspect: true },
           { kind: 'rotation', degrees: 15, center: 'image', fill: 'constant', fillValue: 0 },
           { kind: 'crop', size: outputSize },
-          ...flipSteps(options.horizontalFlip ?? true, options.verticalFlip ?? true),
+          ...flipSteps(options.horizontalFlip ?? false, options.verticalFlip ?? false),
         ],
       });
     case 'ultrasound-default':

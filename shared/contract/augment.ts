@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AugmentConfig, DrawnParams } from '../augment/augment-config';
+import { PRESET_NAMES } from '../augment/augment-presets';
+import { DatasetAugmentation } from '../augment/dataset-augmentation';
 import { CatalogId } from './catalog-schemas';
 import { defineCall } from './define';
 
@@ -33,5 +35,22 @@ export const augmentCalls = {
       .strict(),
     output: z.object({ tiles: z.array(PreviewTile) }),
     summary: "Render n augmentations of catalog images with the trainer's own pipeline and seed.",
+  }),
+  'augment:datasetConfig': defineCall({
+    input: z.object({ datasetId: CatalogId }).strict(),
+    output: DatasetAugmentation,
+    summary: "The dataset's current augmentation config (version 0: the built-in default).",
+  }),
+  'augment:saveDatasetConfig': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        preset: z.enum(PRESET_NAMES),
+        config: AugmentConfig,
+        user: z.string().trim().min(1).max(100),
+      })
+      .strict(),
+    output: DatasetAugmentation,
+    summary: 'Saves the augmentation config the dataset trains with as its next version.',
   }),
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AugmentConfig } from '../augment/augment-config';
 
 /**
  * The methods a run trains side by side on one split (see ../shared/docs/method.md and issue 9):
@@ -101,6 +102,14 @@ export const RunConfig = z
         overrides: z.record(z.string(), z.unknown()).optional(),
         horizontalFlip: z.boolean().default(false),
         verticalFlip: z.boolean().default(false),
+        /**
+         * The exact pipeline the run trains with, at the run's image size (flips and overrides
+         * already in it; `preset` then only names where it started). `run:start` fills it from the
+         * dataset's saved config (Augmentation screen) when the caller names no preset.
+         */
+        config: AugmentConfig.optional(),
+        /** The dataset's augmentation version `config` came from (0: the built-in default). */
+        datasetVersion: z.number().int().min(0).optional(),
       })
       .prefault({}),
     /**

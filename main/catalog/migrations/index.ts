@@ -5,6 +5,7 @@ import { migration0004 } from './0004-note-search';
 import { migration0005 } from './0005-run-results';
 import { migration0006 } from './0006-query-indexes';
 import { migration0007 } from './0007-flags-colours';
+import { migration0008 } from './0008-dataset-augmentations';
 import { migration0009 } from './0009-burned-in';
 import type { Migration } from './migration';
 
@@ -19,5 +20,6 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
   migration0009,
 ];

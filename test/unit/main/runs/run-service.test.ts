@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportOptions } from '../../../../shared/contract/catalog';
 import { classificationMetrics } from '../../../../shared/metrics/classification-metrics';
 import type { RunProgress } from '../../../../shared/run/run-progress';
+import { buildPreset } from '../../../../shared/augment/augment-presets';
+import { scaleAugmentConfig } from '../../../../shared/augment/dataset-augmentation';
+import { createCatalogAugmentations } from '../../../../main/catalog/catalog-augmentations';
 import { createCatalogService, type CatalogService } from '../../../../main/catalog/catalog-service';
 import type {
   TrainerOutcome,
@@ -246,6 +249,26 @@ describe('run service', () => {
       runs.exportReport({ runId, path: join(dir, 'x.html'), format: 'html' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(() => runs.get(999)).toThrow(/no run 999/);
+  });
+});
+
+describe('run augmentation', () => {
+  it("trains the dataset's saved augmentation config (Augmentation screen) and stores it in the run", async () => {
+    const { supervisor, started } = fakeSupervisor({ outcome: 'completed' });
+    const runs = createRunService({ catalog, logger: createLogger({ minLevel: 'error' }), supervisor });
+    const datasetId = catalog.datasets().find((d) => d.name === 'phantoms')!.id;
+    const saved = createCatalogAugmentations(catalog.db()).save({
+      datasetId,
+      preset: 'ultrasound-default',
+      config: buildPreset('ultrasound-default'),
+      user: 'ana',
+    });
+    const { runId } = await runs.start({ dataset: 'phantoms', imageSize: 160, methods: ['stage1_image'] });
+    await runs.wait(runId);
+    const trained = started[0]!.manifest.config.augmentation;
+    expect([trained.preset, trained.datasetVersion]).toEqual(['ultrasound-default', saved.version]);
+    expect(trained.config).toEqual(scaleAugmentConfig(saved.config, 160));
+    expect(runs.get(runId).config.augmentation).toEqual(trained);
   });
 });
 

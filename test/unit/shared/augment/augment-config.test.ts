@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AugmentConfig, AugmentStep, STEP_KINDS } from '../../../../shared/augment/augment-config';
-import { buildPreset, paperResizeFor, PRESET_NAMES } from '../../../../shared/augment/augment-presets';
+import {
+  buildPreset,
+  paperResizeFor,
+  PRESET_LABELS,
+  PRESET_NAMES,
+} from '../../../../shared/augment/augment-presets';
 
 describe('AugmentConfig', () => {
   it('fills defaults and round-trips through JSON', () => {
@@ -32,8 +37,10 @@ describe('AugmentConfig', () => {
 });
 
 describe('presets', () => {
-  it('paper = Resize 244 → Rotation ±15° → Crop 224 → H flip → V flip', () => {
-    const p = buildPreset('paper');
+  it('paper = Resize 244 → Rotation ±15° → Crop 224 (H/V flips only when the task allows them)', () => {
+    expect(buildPreset('paper').steps.map((s) => s.kind)).toEqual(['resize', 'rotation', 'crop']);
+    expect(PRESET_LABELS.paper).not.toMatch(/flip/i);
+    const p = buildPreset('paper', { horizontalFlip: true, verticalFlip: true });
     expect(p.steps.map((s) => s.kind)).toEqual(['resize', 'rotation', 'crop', 'hflip', 'vflip']);
     expect(p.steps[0]).toMatchObject({ size: 244, keepAspect: true });
     expect(p.steps[1]).toMatchObject({ degrees: 15 });
