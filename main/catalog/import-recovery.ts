@@ -62,6 +62,7 @@ export const recoverInterruptedImports = (
           errors: [],
           labels: {},
           seconds: Number.isFinite(seconds) ? seconds : 0,
+          notices: [],
           interrupted: true,
           message: INTERRUPTED_MESSAGE,
         };

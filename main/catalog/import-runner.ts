@@ -179,6 +179,7 @@ export const runImport = async (
       errors,
       labels,
       seconds: (performance.now() - started) / 1000,
+      notices: [],
     };
     cdb.run(
       'import.finish',

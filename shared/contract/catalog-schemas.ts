@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_METADATA_KEY_CHARS } from './catalog-limits';
 
 /** The three parts of a split. A group (patient, exam, source) never spans two of them. */
 export const SplitPart = z.enum(['train', 'validation', 'test']);
@@ -39,6 +40,11 @@ export const ImportOptions = z
     /** Replace DICOM patient/study ids by keyed pseudonyms (on by default). */
     pseudonymise: z.boolean().default(true),
     thumbnails: z.boolean().default(true),
+    /**
+     * Read manifest files outside the manifest's folder (`../x.png`, absolute paths, symlinks that
+     * lead out). Off by default; when on, the import report carries a notice.
+     */
+    allowOutsidePaths: z.boolean().default(false),
     user: User.default('import'),
     /** Chosen by the caller so it can match progress events and cancel before the answer arrives. */
     jobId: z.string().min(1).max(64).optional(),
@@ -58,6 +64,7 @@ export const ImportErrorCode = z.enum([
   'malformed-row',
   'encoding',
   'missing-field',
+  'outside-folder',
 ]);
 export type ImportErrorCode = z.infer<typeof ImportErrorCode>;
 
@@ -96,6 +103,8 @@ export const ImportReport = z.object({
   /** Images imported by this run, per class. */
   labels: z.record(z.string(), z.number().int()),
   seconds: z.number().min(0),
+  /** Things the user must see with the counts (e.g. files read from outside the manifest's folder). */
+  notices: z.array(z.string()).default([]),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -115,7 +124,7 @@ export type ImportProgress = z.infer<typeof ImportProgress>;
 
 export const MetadataFilter = z
   .object({
-    key: z.string().min(1).max(100),
+    key: z.string().min(1).max(MAX_METADATA_KEY_CHARS),
     /** Numbers, or ISO dates (YYYY-MM-DD) for date metadata. */
     min: z.union([z.number(), z.string()]).optional(),
     max: z.union([z.number(), z.string()]).optional(),

@@ -20,9 +20,11 @@ import {
   TaskName,
   ClassColour,
 } from './catalog-schemas';
+import { MAX_NOTE_CHARS } from './catalog-limits';
 import { defineCall, defineEvent } from './define';
 
 export * from './catalog-schemas';
+export * from './catalog-limits';
 
 const Reason = z.string().max(500).default('');
 const ExportFormat = z.enum(['csv', 'json']);
@@ -146,7 +148,7 @@ export const catalogCalls = {
   }),
   'catalog:setNote': defineCall({
     input: z
-      .object({ imageId: CatalogId, text: z.string().max(100_000), user: CatalogUser, reason: Reason })
+      .object({ imageId: CatalogId, text: z.string().max(MAX_NOTE_CHARS), user: CatalogUser, reason: Reason })
       .strict(),
     output: z.object({ batchId: CatalogId.nullable() }),
     summary: 'Replace the clinical note of an image (empty text removes it); recorded in the history.',

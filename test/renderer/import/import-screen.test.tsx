@@ -28,6 +28,7 @@ const report: ImportReport = {
   errors: [{ file: 'bad.png', line: 4, code: 'corrupt', reason: 'truncated PNG, "IDAT" missing' }],
   labels: { benign: 2, malignant: 1 },
   seconds: 1.5,
+  notices: [],
 };
 
 describe('ImportScreen', () => {
