@@ -15,6 +15,10 @@ import { hardenApp } from './harden';
 import { createUtilityProcessTransport } from './utility-process-transport';
 import { createMainWindow } from './main-window';
 import { forwardEvents, registerIpc } from '../ipc/register-ipc';
+import { restrictUmask } from '../security/private-files';
+
+// Owner-only files and folders for everything the app (and the trainer it starts) writes.
+restrictUmask();
 
 const root = projectRoot();
 registerAppSchemePrivileges();

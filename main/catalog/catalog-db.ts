@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { mkdirPrivate, restrictFile, touchPrivate } from '../security/private-files';
 import type { Logger } from '../services/logger';
 import { migrations as allMigrations, type Migration } from './migrations/index';
 
@@ -51,9 +51,19 @@ export const migrate = (db: Database.Database, list: readonly Migration[] = allM
   return db.pragma('user_version', { simple: true }) as number;
 };
 
-/** Opens (creating if needed) a catalog: WAL, foreign keys on, migrations applied. */
+/**
+ * Opens (creating if needed) a catalog: WAL, foreign keys on, migrations applied. A writable
+ * catalog is owner-only: its folder is created 0700, the file 0600 before SQLite first opens it
+ * (SQLite gives the -wal and -shm files the database file's mode), and an older world-readable
+ * catalog with its -wal/-shm is tightened to 0600 on open.
+ */
 export const openCatalogDb = (options: OpenCatalogOptions): CatalogDb => {
-  if (!options.readonly && options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const onDisk = !options.readonly && options.path !== ':memory:' && options.path !== '';
+  if (onDisk) {
+    mkdirPrivate(dirname(options.path));
+    touchPrivate(options.path);
+    for (const suffix of ['', '-wal', '-shm']) restrictFile(`${options.path}${suffix}`);
+  }
   const db = new Database(options.path, {
     readonly: options.readonly ?? false,
     fileMustExist: options.readonly ?? false,

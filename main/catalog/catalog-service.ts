@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type {
   CatalogChange,
   ImportOptions,
@@ -9,11 +9,12 @@ import { AppError } from '../../shared/contract/result';
 import type { JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
+import { backupCatalog, protectedCatalogFiles } from './catalog-backup';
 import { createCatalogEdits } from './catalog-edits';
 import { createCatalogFlags } from './catalog-flags';
 import { exportDataset, exportImportReport } from './catalog-export';
 import { createCatalogImages } from './catalog-images';
-import { storeDirFor } from './catalog-paths';
+import { dataDir, storeDirFor } from './catalog-paths';
 import { queryImages } from './catalog-query';
 import { createRepository } from './catalog-repository';
 import { createCatalogSplits } from './catalog-splits';
@@ -33,6 +34,12 @@ export interface CatalogServiceOptions {
   progressIntervalMs?: number;
   /** When given, imports show up as jobs (status bar) and `jobs:cancel` stops them. */
   jobs?: JobRegistry;
+  /**
+   * Folders holding one folder per workspace (`<root>/<workspace>/catalog.db`), whose catalogs a
+   * backup must never overwrite. Default: the data folder, and the folder two levels above a
+   * database named `catalog.db` (the desktop app's `userData/workspaces`).
+   */
+  workspaceRoots?: readonly string[];
 }
 
 const open = (options: CatalogServiceOptions) => {
@@ -211,10 +218,17 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       splitId?: number;
       task: string;
     }) => exportDataset(s().cdb, input),
-    /** Online backup through SQLite's backup API: consistent even while imports write. */
-    async backup(path: string): Promise<{ path: string; bytes: number }> {
-      await s().cdb.db.backup(path);
-      return { path, bytes: statSync(path).size };
+    /**
+     * Online backup through SQLite's backup API (consistent even while imports write), written 0600
+     * and atomically. Refuses (CONFLICT) the catalog itself and every workspace's catalog, also
+     * through symbolic or hard links.
+     */
+    backup(path: string): Promise<{ path: string; bytes: number }> {
+      const roots = options.workspaceRoots ?? [
+        dataDir(),
+        ...(basename(options.dbPath) === 'catalog.db' ? [dirname(dirname(options.dbPath))] : []),
+      ];
+      return backupCatalog(s().cdb.db, path, protectedCatalogFiles(options.dbPath, roots));
     },
     onImportProgress(listener: (p: ImportProgress) => void): () => void {
       progressListeners.add(listener);

@@ -1,3 +1,4 @@
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +99,36 @@ describe('catalog database', () => {
     cdb.run('t', `INSERT INTO split_assignments (split_id, image_id, part) VALUES (1, 1, 'train')`);
     expect(() => cdb.run('t', `UPDATE split_assignments SET part = 'test'`)).toThrow(/frozen/);
     cdb.close();
+  });
+
+  it('creates its folder 0700 and the database, -wal and -shm 0600 under an ordinary umask', () => {
+    const previous = process.umask(0o022); // what a user's shell has: 0644 files, 0755 folders
+    try {
+      const folder = join(tempDir(), 'data', 'ws');
+      const path = join(folder, 'catalog.db');
+      const cdb = openCatalogDb({ path });
+      cdb.run('t', `INSERT INTO datasets (name, created_at) VALUES ('d', 'now')`);
+      expect(existsSync(`${path}-wal`) && existsSync(`${path}-shm`)).toBe(true);
+      const mode = (p: string): number => statSync(p).mode & 0o777;
+      expect([mode(join(folder, '..')), mode(folder)]).toEqual([0o700, 0o700]);
+      expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual([0o600, 0o600, 0o600]);
+      cdb.close();
+
+      // A catalog an older SonoFuse left world-readable is tightened when it is opened.
+      chmodSync(path, 0o644);
+      writeFileSync(`${path}-wal`, '', { mode: 0o644 });
+      chmodSync(`${path}-wal`, 0o644);
+      const reopened = openCatalogDb({ path });
+      expect([mode(path), mode(`${path}-wal`)]).toEqual([0o600, 0o600]);
+      expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      reopened.close();
+      // A user's own existing folder keeps its mode (`--db ~/x.db` never touches ~).
+      const own = tempDir();
+      chmodSync(own, 0o755);
+      openCatalogDb({ path: join(own, 'x.db') }).close();
+      expect(mode(own)).toBe(0o755);
+    } finally {
+      process.umask(previous);
+    }
   });
 });
