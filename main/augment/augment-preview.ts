@@ -5,6 +5,7 @@ import { createAugmenter } from './create-augmenter';
 import { batchSeed } from './seeded-random';
 import { detectSector, type RawImage, type SectorInfo } from './sector-detect';
 import { encodePng, prepareSourceImage, stackImages, toRawImages, type ImageInput } from './source-image';
+import { PRIVATE_FILE_MODE } from '../security/private-files';
 
 export interface PreviewImage {
   id: string;
@@ -125,7 +126,7 @@ export const writeContactSheet = async (
   options: ContactSheetOptions = {},
 ): Promise<{ path: string; width: number; height: number }> => {
   const sheet = await composeContactSheet(tiles, options);
-  await writeFile(outPath, sheet.png);
+  await writeFile(outPath, sheet.png, { mode: PRIVATE_FILE_MODE });
   return { path: outPath, width: sheet.width, height: sheet.height };
 };
 

@@ -9,6 +9,7 @@ import type { ImageBackboneManifest } from '../engine/encoders/image-backbone-ma
 import type { MetadataEncoderState } from '../engine/encoders/metadata-encoder';
 import type { ExportedHead } from './feature-head';
 import { buildStage1Model, STAGE1_FEATURE_LAYER, type Stage1ModelOptions } from './stage1-model';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../security/private-files';
 
 type Tf = typeof tfType;
 
@@ -102,7 +103,7 @@ export const exportRunModel = async (
     model.setWeights(weights);
     tf.dispose(weights);
     const stage1Dir = join(input.dir, 'stage1');
-    await mkdir(stage1Dir, { recursive: true });
+    await mkdir(stage1Dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await model.save(
       tf.io.withSaveHandler(async (a) => {
         await writeFile(
@@ -114,8 +115,11 @@ export const exportRunModel = async (
             convertedBy: null,
             weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
           }),
+          { mode: PRIVATE_FILE_MODE },
         );
-        await writeFile(join(stage1Dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+        await writeFile(join(stage1Dir, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer), {
+          mode: PRIVATE_FILE_MODE,
+        });
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
@@ -142,7 +146,9 @@ export const exportRunModel = async (
       metadataEncoder: input.metadataEncoder,
     };
     const path = join(input.dir, MODEL_MANIFEST);
-    await writeFile(path, JSON.stringify(ModelManifest.parse(manifest), null, 1));
+    await writeFile(path, JSON.stringify(ModelManifest.parse(manifest), null, 1), {
+      mode: PRIVATE_FILE_MODE,
+    });
     return path;
   } finally {
     model.dispose();

@@ -1,6 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addCurvePoint, RunCurvePoint } from '../../shared/run/run-progress';
+import { PRIVATE_FILE_MODE } from '../security/private-files';
 
 /** File name of a run's epoch curve points (JSON lines, one point per line) in its run folder. */
 export const CURVES_FILE = 'curves.jsonl';
@@ -52,7 +53,9 @@ export const createCurveWriter = (onError: (runDir: string, e: Error) => void) =
       }
       const line = `${JSON.stringify(parsed.data)}\n`;
       const next = (queues.get(runDir) ?? Promise.resolve())
-        .then(() => appendFile(join(runDir, CURVES_FILE), line, 'utf8'))
+        .then(() =>
+          appendFile(join(runDir, CURVES_FILE), line, { encoding: 'utf8', mode: PRIVATE_FILE_MODE }),
+        )
         .catch((e: Error) => onError(runDir, e));
       queues.set(runDir, next);
       void next.then(() => queues.get(runDir) === next && queues.delete(runDir));

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunDetail, RunListItem, RunPrediction, RunSaliency } from '../../shared/contract/run';
@@ -28,6 +28,7 @@ import { PredictionRow, RunJobResult } from './run-job-result';
 import { createRunSaliency, type RunSaliencyOptions } from './run-saliency';
 import { createRunStore, type RunRecord } from './run-store';
 import { buildRunSummary, toListItem } from './run-summary';
+import { mkdirPrivate, writeFilePrivate } from '../security/private-files';
 
 export interface RunServiceOptions {
   catalog: CatalogService;
@@ -115,9 +116,9 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const prepare = (record: RunRecord, built?: PreparedRun) => {
     const prepared = built ?? buildRunManifest(catalog, record.config);
-    mkdirSync(record.runDir, { recursive: true });
+    mkdirPrivate(record.runDir);
     const manifestPath = join(record.runDir, 'manifest.json');
-    writeFileSync(manifestPath, JSON.stringify({ runId: record.id, ...prepared.manifest }));
+    writeFilePrivate(manifestPath, JSON.stringify({ runId: record.id, ...prepared.manifest }));
     return { prepared, manifestPath };
   };
 

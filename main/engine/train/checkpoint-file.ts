@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../security/private-files';
 
 /** A named array as stored in a checkpoint (float32 or int32, 4 bytes per element). */
 export interface StoredArray {
@@ -78,10 +79,10 @@ export const decodeCheckpoint = <S>(buf: Buffer, source = 'checkpoint'): Checkpo
  * fsync the folder. A crash at any point leaves either the old file or the new one, never half.
  */
 export const writeFileAtomic = async (path: string, data: Buffer): Promise<void> => {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    const handle = await open(temp, 'w');
+    const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(data);
       await handle.sync();

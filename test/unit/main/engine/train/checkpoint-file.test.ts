@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -63,5 +63,17 @@ describe('seeded RNG', () => {
     // would silently change every seeded run's shuffle).
     expect(createSeededRng(5).permutation(8)).toEqual([4, 7, 0, 3, 5, 6, 1, 2]);
     expect(createSeededRng(5).permutation(8)).not.toEqual(createSeededRng(6).permutation(8));
+  });
+
+  it('writes owner-only: new folders 0700 and the file 0600 under an ordinary umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const dir = join(tempRunDir(), 'run-1', 'stage1');
+      await writeFileAtomic(join(dir, 'latest.ckpt'), Buffer.from('x'));
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'latest.ckpt')).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 });
