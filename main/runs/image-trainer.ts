@@ -1,4 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs';
+import type { StoredArray } from '../engine/train/checkpoint-file';
+import { readOptimizerState, restoreOptimizerState } from '../engine/train/train-step';
 import { createDataParallelTrainer } from '../engine/wasm/data-parallel-trainer';
 import type { ReplicaOptimizer } from '../engine/wasm/data-parallel-protocol';
 import { setLearningRate } from '../engine/wasm/optimizer-learning-rate';
@@ -27,6 +29,12 @@ export interface ImageTrainer {
   syncReplicas(): Promise<void>;
   /** For learning-rate schedules; the optimizer's accumulators are kept. */
   setLearningRate(learningRate: number): Promise<void>;
+  /**
+   * The optimizer's accumulators for a checkpoint, so a resume continues exactly. Absent on the
+   * wasm replicas (their optimizers live in the worker threads): there a resume restarts them.
+   */
+  optimizerState?(): Promise<StoredArray[]>;
+  setOptimizerState?(arrays: readonly StoredArray[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -85,6 +93,8 @@ export const createLocalImageTrainer = async (tf: Tf, opts: ImageTrainerOptions)
     },
     syncReplicas: async () => undefined,
     setLearningRate: async (lr) => setLearningRate(optimizer, lr),
+    optimizerState: () => readOptimizerState(tf, optimizer),
+    setOptimizerState: (arrays) => restoreOptimizerState(tf, optimizer, arrays),
     dispose: async () => {
       model.dispose();
       optimizer.dispose();

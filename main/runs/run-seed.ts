@@ -20,6 +20,7 @@ import type { RunManifest } from './run-manifest';
 import { augmentedBatch, type RunImages } from './run-images';
 import { fineTuneStage1 } from './stage1-finetune';
 import { STAGE1_HEAD_LAYER } from './stage1-model';
+import { PRIVATE_DIR_MODE } from '../security/private-files';
 
 /** One method's outcome for one seed (stored as `<method>.json` so a resume skips it). */
 export interface MethodOutcome {
@@ -117,7 +118,7 @@ export const runSeed = async (
   const timing: Record<string, number> = {};
   const outcomes: MethodOutcome[] = [];
   const notices: string[] = [];
-  await mkdir(ctx.dir, { recursive: true });
+  await mkdir(ctx.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 
   const record = async (outcome: MethodOutcome) => {
     await writeFileAtomic(join(ctx.dir, `${outcome.method}.json`), Buffer.from(JSON.stringify(outcome)));
@@ -378,19 +379,9 @@ export const runSeed = async (
           labelSmoothing: config.stage1.labelSmoothing,
           dir: join(ctx.dir, 'stage1'),
           signal: ctx.signal,
+          // The loop counts epochs from 0; runs report them from 1.
           onProgress: (p) =>
-            ctx.progress({
-              stage: 'stage1',
-              method: 'stage1_image',
-              seed,
-              epoch: p.epoch,
-              epochs: p.epochs,
-              batch: p.batch,
-              batchesPerEpoch: p.batches,
-              loss: p.loss,
-              imagesPerSecond: p.imagesPerSecond,
-              etaSeconds: p.etaSeconds,
-            }),
+            ctx.progress({ ...p, epoch: p.epoch + 1, stage: 'stage1', method: 'stage1_image', seed }),
           onBatchRetry: (from, to) =>
             ctx.log(`seed ${seed} stage 1: out of memory at ${from} images per step; continuing with ${to}`),
           onEpoch: (e) => {

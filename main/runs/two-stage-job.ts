@@ -10,6 +10,7 @@ import { builtinBackboneManifest } from '../engine/encoders/image-backbone';
 import { readBackboneManifest } from '../engine/encoders/image-backbone-manifest';
 import { createTextEncoder } from '../engine/encoders/text-encoder';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
+import type { FitState } from '../engine/train/fit-loop';
 import { defineJobKind, type JobContext } from '../engine/trainer/job-registry';
 import { createLocalImageTrainer, createParallelImageTrainer, type ImageTrainer } from './image-trainer';
 import { createRunAugmenters } from './run-augmenters';
@@ -246,15 +247,16 @@ export const runTwoStageJob = async (
         perSeed.push(outcomes);
         notices.push(...n);
         if (k === 0) modelDir = await exportModel(outcomes, seed);
-        const history = await readCheckpoint<{
-          history: Array<{ epoch: number; validationAccuracy: number; trainLoss: number }>;
-        }>(join(ctx.runDir, `seed-${seed}`, 'stage1', 'latest.ckpt'));
+        // The fit loop's history (0-based epochs) in stage 1's latest checkpoint.
+        const history = await readCheckpoint<FitState>(
+          join(ctx.runDir, `seed-${seed}`, 'stage1', 'latest.ckpt'),
+        );
         stage1History.push({
           seed,
           epochs: (history?.state.history ?? []).map((e) => ({
-            epoch: e.epoch,
-            validationAccuracy: e.validationAccuracy,
-            trainLoss: e.trainLoss,
+            epoch: e.epoch + 1,
+            validationAccuracy: e.valAccuracy ?? 0,
+            trainLoss: e.loss,
           })),
         });
       } finally {

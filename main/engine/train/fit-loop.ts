@@ -1,6 +1,6 @@
 import type { StoredArray } from './checkpoint-file';
 import { checkpointPaths, encodeCheckpoint, readCheckpoint, writeFileAtomic } from './checkpoint-file';
-import { createOptimizer, disposeOptimizer, isOutOfMemoryError, resolveLoss } from './fit-losses';
+import { isOutOfMemoryError } from './fit-losses';
 import { createProgressMeter } from './fit-progress';
 import type {
   BestEpoch,
@@ -10,17 +10,12 @@ import type {
   FitModel,
   FitOptions,
   FitResult,
+  LoopOptions,
   Tf,
 } from './fit-types';
 import { batchSeed, createSeededRng } from './seeded-rng';
-import {
-  assignModelWeights,
-  evaluateSplitWithRetry,
-  readModelWeights,
-  readOptimizerState,
-  restoreOptimizerState,
-  trainStep,
-} from './train-step';
+import { createTfTrainable } from './tf-trainable';
+import type { Trainable } from './trainable';
 
 /** Everything besides tensors that a checkpoint must hold to continue exactly where it stopped. */
 export interface FitState {
@@ -44,17 +39,8 @@ type Hook = keyof FitCallbacks;
 
 /**
  * Trains `model` on `data.train` for `options.epochs`, Keras/fastai style, with a custom step
- * (`trainStep`: tf.variableGrads + optimizer.applyGradients). Guarantees:
- * - seeded: the shuffle comes from a checkpointed RNG and each batch gets a seed derived from
- *   (seed, epoch, offset), so the same seed gives the same losses on the same backend;
- * - resumable: with `runDir`, `latest.ckpt` (weights, optimizer state, RNG, position, history,
- *   best) is written atomically after every epoch and on cancel; a new call with the same runDir
- *   continues from it and ends with the weights an uninterrupted run would have;
- * - best epoch chosen on validation only (`monitor`), saved to `best.ckpt` and restored at the end;
- * - cancel via `signal` stops at the next batch boundary, writes the checkpoint, resolves `cancelled`;
- * - an out-of-memory error on a batch halves the batch size (kept for the rest of the run) and
- *   retries the same samples instead of failing;
- * - creates and disposes its own optimizer; all step tensors are tidied.
+ * (`trainStep`: tf.variableGrads + optimizer.applyGradients): {@link fitTrainable} on a
+ * {@link createTfTrainable}, which creates and disposes its own optimizer.
  */
 export const fit = async (
   tf: Tf,
@@ -62,26 +48,38 @@ export const fit = async (
   data: FitData,
   options: FitOptions,
 ): Promise<FitResult> => {
-  const optimizer = createOptimizer(tf, options.optimizer);
+  const trainable = createTfTrainable(tf, model, data, options);
   try {
-    return await runFit(tf, model, data, options, optimizer);
+    return await fitTrainable(trainable, options);
   } finally {
-    disposeOptimizer(optimizer);
+    trainable.dispose();
   }
 };
 
-const runFit = async (
-  tf: Tf,
-  model: FitModel,
-  data: FitData,
-  options: FitOptions,
-  optimizer: ReturnType<typeof createOptimizer>,
-): Promise<FitResult> => {
-  const n = data.train.size;
-  const lossFn = resolveLoss(tf, options.loss);
+/**
+ * The one training loop: trains any {@link Trainable} for `options.epochs`. Guarantees:
+ * - seeded: the shuffle comes from a checkpointed RNG and each batch gets a seed derived from
+ *   (seed, epoch, offset), so the same seed gives the same losses on the same backend, and the
+ *   two halves of a batch split after out-of-memory get different seeds;
+ * - resumable: with `runDir`, `latest.ckpt` (weights, optimizer state, RNG, position, history,
+ *   best) is written atomically after every epoch and on cancel; a new call with the same runDir
+ *   continues from it and ends with the weights an uninterrupted run would have;
+ * - best epoch chosen on validation only (`monitor`, ties optionally broken by the lower
+ *   validation loss), saved to `best.ckpt` and restored at the end;
+ * - cancel via `signal` stops at the next batch boundary, writes the checkpoint, resolves `cancelled`;
+ * - an out-of-memory error on a batch halves the batch size (kept for the rest of the run, a
+ *   multiple of the trainable's granularity) and retries the same samples instead of failing;
+ * - with granularity g, each epoch trains on the first trainSize − trainSize mod g samples of its
+ *   shuffle.
+ */
+export const fitTrainable = async (trainable: Trainable, options: LoopOptions): Promise<FitResult> => {
+  const n = trainable.trainSize;
+  const g = Math.max(1, trainable.granularity ?? 1);
+  const usable = n - (n % g);
   const isOom = options.isOutOfMemory ?? isOutOfMemoryError;
-  const minBatch = Math.max(1, options.minBatchSize ?? 1);
-  const monitor = data.validation ? (options.monitor ?? 'val_accuracy') : null;
+  const minBatch = Math.max(g, Math.ceil(Math.max(1, options.minBatchSize ?? 1) / g) * g);
+  const monitor = trainable.validate ? (options.monitor ?? 'val_accuracy') : null;
+  const validate = trainable.validate?.bind(trainable);
   const paths = options.runDir ? checkpointPaths(options.runDir) : null;
   const now = options.now ?? (() => performance.now());
   const fire = async <H extends Hook>(hook: H, arg: Parameters<NonNullable<FitCallbacks[H]>>[0]) => {
@@ -96,7 +94,7 @@ const runFit = async (
     epoch: 0,
     offset: 0,
     rngState: createSeededRng(options.seed).state(),
-    batchSize: options.batchSize,
+    batchSize: Math.max(g, Math.floor(options.batchSize / g) * g),
     epochLossSum: 0,
     epochSamples: 0,
     history: [],
@@ -109,8 +107,8 @@ const runFit = async (
     if (ckpt) {
       if (ckpt.state.seed !== options.seed || ckpt.state.trainSize !== n)
         throw new Error(`${paths.latest} belongs to another run (seed or training-set size differ)`);
-      assignModelWeights(tf, model, ckpt.arrays.weights ?? []);
-      await restoreOptimizerState(tf, optimizer, ckpt.arrays.optimizer ?? []);
+      await trainable.writeWeights(ckpt.arrays.weights ?? []);
+      await trainable.writeOptimizer(ckpt.arrays.optimizer ?? []);
       state = ckpt.state;
       resumed = true;
       if (state.best) bestWeights = (await readCheckpoint(paths.best))?.arrays.weights ?? null;
@@ -119,31 +117,20 @@ const runFit = async (
 
   const save = async (): Promise<string | null> => {
     if (!paths) return null;
-    const weights = await readModelWeights(model);
-    const opt = await readOptimizerState(tf, optimizer);
+    const weights = await trainable.readWeights();
+    const opt = await trainable.readOptimizer();
     await writeFileAtomic(paths.latest, encodeCheckpoint({ state, arrays: { weights, optimizer: opt } }));
     await fire('checkpoint', { path: paths.latest, epoch: state.epoch, offset: state.offset });
     return paths.latest;
   };
 
-  const validate = (split: NonNullable<FitData['validation']>) =>
-    evaluateSplitWithRetry(
-      tf,
-      model,
-      lossFn,
-      split,
-      options.validationBatchSize ?? options.batchSize,
-      options.seed,
-      isOom,
-    );
-
   const startEpoch = state.epoch;
-  const batchesPerEpoch = () => Math.ceil(n / state.batchSize);
+  const batchesPerEpoch = () => Math.ceil(usable / state.batchSize);
   const meter = createProgressMeter({
     now,
     intervalMs: options.progressIntervalMs,
     emit: (p) => options.onProgress?.(p),
-    remainingSamples: () => (options.epochs - state.epoch) * n - state.offset,
+    remainingSamples: () => (options.epochs - state.epoch) * usable - state.offset,
   });
   const progress = (batch: number, loss: number, samples: number, force = false) =>
     meter.update(
@@ -159,10 +146,10 @@ const runFit = async (
       force,
     );
 
-  if (options.initialCandidate && monitor && !resumed && data.validation) {
-    const v = await validate(data.validation);
-    state.best = { epoch: -1, monitor, value: monitor === 'val_loss' ? v.loss : v.accuracy };
-    bestWeights = await readModelWeights(model);
+  if (options.initialCandidate && monitor && !resumed && validate) {
+    const v = await validate();
+    state.best = { epoch: -1, monitor, value: monitor === 'val_loss' ? v.loss : v.accuracy, loss: v.loss };
+    bestWeights = await trainable.readWeights();
     if (paths)
       await writeFileAtomic(
         paths.best,
@@ -180,32 +167,36 @@ const runFit = async (
     const rng = createSeededRng(state.rngState, true);
     const order = options.shuffle === false ? Array.from({ length: n }, (_, i) => i) : rng.permutation(n);
     const nextRngState = rng.state();
+    await trainable.beginEpoch?.(epoch);
     if (state.offset === 0) await fire('epochBegin', { epoch });
     let batch = Math.ceil(state.offset / state.batchSize);
-    while (state.offset < n) {
+    while (state.offset < usable) {
       if (options.signal?.aborted) {
         cancelled = true;
         break epochs;
       }
       const offset = state.offset;
-      const size = Math.min(state.batchSize, n - offset);
+      const size = Math.min(state.batchSize, usable - offset);
       const info = { epoch, batch, offset, size };
       await fire('batchBegin', info);
       let loss: number;
       try {
         const ctx = { phase: 'train' as const, epoch, offset, seed: batchSeed(options.seed, epoch, offset) };
-        loss = await trainStep(
-          tf,
-          model,
-          lossFn,
-          optimizer,
-          data.train,
-          order.slice(offset, offset + size),
-          ctx,
-        );
+        const pending = trainable.trainBatch(order.slice(offset, offset + size), ctx);
+        const after = offset + size;
+        if (trainable.prefetch && after < usable) {
+          const nextSize = Math.min(state.batchSize, usable - after);
+          trainable.prefetch(order.slice(after, after + nextSize), {
+            phase: 'train',
+            epoch,
+            offset: after,
+            seed: batchSeed(options.seed, epoch, after),
+          });
+        }
+        loss = await pending;
       } catch (err) {
         if (!isOom(err) || size <= minBatch) throw err;
-        const to = Math.max(minBatch, Math.floor(size / 2));
+        const to = Math.max(minBatch, Math.floor(size / 2 / g) * g);
         state.batchSize = to;
         const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
         await fire('batchRetry', { epoch, offset, from: size, to, message });
@@ -224,8 +215,8 @@ const runFit = async (
       loss: state.epochLossSum / state.epochSamples,
       batchSize: state.batchSize,
     };
-    if (data.validation) {
-      const v = await validate(data.validation);
+    if (validate) {
+      const v = await validate();
       logs.valLoss = v.loss;
       logs.valAccuracy = v.accuracy;
     }
@@ -233,10 +224,15 @@ const runFit = async (
     let best = state.best;
     if (monitor) {
       const value = monitor === 'val_loss' ? logs.valLoss! : logs.valAccuracy!;
-      const better = !best || (monitor === 'val_loss' ? value < best.value : value > best.value);
+      const tie =
+        options.monitorTieBreak === 'val_loss' &&
+        best !== null &&
+        value === best.value &&
+        logs.valLoss! < (best.loss ?? Infinity);
+      const better = !best || tie || (monitor === 'val_loss' ? value < best.value : value > best.value);
       if (better) {
-        best = { epoch, monitor, value };
-        bestWeights = await readModelWeights(model);
+        best = { epoch, monitor, value, loss: logs.valLoss! };
+        bestWeights = await trainable.readWeights();
         if (paths)
           await writeFileAtomic(
             paths.best,
@@ -262,7 +258,7 @@ const runFit = async (
     const checkpointPath = await save();
     await fire('cancelled', { epoch: state.epoch, offset: state.offset, checkpointPath });
   } else if (bestWeights && options.restoreBestWeights !== false) {
-    assignModelWeights(tf, model, bestWeights);
+    await trainable.writeWeights(bestWeights);
   }
   const result: FitResult = {
     status: cancelled ? 'cancelled' : 'completed',

@@ -77,6 +77,8 @@ export interface BestEpoch {
   epoch: number;
   monitor: 'val_loss' | 'val_accuracy';
   value: number;
+  /** Its validation loss (for `monitorTieBreak`; absent in checkpoints written before it). */
+  loss?: number;
 }
 
 export interface BatchInfo {
@@ -141,13 +143,11 @@ export interface EpochCurve {
   validationAccuracy: number | null;
 }
 
-/** Options of `fit`. */
-export interface FitOptions {
+/** Options of the training loop (`fitTrainable`), whatever it trains. */
+export interface LoopOptions {
   epochs: number;
   batchSize: number;
   seed: number;
-  loss: LossName | LossFn;
-  optimizer: OptimizerSpec;
   /** Shuffle the training order each epoch with the seeded RNG (default true). */
   shuffle?: boolean;
   /** Run folder for checkpoints (latest.ckpt, best.ckpt). Without it nothing is written. */
@@ -163,7 +163,8 @@ export interface FitOptions {
    * single-modality heads): they are the best so far (epoch −1) and training must beat them.
    */
   initialCandidate?: boolean;
-  validationBatchSize?: number;
+  /** `val_loss`: an epoch that ties the best accuracy with a lower validation loss wins. */
+  monitorTieBreak?: 'val_loss';
   callbacks?: readonly FitCallbacks[];
   /** Cooperative cancel: checked at every batch boundary. */
   signal?: AbortSignal;
@@ -176,4 +177,11 @@ export interface FitOptions {
   progressIntervalMs?: number;
   stage?: string;
   now?: () => number;
+}
+
+/** Options of `fit` (a tfjs model): the loop's, plus the loss and the optimizer it creates. */
+export interface FitOptions extends LoopOptions {
+  loss: LossName | LossFn;
+  optimizer: OptimizerSpec;
+  validationBatchSize?: number;
 }
