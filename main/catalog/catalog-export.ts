@@ -1,17 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { ImportReport } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
+import { toCsv } from '../../shared/csv/csv-writer';
+import { importReportCsv } from '../../shared/csv/import-report-csv';
 import type { CatalogDb } from './catalog-db';
-
-/** Quotes a CSV cell when needed (RFC 4180). */
-export const csvCell = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-export const toCsv = (header: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): string =>
-  [header.map(csvCell).join(','), ...rows.map((r) => header.map((h) => csvCell(r[h])).join(','))].join('\n') +
-  '\n';
 
 interface ExportRow {
   id: number;
@@ -53,7 +45,8 @@ export const exportDataset = (
     input.splitId ?? -1,
     input.datasetId,
   );
-  const metadata = new Map<number, Record<string, string | number>>();
+  // Own-property maps throughout: a metadata key may be `constructor` or `__proto__`.
+  const metadata = new Map<number, Map<string, string | number>>();
   const keys = new Set<string>();
   for (const m of cdb.all<{ image_id: number; key: string; type: string; num: number | null; text: string }>(
     'export.metadata',
@@ -61,24 +54,35 @@ export const exportDataset = (
     input.datasetId,
   )) {
     keys.add(m.key);
-    const record = metadata.get(m.image_id) ?? {};
-    record[m.key] = m.type === 'number' && m.num !== null ? m.num : m.text;
+    const record = metadata.get(m.image_id) ?? new Map<string, string | number>();
+    record.set(m.key, m.type === 'number' && m.num !== null ? m.num : m.text);
     metadata.set(m.image_id, record);
   }
   const metaKeys = [...keys].sort();
-  const records = rows.map((r) => ({
-    file: r.file,
-    frame: r.frame,
-    label: r.labels ?? '',
-    patient_id: r.patient ?? '',
-    exam_id: r.exam ?? '',
-    source_id: r.source ?? '',
-    split: r.part ?? '',
-    note: r.note ?? '',
-    sha256: r.sha256,
-    ...metadata.get(r.id),
-  }));
-  if (input.format === 'json') writeFileSync(input.path, JSON.stringify(records, null, 1));
+  const records = rows.map(
+    (r) =>
+      new Map<string, string | number>([
+        ['file', r.file],
+        ['frame', r.frame],
+        ['label', r.labels ?? ''],
+        ['patient_id', r.patient ?? ''],
+        ['exam_id', r.exam ?? ''],
+        ['source_id', r.source ?? ''],
+        ['split', r.part ?? ''],
+        ['note', r.note ?? ''],
+        ['sha256', r.sha256],
+        ...(metadata.get(r.id) ?? []),
+      ]),
+  );
+  if (input.format === 'json')
+    writeFileSync(
+      input.path,
+      JSON.stringify(
+        records.map((r) => Object.fromEntries(r)),
+        null,
+        1,
+      ),
+    );
   else
     writeFileSync(
       input.path,
@@ -113,23 +117,7 @@ export const exportImportReport = (
   );
   if (!row?.report) throw new AppError('NOT_FOUND', `no finished import ${input.importId}`);
   const report = JSON.parse(row.report) as ImportReport;
-  const lines = [
-    ...report.errors.map((e) => ({
-      kind: 'error',
-      file: e.file,
-      line: e.line ?? '',
-      code: e.code,
-      reason: e.reason,
-    })),
-    ...report.duplicates.map((d) => ({
-      kind: 'duplicate',
-      file: d.file,
-      line: '',
-      code: d.sameLabel ? 'duplicate' : 'duplicate-label-conflict',
-      reason: `same content as ${d.duplicateOf}`,
-    })),
-  ];
-  if (input.format === 'json') writeFileSync(input.path, JSON.stringify(report, null, 1));
-  else writeFileSync(input.path, toCsv(['kind', 'file', 'line', 'code', 'reason'], lines));
-  return { path: input.path, rows: lines.length };
+  const { csv, rows } = importReportCsv(report);
+  writeFileSync(input.path, input.format === 'json' ? JSON.stringify(report, null, 1) : csv);
+  return { path: input.path, rows };
 };

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { csvCell } from '../catalog/catalog-export';
+import { csvRow } from '../../shared/csv/csv-writer';
 import { phantomClasses, type PhantomClass } from './phantom-anatomy';
 import { renderPhantomImage } from './phantom-image';
 import { drawNote, drawProbeMetadata, type NoteKind } from './phantom-notes';
@@ -40,9 +40,7 @@ export const manifestCsv = (rows: DemoRow[]): string =>
   [
     'file,label,patient_id,note,probe_orientation,sweep_region,depth_cm,synthetic',
     ...rows.map((r) =>
-      [r.file, r.label, r.patient_id, r.note, r.probe_orientation, r.sweep_region, r.depth_cm, 'yes']
-        .map(csvCell)
-        .join(','),
+      csvRow([r.file, r.label, r.patient_id, r.note, r.probe_orientation, r.sweep_region, r.depth_cm, 'yes']),
     ),
   ].join('\n') + '\n';
 

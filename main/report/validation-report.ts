@@ -1,6 +1,7 @@
 import { methodLabels, runMethods } from '../../shared/run/run-config';
 import type { Misclassified, MethodResult, RunSummary, SplitMetrics } from '../../shared/run/run-result';
-import { csvRow, escapeHtml as e, pct } from './html';
+import { csvRow } from '../../shared/csv/csv-writer';
+import { escapeHtml as e, pct } from './html';
 
 const metricCell = (m: SplitMetrics | undefined, key: 'accuracy' | 'balancedAccuracy' | 'macroF1'): string =>
   m ? pct(m[key]) : '—';

@@ -1,28 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AppErrorShape, ImportReport } from '../../shared/contract/index';
+import { importReportCsv } from '../../shared/csv/import-report-csv';
 import { useApi } from '../api-context';
 import { ErrorMessage } from '../components/error-message';
 import { formatDuration } from '../components/format';
 
-/** The report as CSV (one row per duplicate or rejected file), for a download made in the page. */
-export const reportCsv = (report: ImportReport): string => {
-  const quote = (v: string | number | null): string => {
-    const s = v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = [
-    ['kind', 'file', 'line', 'code', 'reason'],
-    ...report.duplicates.map((d) => [
-      'duplicate',
-      d.file,
-      null,
-      d.sameLabel ? 'same-label' : 'label-differs',
-      `duplicate of ${d.duplicateOf}`,
-    ]),
-    ...report.errors.map((e) => ['rejected', e.file, e.line, e.code, e.reason]),
-  ];
-  return rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
-};
+/** The report as CSV (notices, rejected files, duplicates), for a download made in the page. */
+export const reportCsv = (report: ImportReport): string => importReportCsv(report).csv;
 
 const statusClass = { done: 'ok', cancelled: 'warn', failed: 'error' } as const;
 

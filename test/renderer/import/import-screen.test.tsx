@@ -106,11 +106,22 @@ describe('ImportScreen', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('no such manifest');
   });
 
-  it('writes the report as CSV with quoting', () => {
+  it('writes the report as CSV with quoting, the same rows as the main process export', () => {
     expect(reportCsv(report)).toBe(
       'kind,file,line,code,reason\n' +
-        'duplicate,b.png,,label-differs,duplicate of a.png\n' +
-        'rejected,bad.png,4,corrupt,"truncated PNG, ""IDAT"" missing"\n',
+        'error,bad.png,4,corrupt,"truncated PNG, ""IDAT"" missing"\n' +
+        'duplicate,b.png,,duplicate-label-conflict,same content as a.png\n',
+    );
+  });
+
+  it('neutralises formula cells in the downloaded report', () => {
+    const hostile = {
+      ...report,
+      duplicates: [],
+      errors: [{ ...report.errors[0]!, file: '=HYPERLINK("x")' }],
+    };
+    expect(reportCsv(hostile).split('\n')[1]).toBe(
+      'error,"\'=HYPERLINK(""x"")",4,corrupt,"truncated PNG, ""IDAT"" missing"',
     );
   });
 });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { ImageQuery } from '../../../../shared/contract/catalog';
+import { FORMULA_TRIGGERS } from '../../../../shared/csv/csv-writer';
 import { freshCatalog, importOptions, makeImage, tempDir, writeFile } from './support/catalog-fixtures';
 
 describe('export and backup', () => {
@@ -77,6 +79,53 @@ describe('export and backup', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(copy.prepare('SELECT count(*) AS n FROM images').get()).toEqual({ n: 1 });
     copy.close();
+    catalog.close();
+  });
+
+  it('neutralises formula cells (every trigger) in the dataset export and the import report export', async () => {
+    const root = tempDir('sonofuse-formula-');
+    // The manifest reader trims cells, so TAB and CR reach the catalog through setNote below.
+    const printable = FORMULA_TRIGGERS.filter((c) => c !== '\t' && c !== '\r');
+    const lines = ['file,label,patient_id,note,ward'];
+    for (const [i, c] of printable.entries()) {
+      writeFile(root, `images/${i}.png`, await makeImage(6, 6, 40 + i));
+      lines.push(`${i}.png,${c}lbl${i},${c}P${i},${c}HYPERLINK(x),${c}2+3`);
+    }
+    lines.push(`"=cmd|' /C calc'!A0.png",x,P9,,`); // missing file: becomes an error line of the report
+    writeFile(root, 'manifest.csv', `${lines.join('\n')}\n`);
+    const { catalog, dir } = freshCatalog();
+    const report = await catalog.import(
+      importOptions({ source: join(root, 'manifest.csv'), dataset: 'f', thumbnails: false }),
+    );
+    expect(report.imported).toBe(printable.length);
+    const first = catalog
+      .images(ImageQuery.parse({ datasetId: report.datasetId, limit: 100 }))
+      .items.find((image) => image.file === '0.png')!;
+    for (const c of ['\t', '\r']) {
+      catalog.setNote({ imageId: first.id, text: `${c}=1+1`, user: 't', reason: '' });
+      const path = join(dir, 'export.csv');
+      catalog.export({ datasetId: report.datasetId, path, format: 'csv', task: 'label' });
+      const rows = parse(readFileSync(path), { columns: true }) as Array<Record<string, string>>;
+      expect(rows.find((r) => r.file === '0.png')!.note).toBe(`'${c}=1+1`);
+    }
+    const path = join(dir, 'export.csv');
+    catalog.setNote({ imageId: first.id, text: '=HYPERLINK(x)', user: 't', reason: '' });
+    catalog.export({ datasetId: report.datasetId, path, format: 'csv', task: 'label' });
+    const rows = parse(readFileSync(path), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.label, r.patient_id, r.note, r.ward])).toEqual(
+      printable.map((c, i) => [
+        `'${c}lbl${i}`,
+        `'${c}P${i}`,
+        `'${i === 0 ? '=' : c}HYPERLINK(x)`,
+        `'${c}2+3`,
+      ]),
+    );
+    // Every formula cell of the raw file is quoted: no line has an unquoted trigger after a comma.
+    expect(readFileSync(path, 'utf8')).not.toMatch(/(^|,)[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/m);
+    const reportPath = join(dir, 'report.csv');
+    catalog.exportImportReport({ importId: report.importId, path: reportPath, format: 'csv' });
+    const reportRows = parse(readFileSync(reportPath), { columns: true }) as Array<Record<string, string>>;
+    expect(reportRows.map((r) => r.file)).toEqual([`'=cmd|' /C calc'!A0.png`]);
     catalog.close();
   });
 });

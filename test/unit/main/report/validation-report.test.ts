@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { FORMULA_TRIGGERS } from '../../../../shared/csv/csv-writer';
 import { RunSummary } from '../../../../shared/run/run-result';
 import {
   renderValidationReportCsv,
@@ -55,5 +56,21 @@ describe('validation report', () => {
     expect(Object.keys(metrics[0]!)).toContain('f1_malignant');
     const miss = parse(csv.misclassified, { columns: true }) as Record<string, string>[];
     expect(miss[1]!.file).toBe(`'=HYPERLINK("x")`);
+  });
+
+  it('neutralises every formula trigger in file names and labels of the run report CSV', () => {
+    const base = misclassifiedFixture()[0]!;
+    const hostile = FORMULA_TRIGGERS.map((c, i) => ({
+      ...base,
+      imageId: 100 + i,
+      file: `${c}cmd|' /C calc'!A0`,
+      trueLabel: `${c}1+1`,
+    }));
+    const miss = parse(renderValidationReportCsv(run, hostile).misclassified, { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(miss.map((r) => r.file)).toEqual(FORMULA_TRIGGERS.map((c) => `'${c}cmd|' /C calc'!A0`));
+    expect(miss.map((r) => r.true)).toEqual(FORMULA_TRIGGERS.map((c) => `'${c}1+1`));
   });
 });
