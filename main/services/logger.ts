@@ -24,15 +24,41 @@ export interface LoggerOptions {
 
 const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
+/** Longest message kept in a log entry. */
+export const MAX_LOG_MESSAGE = 2000;
+
+/** Redaction looks at this much of a message (twice what is kept, so a path across the cut is still seen). */
+const REDACT_WINDOW = 2 * MAX_LOG_MESSAGE;
+
+const IMAGE_EXTENSION = /^(.*\.(?:png|jpe?g|dcm|dicom|csv|bmp|tiff?))/is;
+
+/**
+ * One run of path characters starting at a slash (optionally after a drive letter). A single
+ * character class with nothing after it: each run is matched once, so the scan is linear.
+ */
+const PATH_RUN = /(?:[A-Za-z]:)?[\\/][\w .()\\/-]*/g;
+
+/** Within a path run: the longest prefix that is an absolute path of two or more parts ending in an image or CSV name. */
+const redactPathRun = (run: string): string => {
+  const match = IMAGE_EXTENSION.exec(run);
+  if (!match?.[1]) return run;
+  const slashes = match[1].replace(/[^\\/]/g, '').length;
+  return slashes >= 2 ? `<path>${run.slice(match[1].length)}` : run;
+};
+
+/**
+ * Strips the common accidents from a log message: e-mail addresses, absolute paths of patient
+ * files, long digit runs (MRNs, accession numbers). Cuts first and uses only patterns that match
+ * in linear time (every quantified class is anchored at the start of its run), so a hostile
+ * message of any length costs O(length) with a small bound.
+ */
 export const redact = (message: string): string =>
   message
-    .replace(/[\w.+-]+@[\w-]+\.[\w.]+/g, '<email>')
-    .replace(
-      /(?:[A-Za-z]:)?(?:[\\/][\w .()-]+){2,}[\\/]?[\w .()-]*\.(?:png|jpe?g|dcm|dicom|csv|bmp|tiff?)/gi,
-      '<path>',
-    )
+    .slice(0, REDACT_WINDOW)
+    .replace(/(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+/g, '<email>')
+    .replace(PATH_RUN, redactPathRun)
     .replace(/\b\d{6,}\b/g, '<number>')
-    .slice(0, 2000);
+    .slice(0, MAX_LOG_MESSAGE);
 
 export const createLogger = (options: LoggerOptions = {}): Logger => {
   const capacity = options.capacity ?? 500;
