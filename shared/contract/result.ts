@@ -20,6 +20,8 @@ export const errorCodes = [
   /** The call exists but this shell cannot serve it (e.g. a native dialog in browser mode). */
   'NOT_SUPPORTED',
   'TRANSPORT_CLOSED',
+  /** The answer (or the request) is larger than a transport carries; nothing was sent whole. */
+  'RESPONSE_TOO_LARGE',
   'INTERNAL',
 ] as const;
 
