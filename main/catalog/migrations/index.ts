@@ -7,6 +7,7 @@ import { migration0006 } from './0006-query-indexes';
 import { migration0007 } from './0007-flags-colours';
 import { migration0008 } from './0008-dataset-augmentations';
 import { migration0009 } from './0009-burned-in';
+import { migration0010 } from './0010-run-snapshots';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
