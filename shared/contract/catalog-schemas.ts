@@ -29,6 +29,12 @@ export const ImportOptions = z
     dataset: z.string().trim().min(1).max(200),
     /** Keep images where they are instead of copying them into the managed store. */
     referenceInPlace: z.boolean().default(false),
+    /**
+     * Store the original bytes with their embedded metadata (EXIF, XMP, IPTC, ICC, comments, PNG
+     * text chunks: names, MRNs, dates). Off by default: stored copies are stripped losslessly (same
+     * pixels), and in-place originals are shown through a stripped copy.
+     */
+    keepOriginalBytes: z.boolean().default(false),
     /** Manifest column renames, `{ old: new }`, e.g. `{ diagnosis: 'label' }`. */
     mapping: z.record(z.string(), z.string()).default({}),
     /** Labels hold several classes separated by `;` or `|`. */
