@@ -82,7 +82,9 @@ export const App = ({
             {section === 'import' ? <ImportScreen /> : null}
             {section === 'tasks' ? <TasksScreen onImport={() => setSection('import')} /> : null}
             {section === 'augment' ? <AugmentScreen /> : null}
-            {section === 'training' ? <TrainingScreen /> : null}
+            {section === 'training' ? (
+              <TrainingScreen onEditAugmentation={() => setSection('augment')} />
+            ) : null}
             {section === 'system' ? (
               <>
                 <SystemPanel />

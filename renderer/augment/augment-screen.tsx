@@ -10,32 +10,57 @@ import {
   PRESET_NAMES,
   type PresetName,
 } from '../../shared/augment/augment-presets';
+import { DEFAULT_DATASET_PRESET } from '../../shared/augment/dataset-augmentation';
 import type { AppErrorShape, PreviewTile } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { useBrowse } from '../catalog/browse-context';
+import { useDatasets } from '../catalog/catalog-data';
+import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
-import { describeDrawn } from './drawn-params';
+import { PreviewRows } from './preview-rows';
 import { StepEditor } from './step-editor';
+import { describeDatasetAugmentation, useDatasetAugmentation } from './use-dataset-augmentation';
+import '../styles/augment.css';
 
 /** Parameters settle this long before a new preview is asked for. */
 const REDRAW_DELAY_MS = 350;
 const MAX_IMAGES = 4;
 
 /**
- * Augmentation preview: start from a preset, edit each step's parameters, and see a grid of
- * augmented renderings of the selected catalog images drawn by the trainer's own pipeline and
- * seed (`augment:preview`), re-drawn as parameters change; "New draw" advances the seed.
+ * Augmentation: the config the workspace's dataset trains with (`augment:datasetConfig`), edited
+ * step by step from a preset, previewed on the selected catalog images by the trainer's own
+ * pipeline and seed (`augment:preview`, re-drawn as parameters change; "New draw" advances the
+ * seed), and saved as the dataset's next version, which the next run on the dataset trains with.
  */
 export const AugmentScreen = () => {
   const api = useApi();
+  const ws = useWorkspace();
   const { selected, pager, focus, version } = useBrowse();
-  const [preset, setPreset] = useState<PresetName>('ultrasound-default');
-  const [config, setConfig] = useState<AugmentConfigInput>(() => buildPreset('ultrasound-default'));
+  const [datasets] = useDatasets();
+  const datasetName =
+    datasets.status === 'ok' ? (datasets.value.find((d) => d.id === ws.datasetId)?.name ?? null) : null;
+  const [stored, reloadStored] = useDatasetAugmentation(ws.datasetId);
+  const saved = stored?.status === 'ok' ? stored.value : null;
+  const [preset, setPreset] = useState<PresetName>(DEFAULT_DATASET_PRESET);
+  const [config, setConfig] = useState<AugmentConfigInput>(() => buildPreset(DEFAULT_DATASET_PRESET));
   const [seed, setSeed] = useState(42);
   const [n, setN] = useState(6);
   const [tiles, setTiles] = useState<PreviewTile[]>([]);
   const [error, setError] = useState<AppErrorShape | null>(null);
+  const [saveError, setSaveError] = useState<AppErrorShape | null>(null);
+  const [savedNote, setSavedNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  // The editor starts from what the dataset trains with, and follows a change of dataset.
+  const savedKey = saved ? `${saved.datasetId}:${saved.version}` : null;
+  useEffect(() => {
+    if (!saved) return;
+    setPreset(saved.preset);
+    setConfig(saved.config);
+    // `savedKey` names the stored version.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [savedKey]);
+  useEffect(() => setSavedNote(null), [ws.datasetId]);
 
   const imageIds = useMemo(() => {
     if (selected.size > 0) return [...selected].slice(0, MAX_IMAGES);
@@ -52,6 +77,11 @@ export const AugmentScreen = () => {
 
   const parsed = useMemo(() => AugmentConfig.safeParse(config), [config]);
   const key = JSON.stringify([parsed.success ? parsed.data : null, seed, n, imageIds]);
+  const dirty =
+    saved !== null &&
+    (preset !== saved.preset ||
+      !parsed.success ||
+      JSON.stringify(parsed.data) !== JSON.stringify(saved.config));
 
   useEffect(() => {
     if (!parsed.success || imageIds.length === 0) return;
@@ -74,6 +104,22 @@ export const AugmentScreen = () => {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, api]);
 
+  const save = async () => {
+    if (ws.datasetId === null || !parsed.success) return;
+    const result = await api.augment.saveDatasetConfig({
+      datasetId: ws.datasetId,
+      preset,
+      config: parsed.data,
+      user: ws.user,
+    });
+    if (!result.ok) return setSaveError(result.error);
+    setSaveError(null);
+    setSavedNote(
+      `Saved as version ${result.value.version}: the next run on ${datasetName ?? 'this dataset'} trains with it.`,
+    );
+    reloadStored();
+  };
+
   const steps = config.steps;
   const setStep = (i: number, step: AugmentStep | null) =>
     setConfig({
@@ -84,17 +130,30 @@ export const AugmentScreen = () => {
   return (
     <section className="screen augment-screen" aria-labelledby="augment-title">
       <header className="screen-header">
-        <h2 id="augment-title">Augmentation preview</h2>
+        <h2 id="augment-title">
+          Augmentation{datasetName ? <span className="muted"> · {datasetName}</span> : null}
+        </h2>
+        <p className="muted small augment-trains" data-testid="trains-with">
+          {saved
+            ? `Runs on this dataset train with: ${describeDatasetAugmentation(saved)}`
+            : ws.datasetId === null
+              ? 'Choose a dataset in the catalog: the augmentation belongs to the dataset.'
+              : 'Loading the dataset’s augmentation…'}
+        </p>
       </header>
+      {stored?.status === 'error' ? <ErrorMessage error={stored.error} onRetry={reloadStored} /> : null}
       <div className="augment-body">
         <form
           className="panel form augment-form"
           aria-label="Augmentation parameters"
-          onSubmit={(e) => e.preventDefault()}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
         >
           <div className="form-row">
             <label className="field grow">
-              <span>Preset</span>
+              <span>Start from preset</span>
               <select
                 value={preset}
                 onChange={(e) => {
@@ -111,6 +170,34 @@ export const AugmentScreen = () => {
               </select>
             </label>
           </div>
+          <div className="form-row save-row">
+            <button
+              type="submit"
+              className="button primary"
+              disabled={!dirty || !parsed.success || ws.datasetId === null}
+            >
+              Save for {datasetName ?? 'dataset'}
+            </button>
+            {dirty ? (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  if (!saved) return;
+                  setPreset(saved.preset);
+                  setConfig(saved.config);
+                }}
+              >
+                Revert
+              </button>
+            ) : null}
+            <span className="muted small" role="status">
+              {dirty
+                ? `Unsaved: runs still train with ${saved && saved.version > 0 ? `version ${saved.version}` : 'the default'}.`
+                : (savedNote ?? '')}
+            </span>
+          </div>
+          {saveError ? <ErrorMessage error={saveError} /> : null}
           <div className="form-row">
             <label className="field">
               <span>Seed</span>
@@ -131,7 +218,7 @@ export const AugmentScreen = () => {
                 ))}
               </select>
             </label>
-            <button type="button" className="button primary" onClick={() => setSeed((s) => s + 1)}>
+            <button type="button" className="button" onClick={() => setSeed((s) => s + 1)}>
               New draw
             </button>
           </div>
@@ -156,24 +243,10 @@ export const AugmentScreen = () => {
           <p className="muted small" role="status">
             {imageIds.length === 0
               ? 'Select images in the catalog (Space) to preview them; without a selection the focused image and the next ones are used.'
-              : `${imageIds.length} image${imageIds.length === 1 ? '' : 's'} × ${n} renderings, seed ${seed}${busy ? ' · drawing…' : ''}`}
+              : `${imageIds.length} image${imageIds.length === 1 ? '' : 's'} of ${datasetName ?? 'the dataset'} × ${n} renderings, seed ${seed}${busy ? ' · drawing…' : ''}`}
           </p>
           {error ? <ErrorMessage error={error} /> : null}
-          <ul className="tile-grid" aria-label="Augmented renderings">
-            {tiles.map((t) => (
-              <li key={`${t.imageId}-${t.index}`} className="tile">
-                <img
-                  src={`data:image/png;base64,${t.pngBase64}`}
-                  alt={`Image ${t.imageId}, rendering ${t.index + 1}`}
-                  width={t.width}
-                  height={t.height}
-                />
-                <span className="tile-params" data-testid="tile-params">
-                  {describeDrawn(t.params)}
-                </span>
-              </li>
-            ))}
-          </ul>
+          <PreviewRows tiles={tiles} />
         </div>
       </div>
     </section>

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { PRESET_LABELS, PRESET_NAMES, type PresetName } from '../../shared/augment/augment-presets';
 import type { AppErrorShape, LabelTask } from '../../shared/contract/index';
 import {
   methodLabels,
@@ -9,6 +8,7 @@ import {
   type RunMethod,
 } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
+import { describeDatasetAugmentation, useDatasetAugmentation } from '../augment/use-dataset-augmentation';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 
@@ -33,17 +33,21 @@ const fieldNames: Record<string, string> = {
 
 /**
  * The one-click run: dataset and task (shared with the other screens through the workspace), the
- * augmentation preset, and an "Advanced" drawer with the RunConfig fields. The config is
+ * dataset's augmentation (shown as `run:start` will resolve it; edited on the Augmentation
+ * screen), and an "Advanced" drawer with the RunConfig fields. The config is
  * validated here with the same schema main uses, so mistakes are named before anything starts.
  */
 export const RunForm = ({
   datasets,
   busy,
   onStart,
+  onEditAugmentation,
 }: {
   datasets: ReadonlyArray<{ id: number; name: string; images: number }>;
   busy: boolean;
   onStart: (config: RunConfigInput) => Promise<AppErrorShape | null>;
+  /** Opens the Augmentation screen (where the dataset's config is edited). */
+  onEditAugmentation?: () => void;
 }) => {
   const api = useApi();
   const ws = useWorkspace();
@@ -61,7 +65,7 @@ export const RunForm = ({
     };
   }, [api, chosenId]);
   const task = tasks.find((t) => t.name === ws.task) ?? tasks[0] ?? null;
-  const [preset, setPreset] = useState<PresetName>(defaults.augmentation.preset);
+  const [augmentation] = useDatasetAugmentation(chosenId);
   const [epochs1, setEpochs1] = useState(defaults.stage1.epochs);
   const [epochs2, setEpochs2] = useState(defaults.stage2.epochs);
   const [headEpochs, setHeadEpochs] = useState(defaults.heads.epochs);
@@ -94,7 +98,7 @@ export const RunForm = ({
       stage1: { epochs: epochs1, optimizer, lr },
       stage2: { epochs: epochs2, head, lr: lr2 },
       heads: { epochs: headEpochs, lr: headLr },
-      augmentation: { preset },
+      // No augmentation here: run:start trains the dataset's saved config (shown above).
       evaluation: { views },
       encoders: {
         text: { kind: textEncoder },
@@ -168,16 +172,21 @@ export const RunForm = ({
             ))}
           </select>
         </label>
-        <label className="field">
+        <div className="field run-augmentation">
           <span>Augmentation</span>
-          <select value={preset} onChange={(e) => setPreset(e.target.value as PresetName)}>
-            {PRESET_NAMES.map((p) => (
-              <option key={p} value={p}>
-                {PRESET_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
+          <span className="static" data-testid="run-augmentation">
+            {augmentation?.status === 'ok'
+              ? describeDatasetAugmentation(augmentation.value)
+              : augmentation?.status === 'error'
+                ? `not readable: ${augmentation.error.message}`
+                : '…'}
+            {onEditAugmentation ? (
+              <button type="button" className="link-button" onClick={onEditAugmentation}>
+                Edit…
+              </button>
+            ) : null}
+          </span>
+        </div>
         <button
           type="button"
           className="button primary"

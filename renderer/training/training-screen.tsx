@@ -16,7 +16,7 @@ import '../styles/training.css';
  * reload or a run that went on while the window was closed shows the truth); a finished run opens
  * in the review workstation.
  */
-export const TrainingScreen = () => {
+export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: () => void } = {}) => {
   const api = useApi();
   const [runs, setRuns] = useState<RunListItem[]>([]);
   const inFlight = runs.filter((r) => r.status === 'running' || r.status === 'queued');
@@ -88,7 +88,12 @@ export const TrainingScreen = () => {
   };
   return (
     <div className="training">
-      <RunForm datasets={datasets} busy={inFlight.length > 0} onStart={start} />
+      <RunForm
+        datasets={datasets}
+        busy={inFlight.length > 0}
+        onStart={start}
+        onEditAugmentation={onEditAugmentation}
+      />
       <RunningPanel
         runs={inFlight}
         progress={events.progress}

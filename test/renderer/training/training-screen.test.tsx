@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildPreset } from '../../../shared/augment/augment-presets';
 import type { RunProgress } from '../../../shared/run/run-progress';
 import { TrainingScreen } from '../../../renderer/training/training-screen';
 import { createFakeApi } from '../fake-api';
@@ -13,7 +14,21 @@ afterEach(cleanup);
 const setup = () => {
   const catalog = createFakeCatalog({ images: 12 });
   const runs = createFakeRuns(catalog);
-  const fake = createFakeApi({ ...catalog.answers, ...runs.answers });
+  const fake = createFakeApi({
+    ...catalog.answers,
+    ...runs.answers,
+    'augment:datasetConfig': () => ({
+      ok: true,
+      value: {
+        datasetId: 1,
+        version: 2,
+        preset: 'ultrasound-default',
+        config: buildPreset('ultrasound-default'),
+        savedAt: 'now',
+        savedBy: 'alice',
+      },
+    }),
+  });
   const view = renderScreen(<TrainingScreen />, fake.api);
   return { fake, runs, catalog, view };
 };
@@ -61,8 +76,10 @@ describe('TrainingScreen: starting a run', () => {
       stage1: { epochs: 20, optimizer: 'adam', lr: 3e-4 },
       stage2: { epochs: 8, head: 'linear' },
       heads: { epochs: 30 },
-      augmentation: { preset: 'paper' },
     });
+    // The run trains the dataset's saved augmentation: the form shows it and sends no preset of its own.
+    expect(config.augmentation).toBeUndefined();
+    expect(screen.getByTestId('run-augmentation').textContent).toBe('Ultrasound default · version 2');
     expect(config.methods).toEqual([
       'linear_probe',
       'traditional_multimodal',
@@ -94,7 +111,6 @@ describe('TrainingScreen: starting a run', () => {
     set('Image backbone folder', ' /models/us-net ');
     set('Metadata fields', 'depth_cm, probe_orientation,');
     set('Test-time views', '4');
-    set('Augmentation', 'ultrasound-default');
     fireEvent.click(screen.getByRole('checkbox', { name: 'Note only' }));
     fireEvent.click(screen.getByRole('checkbox', { name: 'Metadata only' }));
     // Unticked and ticked again: the methods stay in their canonical order.
@@ -114,7 +130,6 @@ describe('TrainingScreen: starting a run', () => {
         stage1: { epochs: 3, optimizer: 'sgd', lr: 0.0005 },
         stage2: { epochs: 4, head: 'mlp', lr: 0.002 },
         heads: { epochs: 12, lr: 0.05 },
-        augmentation: { preset: 'ultrasound-default' },
         evaluation: { views: 4 },
         encoders: {
           text: { kind: 'none' },
