@@ -31,5 +31,6 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
   'catalog:splits': ({ datasetId }) => catalog.splits(datasetId),
   'catalog:export': async (input) =>
     catalog.export({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
+  'catalog:setBurnedInMask': ({ datasetId, mask }) => catalog.setBurnedInMask({ datasetId, mask }),
   'catalog:backup': async ({ path }) => catalog.backup(checkOutputPath(path, ['.db', '.sqlite', '.sqlite3'])),
 });

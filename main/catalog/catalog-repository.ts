@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { BurnedInMask } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
+import { createFileSecretStore, createPseudonyms, keyDirFor, type Pseudonyms } from './pseudonym-keys';
 
 /** How a metadata cell is stored: numbers and dates also get a numeric column for range queries. */
 export interface TypedValue {
@@ -42,9 +43,14 @@ export interface ImageRow {
  * Small, prepared, single-purpose reads and writes shared by the importer and the label/note
  * service. Callers wrap multi-row work in `db.transaction`.
  */
-export const createRepository = (cdb: CatalogDb, now: () => string = () => new Date().toISOString()) => {
+export const createRepository = (
+  cdb: CatalogDb,
+  now: () => string = () => new Date().toISOString(),
+  pseudonyms: Pseudonyms = createPseudonyms(cdb, createFileSecretStore(keyDirFor(cdb.path))),
+) => {
   const repo = {
     now,
+    pseudonyms,
     ensureDataset(name: string): number {
       cdb.run(
         'dataset.insert',
@@ -266,24 +272,60 @@ export const createRepository = (cdb: CatalogDb, now: () => string = () => new D
         now(),
       );
     },
-    /** A per-catalog secret for keyed pseudonyms: the same patient id maps to the same pseudonym here only. */
-    pseudonymKey(): string {
-      const found = cdb.get<{ value: string }>(
-        'settings.get',
-        'SELECT value FROM settings WHERE key = ?',
-        'pseudonym_key',
-      );
-      if (found) return found.value;
-      cdb.run(
-        'settings.insert',
-        'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)',
-        'pseudonym_key',
-        randomBytes(32).toString('hex'),
-      );
-      return repo.pseudonymKey();
+    /**
+     * The group key of a patient/exam/series id: its 128-bit keyed pseudonym, or the 48-bit one an
+     * older SonoFuse gave the same id when this dataset already has that group (the same patient
+     * must stay one group, or a split could put them on both sides).
+     */
+    pseudonymGroupKey(
+      datasetId: number,
+      kind: 'patient' | 'exam' | 'source',
+      prefix: string,
+      value: string,
+    ): string {
+      const id = pseudonyms.pseudonym(prefix, value);
+      const legacy = pseudonyms.legacyOf(id);
+      const found =
+        legacy !== null &&
+        cdb.get(
+          'group.byKey',
+          'SELECT id FROM groups WHERE dataset_id = ? AND kind = ? AND key = ?',
+          datasetId,
+          kind,
+          legacy,
+        );
+      return found ? legacy! : id;
     },
-    pseudonym(prefix: string, value: string): string {
-      return `${prefix}-${createHmac('sha256', repo.pseudonymKey()).update(value).digest('hex').slice(0, 12)}`;
+    /** Records that an image's file declares burned-in annotation (1 warned, 2 masked before storing). */
+    markBurnedIn(imageId: number, state: number): void {
+      cdb.run('image.burnedIn', 'UPDATE images SET burned_in = ? WHERE id = ?', state, imageId);
+    },
+    /** Images written by one import (or one dataset) that declare burned-in annotation, and how many were masked. */
+    burnedInCount(importJobId: number | null, datasetId?: number): { images: number; masked: number } {
+      const row = cdb.get<{ images: number; masked: number | null }>(
+        importJobId === null ? 'burnedIn.ofDataset' : 'burnedIn.ofImport',
+        `SELECT count(*) AS images, sum(burned_in = 2) AS masked FROM images
+         WHERE ${importJobId === null ? 'dataset_id' : 'import_job_id'} = ? AND burned_in > 0`,
+        importJobId ?? datasetId,
+      )!;
+      return { images: row.images, masked: row.masked ?? 0 };
+    },
+    /** The dataset's masking rectangle for burned-in annotation, if one was set. */
+    burnedInMask(datasetId: number): BurnedInMask | null {
+      const row = cdb.get<{ mask: string | null }>(
+        'dataset.mask',
+        'SELECT burned_in_mask AS mask FROM datasets WHERE id = ?',
+        datasetId,
+      );
+      return row?.mask ? BurnedInMask.parse(JSON.parse(row.mask)) : null;
+    },
+    setBurnedInMask(datasetId: number, mask: BurnedInMask | null): void {
+      cdb.run(
+        'dataset.setMask',
+        'UPDATE datasets SET burned_in_mask = ? WHERE id = ?',
+        mask ? JSON.stringify(mask) : null,
+        datasetId,
+      );
     },
   };
   return repo;

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import type {
+  BurnedInMask,
   CatalogChange,
   ImportOptions,
   ImportProgress,
@@ -20,6 +21,7 @@ import { createRepository } from './catalog-repository';
 import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
+import { createFileSecretStore, createPseudonyms, keyDirFor, type SecretStore } from './pseudonym-keys';
 import { recoverInterruptedImports } from './import-recovery';
 import { runImport } from './import-runner';
 
@@ -40,6 +42,11 @@ export interface CatalogServiceOptions {
    * database named `catalog.db` (the desktop app's `userData/workspaces`).
    */
   workspaceRoots?: readonly string[];
+  /**
+   * Where the pseudonym key lives, outside the database; default 0600 files in
+   * {@link keyDirFor}`(dbPath)`. The desktop app passes the OS keystore (Electron safeStorage).
+   */
+  secrets?: SecretStore;
 }
 
 const open = (options: CatalogServiceOptions) => {
@@ -48,7 +55,13 @@ const open = (options: CatalogServiceOptions) => {
     logger: options.logger,
     slowQueryMs: options.slowQueryMs,
   });
-  const repo = createRepository(cdb);
+  const repo = createRepository(
+    cdb,
+    undefined,
+    createPseudonyms(cdb, options.secrets ?? createFileSecretStore(keyDirFor(options.dbPath))),
+  );
+  // A key an older SonoFuse kept in the database moves out now, before any backup can copy it.
+  if (repo.pseudonyms.migrate()) options.logger?.info('catalog', 'pseudonym key moved out of the catalog');
   const store = createContentStore(options.storeDir ?? storeDirFor(options.dbPath));
   // Imports killed mid-way (SIGKILL, crash) left `running` rows and temporary files: settle them.
   recoverInterruptedImports(cdb, store, { logger: options.logger });
@@ -148,6 +161,8 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
     images: (q: Parameters<typeof queryImages>[1]) => queryImages(s().cdb, q),
     image: (id: number, task = 'label') => s().images.detail(id, task),
     filePath: (id: number) => s().images.filePath(id),
+    /** The file to show a person: never one with embedded metadata unless the user kept it. */
+    viewPath: (id: number) => s().images.viewPath(id),
     thumbnailPath: (id: number) => s().images.thumbnailPath(id),
     tasks: (datasetId: number) => s().edits.tasks(datasetId),
     defineTask: (input: Parameters<ReturnType<typeof createCatalogEdits>['defineTask']>[0]) =>
@@ -204,6 +219,17 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       return { batchId: result.batchId, undone: result.undone };
     },
     stats: (datasetId: number | undefined, task = 'label') => s().splits.stats(datasetId, task),
+    /** Sets (or clears) a dataset's burned-in masking rectangle; by id, or by name (created if missing). */
+    setBurnedInMask(input: { datasetId?: number; dataset?: string; mask: BurnedInMask | null }) {
+      const { repo } = s();
+      const datasetId =
+        input.datasetId ?? (input.dataset === undefined ? undefined : repo.ensureDataset(input.dataset));
+      if (datasetId === undefined || repo.datasetName(datasetId) === undefined)
+        throw new AppError('NOT_FOUND', `dataset ${input.datasetId ?? input.dataset} does not exist`);
+      repo.setBurnedInMask(datasetId, input.mask);
+      changed({ datasetId, kind: 'import', imageIds: [] });
+      return { datasetId, mask: input.mask };
+    },
     createSplit(input: Parameters<ReturnType<typeof createCatalogSplits>['create']>[0]) {
       const split = s().splits.create(input);
       if (!split.reused) changed({ datasetId: input.datasetId, kind: 'split', imageIds: [] });

@@ -189,6 +189,8 @@ export const createCatalogSplits = (cdb: CatalogDb, repo: Repository) => {
             const { reused: _reused, ...rest } = summary(r, false);
             return rest;
           }),
+          burnedIn: repo.burnedInCount(null, d.id),
+          burnedInMask: repo.burnedInMask(d.id),
         };
       });
     },

@@ -1,34 +1,44 @@
+import { inflateRawSync } from 'node:zlib';
 import * as dicomNamespace from 'dicom-parser';
-import type { DataSet, Element } from 'dicom-parser';
-import sharp from 'sharp';
+import type { DataSet, Element, ParseDicomOptions } from 'dicom-parser';
 import type { FrameChoice } from '../../shared/contract/catalog';
+import { decodeJpegFrame, encapsulatedFramesHeld } from './dicom-encapsulated';
+import { decodeNativeFrame, nativeLayout, type DicomFrame } from './dicom-native';
 import { IDENTIFYING_TAGS, SAFE_TAGS, TAG, TRANSFER_SYNTAX } from './dicom-tags';
 import { ImportFailure } from './import-failure';
+
+export type { DicomFrame } from './dicom-native';
 
 // dicom-parser is a UMD bundle: under some loaders its functions sit on `default`.
 const dicomParser = ((dicomNamespace as unknown as { default?: typeof dicomNamespace }).default ??
   dicomNamespace) as typeof dicomNamespace;
 
-/** One decoded frame as interleaved 8-bit pixels (1 or 3 channels). */
-export interface DicomFrame {
-  frame: number;
-  width: number;
-  height: number;
-  channels: 1 | 3;
-  pixels: Buffer;
+/** Hard ceiling on the frames one file may have, whatever its pixel data holds. */
+export const MAX_FRAMES = 10_000;
+/** A deflated data set may inflate to at most this many bytes (a zip bomb fails, it is not inflated). */
+export const MAX_INFLATED_BYTES = 256 * 1024 ** 2;
+
+export interface DicomLimits {
+  /** Largest frame, in pixels (rows × columns). */
+  maxPixels: number;
+  maxFrames?: number;
 }
 
 /** What the importer needs from a DICOM file, identifying values kept apart from safe ones. */
 export interface DicomImage {
   width: number;
   height: number;
+  /** Frames the file has: its header's claim, checked against what the pixel data holds. */
   frameCount: number;
   transferSyntax: string;
+  /** BurnedInAnnotation (0028,0301) is YES: the pixels may show names, ids or dates. */
+  burnedIn: boolean;
   safeTags: Record<string, string>;
   identifyingTags: Record<string, string>;
   patientId: string | null;
   studyUid: string | null;
   seriesUid: string | null;
+  /** Decodes one frame when asked (frames are never decoded ahead). */
   decode(frame: number): Promise<DicomFrame>;
 }
 
@@ -41,6 +51,25 @@ const text = (ds: DataSet, tag: string): string | null => {
   }
 };
 
+/** Value representations that hold text; anything else (sequences, binary) is never read as a value. */
+const BINARY_VRS = new Set([
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SQ',
+  'UN',
+  'AT',
+  'FL',
+  'FD',
+  'SL',
+  'SS',
+  'UL',
+  'US',
+]);
+
 /** Picks frame indices from a choice, clipped to the frames the file has. */
 export const chooseFrames = (choice: FrameChoice, frameCount: number): number[] => {
   if (choice === 'first') return [0];
@@ -52,163 +81,113 @@ export const chooseFrames = (choice: FrameChoice, frameCount: number): number[] 
   return [...new Set(choice)].filter((i) => i < frameCount).sort((a, b) => a - b);
 };
 
-const toEight = (ds: DataSet, words: Float64Array): Uint8Array => {
-  const slope = ds.floatString(TAG.rescaleSlope) ?? 1;
-  const intercept = ds.floatString(TAG.rescaleIntercept) ?? 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < words.length; i++) {
-    const v = words[i]! * slope + intercept;
-    words[i] = v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+/** Inflates a deflated data set, refusing (not allocating) past {@link MAX_INFLATED_BYTES}. */
+const boundedInflater = (bytes: Uint8Array, position: number): Uint8Array => {
+  let inflated: Buffer;
+  try {
+    inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new ImportFailure(
+        'too-large',
+        `deflated DICOM inflates past ${MAX_INFLATED_BYTES / 1024 ** 2} MiB`,
+      );
+    throw new ImportFailure('corrupt', 'deflated DICOM does not inflate');
   }
-  const center = ds.floatString(TAG.windowCenter);
-  const width = ds.floatString(TAG.windowWidth);
-  if (center !== undefined && width !== undefined && width > 1) {
-    lo = center - width / 2;
-    hi = center + width / 2;
-  }
-  const out = new Uint8Array(words.length);
-  const span = hi > lo ? hi - lo : 1;
-  for (let i = 0; i < words.length; i++)
-    out[i] = Math.max(0, Math.min(255, Math.round(((words[i]! - lo) / span) * 255)));
-  return out;
+  const whole = Buffer.alloc(position + inflated.length);
+  whole.set(bytes.subarray(0, position), 0);
+  whole.set(inflated, position);
+  return whole;
 };
 
-const decodeNative = (ds: DataSet, pixel: Element, frame: number, bigEndian: boolean): DicomFrame => {
-  const rows = ds.uint16(TAG.rows)!;
-  const cols = ds.uint16(TAG.columns)!;
-  const spp = ds.uint16(TAG.samplesPerPixel) ?? 1;
-  const bits = ds.uint16(TAG.bitsAllocated) ?? 8;
-  const photometric = text(ds, TAG.photometric) ?? 'MONOCHROME2';
-  if (spp !== 1 && spp !== 3) throw new ImportFailure('unsupported', `DICOM with ${spp} samples per pixel`);
-  if (bits !== 8 && bits !== 16) throw new ImportFailure('unsupported', `DICOM with ${bits}-bit pixels`);
-  if (bits === 16 && spp !== 1) throw new ImportFailure('unsupported', 'DICOM 16-bit colour');
-  if (photometric.startsWith('PALETTE')) throw new ImportFailure('unsupported', 'DICOM palette colour');
-  const pixelCount = rows * cols;
-  const frameBytes = (pixelCount * spp * bits) / 8;
-  const start = pixel.dataOffset + frame * frameBytes;
-  if (
-    start + frameBytes > ds.byteArray.length ||
-    (pixel.length > 0 && (frame + 1) * frameBytes > pixel.length)
-  ) {
-    throw new ImportFailure('corrupt', `DICOM pixel data is truncated (frame ${frame})`);
-  }
-  const raw = ds.byteArray.subarray(start, start + frameBytes);
-  let out: Uint8Array;
-  if (bits === 16) {
-    const signed = ds.uint16(TAG.pixelRepresentation) === 1;
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const words = new Float64Array(pixelCount);
-    for (let i = 0; i < pixelCount; i++)
-      words[i] = signed ? view.getInt16(i * 2, !bigEndian) : view.getUint16(i * 2, !bigEndian);
-    out = toEight(ds, words);
-  } else if (spp === 3 && ds.uint16(TAG.planarConfiguration) === 1) {
-    out = new Uint8Array(frameBytes);
-    for (let i = 0; i < pixelCount; i++)
-      for (let c = 0; c < 3; c++) out[i * 3 + c] = raw[c * pixelCount + i]!;
-  } else {
-    out = Uint8Array.from(raw);
-  }
-  if (photometric === 'MONOCHROME1') for (let i = 0; i < out.length; i++) out[i] = 255 - out[i]!;
-  if (spp === 3 && photometric.startsWith('YBR_FULL')) {
-    for (let i = 0; i < pixelCount; i++) {
-      const y = out[i * 3]!;
-      const cb = out[i * 3 + 1]! - 128;
-      const cr = out[i * 3 + 2]! - 128;
-      out[i * 3] = Math.max(0, Math.min(255, Math.round(y + 1.402 * cr)));
-      out[i * 3 + 1] = Math.max(0, Math.min(255, Math.round(y - 0.344136 * cb - 0.714136 * cr)));
-      out[i * 3 + 2] = Math.max(0, Math.min(255, Math.round(y + 1.772 * cb)));
-    }
-  }
-  return {
-    frame,
-    width: cols,
-    height: rows,
-    channels: spp as 1 | 3,
-    pixels: Buffer.from(out.buffer, out.byteOffset, out.byteLength),
-  };
-};
-
-const decodeJpeg = async (
-  ds: DataSet,
-  pixel: Element,
-  frame: number,
-  frameCount: number,
-): Promise<DicomFrame> => {
-  let bytes: Uint8Array;
+const parse = (bytes: Uint8Array): DataSet => {
   try {
-    const fragments = pixel.fragments ?? [];
-    if (frameCount === 1) {
-      bytes = dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, fragments.length);
-    } else {
-      const table = pixel.basicOffsetTable?.length
-        ? pixel.basicOffsetTable
-        : dicomParser.createJPEGBasicOffsetTable(ds, pixel);
-      bytes = dicomParser.readEncapsulatedImageFrame(ds, pixel, frame, table);
-    }
+    return dicomParser.parseDicom(bytes, {
+      inflater: boundedInflater as unknown as ParseDicomOptions['inflater'],
+    });
   } catch (error) {
-    throw new ImportFailure(
-      'corrupt',
-      `DICOM frame ${frame} cannot be read: ${(error as Error).message ?? error}`,
-    );
-  }
-  try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const channels = info.channels >= 3 ? 3 : 1;
-    const pixels =
-      info.channels === channels
-        ? data
-        : await sharp(bytes)
-            .removeAlpha()
-            .toColourspace(channels === 3 ? 'srgb' : 'b-w')
-            .raw()
-            .toBuffer();
-    return { frame, width: info.width, height: info.height, channels, pixels };
-  } catch (error) {
-    throw new ImportFailure(
-      'corrupt',
-      `DICOM JPEG frame ${frame} does not decode: ${(error as Error).message}`,
-    );
-  }
-};
-
-/** Parses a DICOM Part 10 file. Throws {@link ImportFailure} with a reason a user can act on. */
-export const readDicom = (bytes: Uint8Array): DicomImage => {
-  let ds: DataSet;
-  try {
-    ds = dicomParser.parseDicom(bytes);
-  } catch (error) {
+    if (error instanceof ImportFailure) throw error;
     const message =
       typeof error === 'string'
         ? error
         : ((error as { exception?: string; message?: string }).exception ?? (error as Error).message);
     throw new ImportFailure('corrupt', `DICOM does not parse (truncated?): ${String(message).slice(0, 200)}`);
   }
+};
+
+const NATIVE = new Set<string>([
+  TRANSFER_SYNTAX.implicitLittle,
+  TRANSFER_SYNTAX.explicitLittle,
+  TRANSFER_SYNTAX.explicitBig,
+  TRANSFER_SYNTAX.deflatedLittle,
+]);
+const JPEG = new Set<string>([TRANSFER_SYNTAX.jpegBaseline, TRANSFER_SYNTAX.jpegExtended]);
+
+/** The header's NumberOfFrames checked against what the pixel data holds and the hard ceiling. */
+const checkedFrameCount = (ds: DataSet, held: number, maxFrames: number): number => {
+  const claimed = text(ds, TAG.numberOfFrames);
+  const declared = claimed === null ? 1 : Number(claimed);
+  if (!Number.isInteger(declared) || declared < 1)
+    throw new ImportFailure(
+      'corrupt',
+      `DICOM NumberOfFrames is not a positive whole number (${claimed!.slice(0, 20)})`,
+    );
+  if (held < 1) throw new ImportFailure('corrupt', 'DICOM pixel data is truncated (not one whole frame)');
+  if (declared > held) {
+    throw new ImportFailure(
+      'corrupt',
+      `DICOM NumberOfFrames says ${declared} but the pixel data holds ${held} frame${held === 1 ? '' : 's'}`,
+    );
+  }
+  if (declared > maxFrames)
+    throw new ImportFailure('too-large', `DICOM has ${declared} frames, over the limit of ${maxFrames}`);
+  return declared;
+};
+
+/**
+ * Parses a DICOM Part 10 file and checks its pixel layout before anything is allocated: frame size
+ * (rows × columns against `maxPixels`), sample and bit layout, NumberOfFrames against the frames the
+ * pixel data really holds (and {@link MAX_FRAMES}), compressed fragments inside the file. Frames are
+ * decoded one at a time by {@link DicomImage.decode}. Throws {@link ImportFailure} with a reason a
+ * user can act on.
+ */
+export const readDicom = (bytes: Uint8Array, limits: DicomLimits): DicomImage => {
+  const ds = parse(bytes);
   const syntax = text(ds, TAG.transferSyntax) ?? TRANSFER_SYNTAX.implicitLittle;
   const pixel = ds.elements[TAG.pixelData];
   const rows = ds.uint16(TAG.rows);
   const cols = ds.uint16(TAG.columns);
   if (!pixel || !rows || !cols) throw new ImportFailure('not-an-image', 'DICOM without pixel data');
-  const native = [
-    TRANSFER_SYNTAX.implicitLittle,
-    TRANSFER_SYNTAX.explicitLittle,
-    TRANSFER_SYNTAX.explicitBig,
-  ] as string[];
-  const jpeg = [TRANSFER_SYNTAX.jpegBaseline, TRANSFER_SYNTAX.jpegExtended] as string[];
-  if (!native.includes(syntax) && !jpeg.includes(syntax)) {
+  if (!NATIVE.has(syntax) && !JPEG.has(syntax)) {
     throw new ImportFailure(
       'unsupported',
       `DICOM transfer syntax ${syntax} (only uncompressed and JPEG baseline)`,
     );
   }
-  const frameCount = Math.max(1, Number.parseInt(text(ds, TAG.numberOfFrames) ?? '1', 10) || 1);
+  if (rows * cols > limits.maxPixels) {
+    throw new ImportFailure('too-large', `${cols}×${rows} is over ${limits.maxPixels / 1e6} megapixels`);
+  }
+  const maxFrames = limits.maxFrames ?? MAX_FRAMES;
+  let frameCount: number;
+  let decode: (frame: number) => Promise<DicomFrame>;
+  if (JPEG.has(syntax)) {
+    if (!pixel.encapsulatedPixelData)
+      throw new ImportFailure('corrupt', 'DICOM says JPEG but its pixel data is not encapsulated');
+    frameCount = checkedFrameCount(ds, encapsulatedFramesHeld(ds, pixel), maxFrames);
+    decode = (frame) => decodeJpegFrame(ds, pixel, frame, frameCount, limits.maxPixels);
+  } else {
+    if (pixel.encapsulatedPixelData)
+      throw new ImportFailure('corrupt', 'DICOM says uncompressed but its pixel data is encapsulated');
+    const layout = nativeLayout(ds, pixel, rows, cols);
+    frameCount = checkedFrameCount(ds, layout.framesHeld, maxFrames);
+    const bigEndian = syntax === TRANSFER_SYNTAX.explicitBig;
+    decode = async (frame) => decodeNativeFrame(ds, pixel, layout, frame, bigEndian);
+  }
   const collect = (table: Readonly<Record<string, string>>): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [tag, name] of Object.entries(table)) {
+      const element: Element | undefined = ds.elements[tag];
+      if (!element || element.items || (element.vr && BINARY_VRS.has(element.vr))) continue;
       const value = text(ds, tag);
       if (value !== null) out[name] = value;
     }
@@ -219,6 +198,7 @@ export const readDicom = (bytes: Uint8Array): DicomImage => {
     height: rows,
     frameCount,
     transferSyntax: syntax,
+    burnedIn: text(ds, TAG.burnedInAnnotation)?.toUpperCase() === 'YES',
     safeTags: collect(SAFE_TAGS),
     identifyingTags: collect(IDENTIFYING_TAGS),
     patientId: text(ds, TAG.patientId),
@@ -226,9 +206,7 @@ export const readDicom = (bytes: Uint8Array): DicomImage => {
     seriesUid: text(ds, TAG.seriesUid),
     decode: async (frame) => {
       if (frame >= frameCount) throw new ImportFailure('corrupt', `DICOM has no frame ${frame}`);
-      return jpeg.includes(syntax)
-        ? decodeJpeg(ds, pixel, frame, frameCount)
-        : decodeNative(ds, pixel, frame, syntax === TRANSFER_SYNTAX.explicitBig);
+      return decode(frame);
     },
   };
 };

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { FrameChoice } from '../../shared/contract/catalog';
+import { applyBurnedIn, BURNED_IN, type BurnedInHandling, type BurnedInState } from './burned-in-mask';
 import { chooseFrames, readDicom, type DicomImage } from './dicom-reader';
 import { isDicom } from './dicom-tags';
 import { ImportFailure } from './import-failure';
@@ -8,6 +9,7 @@ import { ImportFailure } from './import-failure';
 export const MAX_PIXELS = 100_000_000;
 /** Longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 256;
+const WARN_ONLY: BurnedInHandling = { policy: 'warn', mask: null };
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif']);
 
 /** One image the catalog will hold: a plain file, or one frame of a DICOM file. */
@@ -22,6 +24,8 @@ export interface DecodedImage {
   storeBytes: Uint8Array;
   storeExt: string;
   thumbnail: Buffer | null;
+  /** DICOM only: whether the file declares burned-in annotation and what was done (see BURNED_IN). */
+  burnedIn?: BurnedInState;
 }
 
 export interface DecodedFile {
@@ -71,26 +75,41 @@ const decodePlain = async (bytes: Uint8Array, thumbnails: boolean): Promise<Deco
   };
 };
 
+/** Encoded frames (PNG and thumbnail) one DICOM file may keep in memory before it is written. */
+export const MAX_DICOM_DECODED_BYTES = 256 * 1024 ** 2;
+
 const decodeDicom = async (
   bytes: Uint8Array,
   frames: FrameChoice,
   thumbnails: boolean,
+  burnedIn: BurnedInHandling,
 ): Promise<DecodedFile> => {
-  const dicom = readDicom(bytes);
-  if (dicom.width * dicom.height > MAX_PIXELS) {
-    throw new ImportFailure(
-      'too-large',
-      `${dicom.width}×${dicom.height} is over ${MAX_PIXELS / 1e6} megapixels`,
-    );
-  }
+  const dicom = readDicom(bytes, { maxPixels: MAX_PIXELS });
   const chosen = chooseFrames(frames, dicom.frameCount);
   if (chosen.length === 0)
     throw new ImportFailure('unsupported', `none of the chosen frames exist (file has ${dicom.frameCount})`);
+  if (dicom.burnedIn && burnedIn.policy === 'skip') {
+    throw new ImportFailure(
+      'burned-in',
+      'DICOM declares burned-in annotation (names or dates in the pixels); skipped as asked',
+    );
+  }
   const images: DecodedImage[] = [];
+  let held = 0;
+  // One frame is decoded at a time; only its encoded PNG (and thumbnail) is kept.
   for (const index of chosen) {
     const frame = await dicom.decode(index);
+    const state = dicom.burnedIn ? applyBurnedIn(frame, burnedIn) : BURNED_IN.none;
     const raw = { raw: { width: frame.width, height: frame.height, channels: frame.channels } } as const;
     const png = await sharp(frame.pixels, raw).png({ compressionLevel: 6 }).toBuffer();
+    const thumbnail = thumbnails ? await thumbnailOf(sharp(frame.pixels, raw)) : null;
+    held += png.length + (thumbnail?.length ?? 0);
+    if (held > MAX_DICOM_DECODED_BYTES) {
+      throw new ImportFailure(
+        'too-large',
+        `the chosen ${chosen.length} frames come to over ${MAX_DICOM_DECODED_BYTES / 1024 ** 2} MiB; import fewer (e.g. every Nth frame)`,
+      );
+    }
     images.push({
       frame: index,
       format: 'png',
@@ -99,7 +118,8 @@ const decodeDicom = async (
       height: frame.height,
       storeBytes: png,
       storeExt: 'png',
-      thumbnail: thumbnails ? await thumbnailOf(sharp(frame.pixels, raw)) : null,
+      thumbnail,
+      burnedIn: state,
     });
   }
   return { images, dicom };
@@ -111,11 +131,11 @@ const decodeDicom = async (
  */
 export const decodeFile = async (
   bytes: Uint8Array,
-  options: { frames: FrameChoice; thumbnails: boolean },
+  options: { frames: FrameChoice; thumbnails: boolean; burnedIn?: BurnedInHandling },
 ): Promise<DecodedFile> => {
   if (bytes.length === 0) throw new ImportFailure('empty', 'empty file (0 bytes)');
   return isDicom(bytes)
-    ? decodeDicom(bytes, options.frames, options.thumbnails)
+    ? decodeDicom(bytes, options.frames, options.thumbnails, options.burnedIn ?? WARN_ONLY)
     : decodePlain(bytes, options.thumbnails);
 };
 

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FrameChoice, ImportIssue } from '../../shared/contract/catalog';
+import type { BurnedInHandling } from './burned-in-mask';
 import type { CatalogDb } from './catalog-db';
 import { sha256Hex } from './content-store';
 import { decodeFile, type DecodedFile } from './image-decoder';
@@ -27,7 +28,7 @@ const issue = (entry: ImportEntry, code: ImportIssue['code'], reason: string): E
  */
 export const readEntry = async (
   entry: ImportEntry,
-  ctx: { cdb: CatalogDb; datasetId: number; frames: FrameChoice; thumbnails: boolean },
+  ctx: { cdb: CatalogDb; datasetId: number; frames: FrameChoice; thumbnails: boolean; burnedIn?: BurnedInHandling },
 ): Promise<EntryOutcome> => {
   let bytes: Buffer;
   try {
@@ -55,7 +56,11 @@ export const readEntry = async (
       : { kind: 'duplicate', duplicateOf: existing.file, existingId: existing.id };
   }
   try {
-    const decoded = await decodeFile(bytes, { frames: ctx.frames, thumbnails: ctx.thumbnails });
+    const decoded = await decodeFile(bytes, {
+      frames: ctx.frames,
+      thumbnails: ctx.thumbnails,
+      burnedIn: ctx.burnedIn,
+    });
     return { kind: 'ready', sha256, bytes: bytes.length, decoded };
   } catch (error) {
     if (error instanceof ImportFailure) return issue(entry, error.code, error.message);

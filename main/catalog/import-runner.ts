@@ -106,7 +106,13 @@ export const runImport = async (
   };
   emit('scanning', true);
   let status: ImportReport['status'] = 'done';
-  const ctx = { cdb, datasetId, frames: options.frames, thumbnails: options.thumbnails };
+  const ctx = {
+    cdb,
+    datasetId,
+    frames: options.frames,
+    thumbnails: options.thumbnails,
+    burnedIn: { policy: options.burnedIn, mask: repo.burnedInMask(datasetId) },
+  };
   try {
     for (let start = 0; start < total; start += IMPORT_CHUNK) {
       if (signal?.aborted) {
@@ -179,6 +185,7 @@ export const runImport = async (
       errors,
       labels,
       seconds: (performance.now() - started) / 1000,
+      burnedIn: repo.burnedInCount(importJobId),
       notices: [],
     };
     cdb.run(

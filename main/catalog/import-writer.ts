@@ -22,14 +22,20 @@ export interface ChunkContext {
   options: ImportOptions;
 }
 
-const dicomGroups = (repo: Repository, dicom: DicomImage, sha256: string, pseudonymise: boolean) => {
-  const key = (prefix: string, value: string | null): string | null =>
-    value === null ? null : pseudonymise ? repo.pseudonym(prefix, value) : value;
+const dicomGroups = (
+  repo: Repository,
+  datasetId: number,
+  dicom: DicomImage,
+  sha256: string,
+  pseudonymise: boolean,
+) => {
+  const key = (kind: 'patient' | 'exam' | 'source', prefix: string, value: string | null): string | null =>
+    value === null ? null : pseudonymise ? repo.pseudonymGroupKey(datasetId, kind, prefix, value) : value;
   return {
-    patient: key('P', dicom.patientId),
-    exam: key('E', dicom.studyUid),
+    patient: key('patient', 'P', dicom.patientId),
+    exam: key('exam', 'E', dicom.studyUid),
     // Frames of one cine are near-identical: they share a source group so a split keeps them together.
-    source: key('S', dicom.seriesUid) ?? `F-${sha256.slice(0, 12)}`,
+    source: key('source', 'S', dicom.seriesUid) ?? `F-${sha256.slice(0, 12)}`,
   };
 };
 
@@ -68,11 +74,16 @@ export const writeChunk = (ctx: ChunkContext, ready: readonly ReadyEntry[]): num
   return ready.map(({ entry, sha256, bytes, decoded }, at) => {
     const dicom = decoded.dicom;
     const fromDicom = dicom
-      ? dicomGroups(repo, dicom, sha256, options.pseudonymise && !options.includeIdentifying)
+      ? dicomGroups(repo, ctx.datasetId, dicom, sha256, options.pseudonymise && !options.includeIdentifying)
       : null;
+    // Manifest patient ids are stored as typed unless asked: then the same keyed pseudonym as DICOM's.
+    const manifestPatient =
+      entry.patient && options.pseudonymizePatientIds
+        ? repo.pseudonymGroupKey(ctx.datasetId, 'patient', 'P', entry.patient)
+        : entry.patient;
     const group = (kind: 'patient' | 'exam' | 'source', key: string | null | undefined): number | null =>
       key ? repo.ensureGroup(ctx.datasetId, kind, key) : null;
-    const patientGroupId = group('patient', entry.patient ?? fromDicom?.patient);
+    const patientGroupId = group('patient', manifestPatient ?? fromDicom?.patient);
     const examGroupId = group('exam', entry.exam ?? fromDicom?.exam);
     const sourceGroupId = group('source', entry.sourceGroup ?? fromDicom?.source);
     const metadata = {
@@ -97,6 +108,7 @@ export const writeChunk = (ctx: ChunkContext, ready: readonly ReadyEntry[]): num
         sourceGroupId,
         importJobId: ctx.importJobId,
       });
+      if (image.burnedIn) repo.markBurnedIn(imageId, image.burnedIn);
       for (const [key, value] of Object.entries(metadata)) repo.setMetadata(imageId, key, value);
       const history = {
         batchId,

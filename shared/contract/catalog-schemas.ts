@@ -22,6 +22,33 @@ export const FrameChoice = z.union([
 ]);
 export type FrameChoice = z.infer<typeof FrameChoice>;
 
+/**
+ * What an import does with DICOM images whose file says BurnedInAnnotation = YES (names, ids or
+ * dates drawn into the pixels): store them and count them (`warn`), black out the text band above
+ * the scan sector or the dataset's mask rectangle before storing (`mask-band`), or refuse them
+ * (`skip`).
+ */
+export const BurnedInPolicy = z.enum(['warn', 'mask-band', 'skip']);
+export type BurnedInPolicy = z.infer<typeof BurnedInPolicy>;
+
+/** A dataset's masking rectangle in image pixels (origin top-left), used by `mask-band`. */
+export const BurnedInMask = z
+  .object({
+    x: z.number().int().min(0).max(65_535),
+    y: z.number().int().min(0).max(65_535),
+    w: z.number().int().min(1).max(65_535),
+    h: z.number().int().min(1).max(65_535),
+  })
+  .strict();
+export type BurnedInMask = z.infer<typeof BurnedInMask>;
+
+/** Images that declare burned-in annotation, and how many of them were masked before storing. */
+export const BurnedInCount = z.object({
+  images: z.number().int().min(0),
+  masked: z.number().int().min(0),
+});
+export type BurnedInCount = z.infer<typeof BurnedInCount>;
+
 export const ImportOptions = z
   .object({
     /** A manifest.csv, a folder (sub-folder = class), or one image/DICOM file. */
@@ -45,6 +72,10 @@ export const ImportOptions = z
     includeIdentifying: z.boolean().default(false),
     /** Replace DICOM patient/study ids by keyed pseudonyms (on by default). */
     pseudonymise: z.boolean().default(true),
+    /** Replace manifest `patient_id` values by the same keyed pseudonyms (off: stored as typed). */
+    pseudonymizePatientIds: z.boolean().default(false),
+    /** DICOM images with burned-in annotation: warn (default), mask the text band, or skip. */
+    burnedIn: BurnedInPolicy.default('warn'),
     thumbnails: z.boolean().default(true),
     /**
      * Read manifest files outside the manifest's folder (`../x.png`, absolute paths, symlinks that
@@ -71,6 +102,7 @@ export const ImportErrorCode = z.enum([
   'encoding',
   'missing-field',
   'outside-folder',
+  'burned-in',
 ]);
 export type ImportErrorCode = z.infer<typeof ImportErrorCode>;
 
@@ -111,6 +143,8 @@ export const ImportReport = z.object({
   seconds: z.number().min(0),
   /** Things the user must see with the counts (e.g. files read from outside the manifest's folder). */
   notices: z.array(z.string()).default([]),
+  /** DICOM images of this run that declare burned-in annotation (absent in reports of older runs). */
+  burnedIn: BurnedInCount.optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -321,5 +355,9 @@ export const DatasetStats = z.object({
   unlabeled: z.number().int(),
   labels: z.array(LabelCount),
   splits: z.array(SplitSummary.omit({ reused: true })),
+  /** Images whose file declares burned-in annotation (names/dates in the pixels), and how many were masked. */
+  burnedIn: BurnedInCount,
+  /** The dataset's masking rectangle for `mask-band` imports, if one was set. */
+  burnedInMask: BurnedInMask.nullable(),
 });
 export type DatasetStats = z.infer<typeof DatasetStats>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  BurnedInMask,
   CatalogId,
   CatalogUser,
   DatasetStats,
@@ -210,6 +211,12 @@ export const catalogCalls = {
       .strict(),
     output: z.object({ path: z.string(), rows: z.number().int() }),
     summary: 'Export labels, notes and metadata (manifest convention) as CSV or JSON.',
+  }),
+  'catalog:setBurnedInMask': defineCall({
+    input: z.object({ datasetId: CatalogId, mask: BurnedInMask.nullable() }).strict(),
+    output: z.object({ datasetId: CatalogId, mask: BurnedInMask.nullable() }),
+    summary:
+      "Set (or clear with null) a dataset's masking rectangle: later imports with burnedIn 'mask-band' black it out before storing.",
   }),
   'catalog:backup': defineCall({
     input: z.object({ path: FilePath }).strict(),

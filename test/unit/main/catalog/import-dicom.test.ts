@@ -62,7 +62,8 @@ describe('DICOM import', () => {
       ['heart/mono.dcm', 8, 6, 'dicom', 'png', ['heart']],
     ]);
     // The same patient id becomes the same keyed pseudonym, never the id itself.
-    expect(page.items[0]!.patient).toMatch(/^P-[0-9a-f]{12}$/);
+    // 128-bit pseudonyms (32 hex digits; older catalogs had 12, 48 bits).
+    expect(page.items[0]!.patient).toMatch(/^P-[0-9a-f]{32}$/);
     expect(page.items[0]!.patient).toBe(page.items[1]!.patient);
     const text = allText(catalog);
     for (const secret of ['DOE', 'JANE', 'MRN-778899', 'St Example', '19900101', '1990-01-01'])

@@ -1,3 +1,5 @@
+import { deflateRawSync } from 'node:zlib';
+
 /**
  * A minimal DICOM Part 10 writer for tests (explicit VR little endian meta + dataset). It writes just
  * the attributes the importer reads, native or encapsulated (JPEG) pixel data, so tests can make
@@ -43,8 +45,9 @@ const item = (data: Buffer): Buffer => {
   return Buffer.concat([header, data]);
 };
 
-const encapsulated = (frames: Buffer[]): Buffer => {
+const encapsulated = (frames: Buffer[], firstFragmentLength?: number): Buffer => {
   const fragments = frames.map((f) => item(f.length % 2 ? Buffer.concat([f, Buffer.from([0])]) : f));
+  if (firstFragmentLength !== undefined) fragments[0]!.writeUInt32LE(firstFragmentLength, 4);
   const offsets = Buffer.alloc(frames.length > 1 ? frames.length * 4 : 0);
   let at = 0;
   fragments.forEach((fragment, i) => {
@@ -82,13 +85,29 @@ export interface DicomSpec {
   institution?: string;
   /** Cut the file to this many bytes (to test truncation). */
   truncateTo?: number;
+  /** NumberOfFrames as written (default: `frames`), e.g. a lie about the pixel data. */
+  numberOfFrames?: string;
+  /** BurnedInAnnotation (0028,0301). */
+  burnedIn?: 'YES' | 'NO';
+  /** More attributes, written as given (tags in any order: the writer sorts the data set). */
+  extra?: Array<{ group: number; element: number; vr: string; value: string }>;
+  /** Claim this length for the first compressed fragment (to test fragment bombs). */
+  firstFragmentLength?: number;
+  /** Deflated explicit little endian (1.2.840.10008.1.2.1.99): the data set is raw-deflated. */
+  deflate?: boolean;
 }
+
+export const DEFLATED = '1.2.840.10008.1.2.1.99';
+
+/** The (group, element) of an encoded element, for sorting a data set into tag order. */
+const tagOf = (bytes: Buffer): number => bytes.readUInt16LE(0) * 0x10000 + bytes.readUInt16LE(2);
 
 export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 export const EXPLICIT_LITTLE = '1.2.840.10008.1.2.1';
 
 export const writeDicom = (spec: DicomSpec): Buffer => {
-  const syntax = spec.transferSyntax ?? (spec.jpegFrames ? JPEG_BASELINE : EXPLICIT_LITTLE);
+  const syntax =
+    spec.transferSyntax ?? (spec.deflate ? DEFLATED : spec.jpegFrames ? JPEG_BASELINE : EXPLICIT_LITTLE);
   const sopClass = '1.2.840.10008.5.1.4.1.1.3.1';
   const sopInstance = `1.2.826.0.1.3680043.9.7.${spec.rows}.${spec.cols}.${spec.frames ?? 1}`;
   const metaBody = Buffer.concat([
@@ -114,15 +133,17 @@ export const writeDicom = (spec: DicomSpec): Buffer => {
     us(0x0028, 0x0002, spp),
     str(0x0028, 0x0004, 'CS', spec.photometric ?? (spp === 3 ? 'RGB' : 'MONOCHROME2')),
     ...(spp === 3 ? [us(0x0028, 0x0006, 0)] : []),
-    str(0x0028, 0x0008, 'IS', String(spec.frames ?? 1)),
+    str(0x0028, 0x0008, 'IS', spec.numberOfFrames ?? String(spec.frames ?? 1)),
     us(0x0028, 0x0010, spec.rows),
     us(0x0028, 0x0011, spec.cols),
     us(0x0028, 0x0100, bits),
     us(0x0028, 0x0101, bits),
     us(0x0028, 0x0102, bits - 1),
     us(0x0028, 0x0103, 0),
+    ...(spec.burnedIn ? [str(0x0028, 0x0301, 'CS', spec.burnedIn)] : []),
+    ...(spec.extra ?? []).map((e) => str(e.group, e.element, e.vr, e.value)),
     spec.jpegFrames
-      ? encapsulated(spec.jpegFrames)
+      ? encapsulated(spec.jpegFrames, spec.firstFragmentLength)
       : element(
           0x7fe0,
           0x0010,
@@ -135,7 +156,9 @@ export const writeDicom = (spec: DicomSpec): Buffer => {
     Buffer.from('DICM', 'ascii'),
     element(0x0002, 0x0000, 'UL', groupLength),
     metaBody,
-    ...body,
+    spec.deflate
+      ? deflateRawSync(Buffer.concat(body.sort((a, b) => tagOf(a) - tagOf(b))))
+      : Buffer.concat(body.sort((a, b) => tagOf(a) - tagOf(b))),
   ]);
   return spec.truncateTo === undefined ? file : file.subarray(0, spec.truncateTo);
 };

@@ -1,0 +1,125 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { MAX_FRAMES, readDicom } from '../../../../main/catalog/dicom-reader';
+import { ImportFailure } from '../../../../main/catalog/import-failure';
+import { freshCatalog, importOptions, tempDir, writeFile } from './support/catalog-fixtures';
+import { writeDicom } from './support/dicom-writer';
+
+const limits = { maxPixels: 100_000_000 };
+
+/** The failure readDicom throws (code and reason), or null when it reads. */
+const failureOf = (bytes: Buffer): { code: string; reason: string } | null => {
+  try {
+    readDicom(bytes, limits);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ImportFailure)) throw error;
+    return { code: error.code, reason: error.message };
+  }
+};
+
+/** The issue's file: 656 bytes, NumberOfFrames 999999999, pixel data for one 10×10 frame. */
+const frameBomb = (): Buffer =>
+  writeDicom({
+    rows: 10,
+    cols: 10,
+    numberOfFrames: '999999999',
+    pixels: Buffer.alloc(100, 7),
+    patientId: 'MRN000123',
+  });
+
+describe('DICOM reader: trust the pixel data, not the header', () => {
+  it('fails the 656-byte frame bomb with a reason, within bounded memory', async () => {
+    const bomb = frameBomb();
+    expect(bomb.length).toBe(656);
+    const root = tempDir('sonofuse-bomb-');
+    writeFile(root, 'bomb.dcm', bomb);
+    const { catalog } = freshCatalog();
+    const before = process.memoryUsage().heapUsed;
+    // Before the fix: chooseFrames('all') built an array of 999,999,999 indices (heap OOM).
+    const report = await catalog.import(importOptions({ source: root, dataset: 'bomb' }));
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(report.imported).toBe(0);
+    expect(report.errors).toEqual([
+      {
+        file: 'bomb.dcm',
+        line: null,
+        code: 'corrupt',
+        reason: 'DICOM NumberOfFrames says 999999999 but the pixel data holds 1 frame',
+      },
+    ]);
+    expect(grown).toBeLessThan(64 * 1024 ** 2);
+    catalog.close();
+  });
+
+  it('refuses headers whose products the bytes cannot hold, before allocating', () => {
+    // 65535×65535 is 4.3 gigapixels: refused on the header alone.
+    expect(failureOf(writeDicom({ rows: 65535, cols: 65535, pixels: Buffer.alloc(16) }))).toEqual({
+      code: 'too-large',
+      reason: '65535×65535 is over 100 megapixels',
+    });
+    // 16-bit words for a 5000×5000 frame would be 50 MB; the file holds 32 bytes.
+    expect(
+      failureOf(writeDicom({ rows: 5000, cols: 5000, bitsAllocated: 16, pixels: Buffer.alloc(32) })),
+    ).toEqual({ code: 'corrupt', reason: 'DICOM pixel data is truncated (not one whole frame)' });
+    // RGB: 3 samples per pixel count in the frame size (4×4×3 = 48 bytes; 40 are there).
+    expect(
+      failureOf(writeDicom({ rows: 4, cols: 4, samplesPerPixel: 3, pixels: Buffer.alloc(40) }))?.code,
+    ).toBe('corrupt');
+    expect(
+      failureOf(writeDicom({ rows: 4, cols: 4, pixels: Buffer.alloc(16), numberOfFrames: 'lots' })),
+    ).toMatchObject({ code: 'corrupt', reason: expect.stringContaining('not a positive whole number') });
+  });
+
+  it('keeps a hard ceiling on frames even when the bytes hold them', () => {
+    const frames = MAX_FRAMES + 1;
+    const failure = failureOf(
+      writeDicom({ rows: 1, cols: 1, numberOfFrames: String(frames), pixels: Buffer.alloc(frames) }),
+    );
+    expect(failure).toEqual({
+      code: 'too-large',
+      reason: `DICOM has ${frames} frames, over the limit of 10000`,
+    });
+  });
+
+  it('refuses a compressed fragment that claims bytes past the end of the file', async () => {
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    const spec = { rows: 8, cols: 8, samplesPerPixel: 3 as const, photometric: 'YBR_FULL_422' };
+    expect(failureOf(writeDicom({ ...spec, jpegFrames: [jpeg] }))).toBeNull();
+    const failure = failureOf(
+      writeDicom({ ...spec, jpegFrames: [jpeg, jpeg], frames: 2, firstFragmentLength: 0xfffffff0 }),
+    );
+    expect(failure).toMatchObject({ code: 'corrupt' });
+    // Three frames claimed, two fragments there.
+    expect(failureOf(writeDicom({ ...spec, jpegFrames: [jpeg, jpeg], numberOfFrames: '3' }))).toEqual({
+      code: 'corrupt',
+      reason: 'DICOM NumberOfFrames says 3 but the pixel data holds 2 frames',
+    });
+  });
+
+  it('inflates a deflated data set only up to the limit', async () => {
+    const small = writeDicom({ rows: 4, cols: 4, pixels: Buffer.alloc(16, 9), deflate: true });
+    const image = readDicom(small, limits);
+    expect((await image.decode(0)).pixels[0]).toBe(9);
+    // 300 MB of zeros deflates to ~300 kB: refused while inflating, never held whole.
+    const bomb = writeDicom({
+      rows: 1,
+      cols: 1,
+      numberOfFrames: '1',
+      pixels: Buffer.alloc(300 * 1024 ** 2),
+      deflate: true,
+    });
+    expect(bomb.length).toBeLessThan(1024 ** 2);
+    expect(failureOf(bomb)).toEqual({ code: 'too-large', reason: 'deflated DICOM inflates past 256 MiB' });
+  });
+
+  it('decodes frames only when asked, each from its own bytes', async () => {
+    const pixels = Buffer.concat([Buffer.alloc(4, 10), Buffer.alloc(4, 20), Buffer.alloc(4, 30)]);
+    const image = readDicom(writeDicom({ rows: 2, cols: 2, frames: 3, pixels }), limits);
+    expect(image.frameCount).toBe(3);
+    expect([...(await image.decode(2)).pixels]).toEqual([30, 30, 30, 30]);
+    await expect(image.decode(3)).rejects.toThrow('DICOM has no frame 3');
+  });
+});
