@@ -13,8 +13,13 @@ export interface ImportEntry {
   exam: string | null;
   sourceGroup: string | null;
   note: string | null;
-  /** Raw metadata text by column; typed when stored. */
+  /** Raw metadata text by column; typed when stored. Own keys only (may be null-prototype). */
   metadata: Record<string, string>;
+  /**
+   * The folder the file must really be in (symlinks resolved): the manifest's folder for manifest
+   * rows. Reading elsewhere needs ImportOptions.allowOutsidePaths.
+   */
+  confineTo?: string;
 }
 
 /** What a source (manifest, folder, single file) yields before any file is read. */

@@ -16,6 +16,7 @@ import type { ContentStore } from './content-store';
 import { scanFolder } from './folder-scanner';
 import type { ImportPlan } from './import-entry';
 import { currentOwner } from './import-owner';
+import { confineEntry, outsideNotice } from './import-confinement';
 import { mapLimited, readEntry, type EntryOutcome } from './import-reader';
 import { writeChunk, type ReadyEntry } from './import-writer';
 import { readManifest } from './manifest-reader';
@@ -35,10 +36,10 @@ export interface ImportDeps {
   progressIntervalMs?: number;
 }
 
-const planFor = (source: string, options: ImportOptions): ImportPlan => {
+const planFor = async (source: string, options: ImportOptions, signal?: AbortSignal): Promise<ImportPlan> => {
   if (!existsSync(source)) throw new AppError('NOT_FOUND', 'the import source does not exist');
   if (statSync(source).isFile() && source.toLowerCase().endsWith('.csv')) {
-    return readManifest(source, { mapping: options.mapping, multiLabel: options.multiLabel });
+    return readManifest(source, { mapping: options.mapping, multiLabel: options.multiLabel, signal });
   }
   return scanFolder(source);
 };
@@ -57,7 +58,7 @@ export const runImport = async (
   const jobId = options.jobId ?? randomUUID();
   const started = performance.now();
   const source = resolve(options.source);
-  const plan = planFor(source, options);
+  const plan = await planFor(source, options, signal);
   const { datasetId, taskId, importJobId } = cdb.transaction(() => {
     const datasetId = repo.ensureDataset(options.dataset);
     const task = repo.ensureTask(datasetId, options.task, options.multiLabel ? 'multi' : 'single');
@@ -106,13 +107,9 @@ export const runImport = async (
   };
   emit('scanning', true);
   let status: ImportReport['status'] = 'done';
-  const ctx = {
-    cdb,
-    datasetId,
-    frames: options.frames,
-    thumbnails: options.thumbnails,
-    burnedIn: { policy: options.burnedIn, mask: repo.burnedInMask(datasetId) },
-  };
+  let outside = 0;
+  const outsidePolicy = { allow: options.allowOutsidePaths, onOutside: () => void outside++ };
+  const ctx = { cdb, datasetId, frames: options.frames, thumbnails: options.thumbnails };
   try {
     for (let start = 0; start < total; start += IMPORT_CHUNK) {
       if (signal?.aborted) {
@@ -120,7 +117,10 @@ export const runImport = async (
         break;
       }
       const chunk = plan.entries.slice(start, start + IMPORT_CHUNK);
-      const outcomes: EntryOutcome[] = await mapLimited(chunk, IN_FLIGHT, (entry) => readEntry(entry, ctx));
+      const outcomes: EntryOutcome[] = await mapLimited(chunk, IN_FLIGHT, async (entry) => {
+        const confined = await confineEntry(entry, outsidePolicy);
+        return confined.kind === 'error' ? confined : readEntry(confined.entry, ctx);
+      });
       const ready: ReadyEntry[] = [];
       outcomes.forEach((outcome, i) => {
         const entry = chunk[i]!;
@@ -185,8 +185,7 @@ export const runImport = async (
       errors,
       labels,
       seconds: (performance.now() - started) / 1000,
-      burnedIn: repo.burnedInCount(importJobId),
-      notices: [],
+      notices: options.allowOutsidePaths && plan.kind === 'manifest' ? [outsideNotice(source, outside)] : [],
     };
     cdb.run(
       'import.finish',

@@ -1,110 +1,157 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../../shared/contract/result';
+import {
+  MAX_MANIFEST_RECORD_CHARS,
+  MAX_METADATA_KEY_CHARS,
+  MAX_METADATA_VALUE_CHARS,
+  MAX_NOTE_CHARS,
+} from '../../shared/contract/catalog-limits';
 import type { ImportIssue } from '../../shared/contract/catalog';
+import { AppError } from '../../shared/contract/result';
 import { splitLabels, type ImportEntry, type ImportPlan } from './import-entry';
+import { readManifestRecords, type ManifestRecord } from './manifest-records';
 
 /** Columns with a meaning; every other column is metadata. */
 const RESERVED = new Set(['file', 'label', 'patient_id', 'exam_id', 'source_id', 'note']);
 
-/**
- * Decodes manifest bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM. Bytes that are not
- * valid UTF-8 become U+FFFD so the rows that hold them can be reported, and the rest imported.
- */
-export const decodeManifestText = (bytes: Uint8Array): { text: string; valid: boolean } => {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), valid: true };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), valid: true };
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+const count = (n: number): string => n.toLocaleString('en');
+
+/** The cells of one record, or why they cannot be read. */
+const cellsOf = (text: string): { cells: string[] } | { error: string } => {
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), valid: true };
-  } catch {
-    return { text: new TextDecoder('utf-8').decode(body), valid: false };
+    const rows = parse(text, { relax_column_count: true }) as string[][];
+    return { cells: rows[0] ?? [] };
+  } catch (error) {
+    return { error: `malformed CSV: ${String((error as Error).message).replace(/ at line \d+/, '')}` };
   }
 };
 
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 /**
- * Reads a manifest in the shared convention (`file`, `label`, optional `patient_id`, `exam_id`,
- * `source_id`, `note`, anything else → metadata). `mapping` renames columns first (`{ old: new }`).
- * Paths resolve under the `images/` folder next to the manifest when there is one.
+ * The header's column names after `mapping` (`{ old: new }`, own keys only: a column may be called
+ * `constructor` or `__proto__`), or an AppError that names the header's line.
  */
-export const readManifest = (
-  manifestPath: string,
-  options: { mapping: Record<string, string>; multiLabel: boolean },
-): ImportPlan => {
-  const { text, valid } = decodeManifestText(readFileSync(manifestPath));
-  const issues: ImportIssue[] = [];
-  const manifestName = manifestPath.split(/[\\/]/).pop() ?? 'manifest.csv';
-  const rows = parse(text, {
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (error) => {
-      issues.push({
-        file: manifestName,
-        line: (error as { lines?: number } | undefined)?.lines ?? null,
-        code: 'malformed-row',
-        reason: `malformed CSV: ${error?.message ?? 'unreadable record'}`,
-      });
-      return undefined;
-    },
-  }) as unknown as ParsedRecord[];
-  const header = rows[0]?.record.map((h) => {
-    const name = h.trim();
-    return options.mapping[name] ?? name;
+const readHeader = (record: ManifestRecord, mapping: Record<string, string>): string[] => {
+  const refuse = (why: string): never => {
+    throw new AppError(
+      'INVALID_INPUT',
+      `the manifest header (line ${record.line}) ${why}; fix that line and import again`,
+    );
+  };
+  if (record.kind === 'oversize')
+    refuse(`is ${count(record.chars)} characters long (the limit is ${count(MAX_MANIFEST_RECORD_CHARS)})`);
+  if (record.kind !== 'text') throw new Error('unreachable');
+  if (record.invalidUtf8 && record.text.includes('\uFFFD'))
+    refuse('is not valid UTF-8 (wrong text encoding?); save the manifest as UTF-8');
+  const parsed = cellsOf(record.text);
+  if ('error' in parsed) return refuse(`is ${parsed.error}`);
+  const header = parsed.cells.map((cell) => {
+    const name = cell.trim();
+    return Object.hasOwn(mapping, name) ? mapping[name]!.trim() : name;
   });
-  if (!header || !header.includes('file')) {
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (name.length > MAX_METADATA_KEY_CHARS)
+      refuse(`has a column name over ${MAX_METADATA_KEY_CHARS} characters`);
+    if (name && seen.has(name)) refuse(`names the column "${name}" twice`);
+    seen.add(name);
+  }
+  if (!seen.has('file'))
     throw new AppError(
       'INVALID_INPUT',
       'the manifest has no "file" column (rename one with a column mapping, e.g. --map path=file)',
     );
-  }
-  const base =
-    existsSync(join(dirname(manifestPath), 'images')) &&
-    statSync(join(dirname(manifestPath), 'images')).isDirectory()
-      ? join(dirname(manifestPath), 'images')
-      : dirname(manifestPath);
+  return header;
+};
+
+/**
+ * Reads a manifest in the shared convention (`file`, `label`, optional `patient_id`, `exam_id`,
+ * `source_id`, `note`, anything else → metadata). `mapping` renames columns first (`{ old: new }`).
+ * Paths resolve under the `images/` folder next to the manifest when there is one; each entry is
+ * confined to the manifest's folder (checked when the file is read, see import-reader).
+ *
+ * The file is streamed: a row over MAX_MANIFEST_RECORD_CHARS is reported without being held, and a
+ * cell over the note/metadata limit (catalog-limits) refuses its row with the reason. A header that
+ * cannot be read refuses the whole manifest with its line number.
+ */
+export const readManifest = async (
+  manifestPath: string,
+  options: { mapping: Record<string, string>; multiLabel: boolean; signal?: AbortSignal },
+): Promise<ImportPlan> => {
+  const issues: ImportIssue[] = [];
+  const manifestName = basename(manifestPath) || 'manifest.csv';
+  const folder = dirname(manifestPath);
+  const images = join(folder, 'images');
+  const base = existsSync(images) && statSync(images).isDirectory() ? images : folder;
   const entries: ImportEntry[] = [];
-  for (const { record, info } of rows.slice(1)) {
-    const line = info.lines;
-    const cell = (name: string): string | undefined => {
-      const at = header.indexOf(name);
-      return at >= 0 ? record[at] : undefined;
-    };
-    const file = (cell('file') ?? '').trim();
-    if (record.length !== header.length) {
-      issues.push({
-        file: file || manifestName,
-        line,
-        code: 'malformed-row',
-        reason: `malformed CSV line: ${record.length} fields where the header has ${header.length}`,
-      });
+  let header: string[] | null = null;
+  let column = new Map<string, number>();
+  for await (const record of readManifestRecords(manifestPath, {
+    maxRecordChars: MAX_MANIFEST_RECORD_CHARS,
+    signal: options.signal,
+  })) {
+    if (!header) {
+      header = readHeader(record, options.mapping);
+      column = new Map(header.map((name, at) => [name, at] as const).reverse());
       continue;
     }
-    if (!valid && record.some((v) => v.includes('\uFFFD'))) {
-      issues.push({
-        file: file || manifestName,
-        line,
-        code: 'encoding',
-        reason: 'not valid UTF-8 (wrong text encoding?); save the manifest as UTF-8',
-      });
+    const line = record.line;
+    const problem = (code: ImportIssue['code'], reason: string, file = manifestName): void => {
+      issues.push({ file, line, code, reason });
+    };
+    if (record.kind === 'oversize') {
+      const lines = record.lastLine > line ? `lines ${line}-${record.lastLine}` : `line ${line}`;
+      problem(
+        'too-large',
+        `row of ${count(record.chars)} characters (${lines}) is over the limit of ${count(MAX_MANIFEST_RECORD_CHARS)}: not read`,
+      );
+      continue;
+    }
+    const parsed = cellsOf(record.text);
+    if ('error' in parsed) {
+      problem('malformed-row', parsed.error);
+      continue;
+    }
+    const cells = parsed.cells;
+    const cell = (name: string): string | undefined => {
+      const at = column.get(name);
+      return at === undefined ? undefined : cells[at];
+    };
+    const file = (cell('file') ?? '').trim();
+    const shown = file.length > 300 ? `${file.slice(0, 300)}…` : file || manifestName;
+    if (cells.length !== header.length) {
+      problem(
+        'malformed-row',
+        `malformed CSV line: ${cells.length} fields where the header has ${header.length}`,
+        shown,
+      );
+      continue;
+    }
+    if (record.invalidUtf8 && cells.some((v) => v.includes('\uFFFD'))) {
+      problem('encoding', 'not valid UTF-8 (wrong text encoding?); save the manifest as UTF-8', shown);
       continue;
     }
     if (!file) {
-      issues.push({ file: manifestName, line, code: 'missing-field', reason: 'the "file" cell is empty' });
+      problem('missing-field', 'the "file" cell is empty');
       continue;
     }
-    const metadata: Record<string, string> = {};
+    const tooLong = header.findIndex(
+      (name, i) => (cells[i]?.length ?? 0) > (name === 'note' ? MAX_NOTE_CHARS : MAX_METADATA_VALUE_CHARS),
+    );
+    if (tooLong >= 0) {
+      const name = header[tooLong]!;
+      const limit = name === 'note' ? MAX_NOTE_CHARS : MAX_METADATA_VALUE_CHARS;
+      problem(
+        'too-large',
+        `the "${name}" cell holds ${count(cells[tooLong]!.length)} characters, over the limit of ${count(limit)}`,
+        shown,
+      );
+      continue;
+    }
+    // Own keys only: a column called `constructor` or `__proto__` is plain metadata.
+    const metadata = Object.create(null) as Record<string, string>;
     header.forEach((name, i) => {
-      const value = record[i]?.trim() ?? '';
+      const value = cells[i]?.trim() ?? '';
       if (!RESERVED.has(name) && name && value) metadata[name] = value;
     });
     const optional = (name: string): string | null => cell(name)?.trim() || null;
@@ -116,9 +163,15 @@ export const readManifest = (
       patient: optional('patient_id'),
       exam: optional('exam_id'),
       sourceGroup: optional('source_id'),
-      note: cell('note')?.trim() || null,
+      note: optional('note'),
       metadata,
+      confineTo: folder,
     });
   }
+  if (!header)
+    throw new AppError(
+      'INVALID_INPUT',
+      'the manifest is empty: it needs a header line with a "file" column, then one line per image',
+    );
   return { kind: 'manifest', entries, issues };
 };

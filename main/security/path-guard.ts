@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * Resolves an untrusted relative path (from a URL) inside `root`, or returns null. Rejects absolute
@@ -25,5 +26,42 @@ export const resolveInside = (root: string, untrusted: string): string | null =>
     return real;
   } catch {
     return candidate; // Does not exist (yet): the caller answers 404.
+  }
+};
+
+/** Whether `path` is `folder` or below it (both absolute and already resolved). */
+export const isWithin = (folder: string, path: string): boolean => {
+  const rel = relative(folder, path);
+  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+};
+
+/**
+ * Where a path from a file the user gave (a manifest row) really leads, and whether that is inside
+ * `folder`, symlinks resolved on both sides. A path that is outside by its text is judged without
+ * touching the file system, and a missing file is judged by its deepest existing folder, so the
+ * answer for an outside path never depends on whether it exists.
+ */
+export const locateInFolder = async (
+  folder: string,
+  untrusted: string,
+): Promise<{ inside: boolean; path: string }> => {
+  const lexical = resolve(folder, untrusted);
+  if (untrusted.includes('\0') || !isWithin(resolve(folder), lexical))
+    return { inside: false, path: lexical };
+  const realFolder = await realpath(folder);
+  let existing = lexical;
+  let tail = '';
+  for (;;) {
+    try {
+      const real = join(await realpath(existing), tail);
+      return { inside: isWithin(realFolder, real), path: tail ? lexical : real };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const parent = dirname(existing);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === existing)
+        return { inside: true, path: lexical };
+      tail = join(basename(existing), tail);
+      existing = parent;
+    }
   }
 };
