@@ -1,11 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
 import type { CatalogEdits } from './catalog-edits';
 import type { Repository } from './catalog-repository';
-import type { ContentStore } from './content-store';
-import { renderThumbnail } from './image-decoder';
+import { sha256Hex, type ContentStore } from './content-store';
+import { MAX_PIXELS, renderThumbnail } from './image-decoder';
+import { storedCopyOf } from './image-metadata-strip';
 
 interface DetailRow {
   id: number;
@@ -99,6 +101,37 @@ export const createCatalogImages = (
     filePath(id: number): string {
       const r = row(id);
       return r.stored_path === null ? r.original_path : store.absolute(r.stored_path);
+    },
+    /**
+     * Absolute path of the file to show a person: the stored copy, or for an original referenced
+     * in place a copy without its embedded metadata, made on first view from the original after
+     * checking that it is still a regular file with the imported hash (NOT_FOUND otherwise).
+     */
+    async viewPath(id: number): Promise<string> {
+      const r = row(id);
+      if (r.stored_path !== null) return store.absolute(r.stored_path);
+      const ext = r.format === 'jpeg' ? 'jpg' : r.format;
+      for (const candidate of [ext, 'png']) {
+        const cached = store.viewCopyPath(r.sha256, candidate);
+        if (store.has(cached)) return store.absolute(cached);
+      }
+      const gone = (why: string): never => {
+        throw new AppError('NOT_FOUND', `image ${id} ${why}; import it again`);
+      };
+      let bytes: Buffer | null = null;
+      try {
+        if (lstatSync(r.original_path).isFile()) bytes = readFileSync(r.original_path);
+      } catch {
+        gone('is no longer on disk');
+      }
+      if (bytes === null) return gone('is no longer a regular file');
+      if (sha256Hex(bytes) !== r.sha256) gone('changed on disk since it was imported');
+      const copy = await storedCopyOf(bytes, r.format, false, () =>
+        sharp(bytes, { limitInputPixels: MAX_PIXELS }).png({ compressionLevel: 6 }).toBuffer(),
+      );
+      const relative = store.viewCopyPath(r.sha256, copy.ext);
+      store.put(relative, copy.bytes);
+      return store.absolute(relative);
     },
     /** Absolute path of the cached 256 px WebP thumbnail, made now if the cache lacks it. */
     async thumbnailPath(id: number): Promise<string> {

@@ -3,6 +3,7 @@ import type { FrameChoice } from '../../shared/contract/catalog';
 import { applyBurnedIn, BURNED_IN, type BurnedInHandling, type BurnedInState } from './burned-in-mask';
 import { chooseFrames, readDicom, type DicomImage } from './dicom-reader';
 import { isDicom } from './dicom-tags';
+import { storedCopyOf } from './image-metadata-strip';
 import { ImportFailure } from './import-failure';
 
 /** Above this many pixels a file is refused before it is decoded (100 megapixels). */
@@ -20,13 +21,22 @@ export interface DecodedImage {
   sourceFormat: string;
   width: number;
   height: number;
-  /** Bytes for the managed store: the original file, or a PNG of the DICOM frame. */
+  /**
+   * Bytes for the managed store: the file without its embedded metadata (or, with
+   * `keepOriginalBytes`, the original file), or a PNG of the DICOM frame. Empty when the file is
+   * referenced in place (nothing is stored).
+   */
   storeBytes: Uint8Array;
   storeExt: string;
   thumbnail: Buffer | null;
   /** DICOM only: whether the file declares burned-in annotation and what was done (see BURNED_IN). */
   burnedIn?: BurnedInState;
+  /** Kinds of embedded metadata left out of the stored copy (never their contents). */
+  removedMetadata: string[];
 }
+
+/** What the managed store will keep of a plain image file. */
+export type StoredCopyMode = 'stripped' | 'original' | 'none';
 
 export interface DecodedFile {
   images: DecodedImage[];
@@ -39,7 +49,11 @@ const thumbnailOf = (input: sharp.Sharp): Promise<Buffer> =>
     .webp({ quality: 75, effort: 1 })
     .toBuffer();
 
-const decodePlain = async (bytes: Uint8Array, thumbnails: boolean): Promise<DecodedFile> => {
+const decodePlain = async (
+  bytes: Uint8Array,
+  thumbnails: boolean,
+  copy: StoredCopyMode,
+): Promise<DecodedFile> => {
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -66,10 +80,25 @@ const decodePlain = async (bytes: Uint8Array, thumbnails: boolean): Promise<Deco
       `image does not decode (truncated or damaged): ${(error as Error).message.split('\n')[0]}`,
     );
   }
-  const ext = format === 'jpeg' ? 'jpg' : format;
+  const stored =
+    copy === 'none'
+      ? { bytes: new Uint8Array(0), format, ext: '', removed: [] }
+      : await storedCopyOf(bytes, format, copy === 'original', () =>
+          sharp(bytes, { limitInputPixels: MAX_PIXELS }).png({ compressionLevel: 6 }).toBuffer(),
+        );
   return {
     images: [
-      { frame: 0, format, sourceFormat: format, width, height, storeBytes: bytes, storeExt: ext, thumbnail },
+      {
+        frame: 0,
+        format: stored.format,
+        sourceFormat: format,
+        width,
+        height,
+        storeBytes: stored.bytes,
+        storeExt: stored.ext,
+        thumbnail,
+        removedMetadata: stored.removed,
+      },
     ],
     dicom: null,
   };
@@ -120,6 +149,7 @@ const decodeDicom = async (
       storeExt: 'png',
       thumbnail,
       burnedIn: state,
+      removedMetadata: [],
     });
   }
   return { images, dicom };
@@ -128,15 +158,16 @@ const decodeDicom = async (
 /**
  * Validates and decodes one file: plain images (JPEG, PNG, WebP, TIFF, GIF) or DICOM (uncompressed
  * or JPEG baseline; chosen frames of a cine). Throws {@link ImportFailure} for anything unusable.
+ * `copy` says what the store keeps of a plain file (default `stripped`: no embedded metadata).
  */
 export const decodeFile = async (
   bytes: Uint8Array,
-  options: { frames: FrameChoice; thumbnails: boolean; burnedIn?: BurnedInHandling },
+  options: { frames: FrameChoice; thumbnails: boolean; burnedIn?: BurnedInHandling; copy?: StoredCopyMode },
 ): Promise<DecodedFile> => {
   if (bytes.length === 0) throw new ImportFailure('empty', 'empty file (0 bytes)');
   return isDicom(bytes)
     ? decodeDicom(bytes, options.frames, options.thumbnails, options.burnedIn ?? WARN_ONLY)
-    : decodePlain(bytes, options.thumbnails);
+    : decodePlain(bytes, options.thumbnails, options.copy ?? 'stripped');
 };
 
 /** Makes a thumbnail for an already imported file (e.g. when the cache was cleared). */

@@ -3,7 +3,7 @@ import type { FrameChoice, ImportIssue } from '../../shared/contract/catalog';
 import type { BurnedInHandling } from './burned-in-mask';
 import type { CatalogDb } from './catalog-db';
 import { sha256Hex } from './content-store';
-import { decodeFile, type DecodedFile } from './image-decoder';
+import { decodeFile, type DecodedFile, type StoredCopyMode } from './image-decoder';
 import type { ImportEntry } from './import-entry';
 import { ImportFailure } from './import-failure';
 
@@ -28,7 +28,14 @@ const issue = (entry: ImportEntry, code: ImportIssue['code'], reason: string): E
  */
 export const readEntry = async (
   entry: ImportEntry,
-  ctx: { cdb: CatalogDb; datasetId: number; frames: FrameChoice; thumbnails: boolean; burnedIn?: BurnedInHandling },
+  ctx: {
+    cdb: CatalogDb;
+    datasetId: number;
+    frames: FrameChoice;
+    thumbnails: boolean;
+    burnedIn?: BurnedInHandling;
+    copy?: StoredCopyMode;
+  },
 ): Promise<EntryOutcome> => {
   let bytes: Buffer;
   try {
@@ -60,6 +67,7 @@ export const readEntry = async (
       frames: ctx.frames,
       thumbnails: ctx.thumbnails,
       burnedIn: ctx.burnedIn,
+      copy: ctx.copy,
     });
     return { kind: 'ready', sha256, bytes: bytes.length, decoded };
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { ImportOptions } from '../../shared/contract/catalog';
-import type { ContentStore } from './content-store';
+import { sha256Hex, type ContentStore } from './content-store';
 import type { DicomImage } from './dicom-reader';
 import type { DecodedFile } from './image-decoder';
 import type { ImportEntry } from './import-entry';
@@ -65,7 +65,10 @@ export const writeChunk = (ctx: ChunkContext, ready: readonly ReadyEntry[]): num
       if (image.thumbnail) store.put(store.thumbnailPath(sha256, image.frame), image.thumbnail);
       const keepCopy = !options.referenceInPlace || image.sourceFormat === 'dicom';
       if (!keepCopy) return null;
-      const relative = store.imagePath(sha256, image.frame, image.storeExt);
+      // A plain image's copy is named by the hash of what is stored (the file without its embedded
+      // metadata unless the original was kept); `sha256` stays the source file's, for duplicates.
+      const named = image.sourceFormat === 'dicom' ? sha256 : sha256Hex(image.storeBytes);
+      const relative = store.imagePath(named, image.frame, image.storeExt);
       store.put(relative, image.storeBytes);
       return relative;
     }),

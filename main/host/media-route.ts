@@ -11,6 +11,11 @@ import type { HostRoute } from './http-host';
  */
 export interface MediaSource {
   filePath(id: number): string;
+  /**
+   * The file to show for an image when it differs from `filePath`: the catalog's answers a copy
+   * without embedded metadata (EXIF, XMP…) for an original referenced in place.
+   */
+  viewPath?(id: number): Promise<string>;
   thumbnailPath(id: number): string | Promise<string>;
 }
 
@@ -49,7 +54,10 @@ export const resolveMedia = async (source: MediaSource | null, pathname: string)
   const parsed = parseMediaPath(pathname);
   if (!parsed) return missing('No such media.');
   try {
-    let path = parsed.kind === 'thumb' ? await source.thumbnailPath(parsed.id) : source.filePath(parsed.id);
+    let path =
+      parsed.kind === 'thumb'
+        ? await source.thumbnailPath(parsed.id)
+        : ((await source.viewPath?.(parsed.id)) ?? source.filePath(parsed.id));
     let type = MEDIA_TYPES[extname(path).toLowerCase()];
     if (!type && parsed.kind === 'image') {
       path = await source.thumbnailPath(parsed.id);

@@ -16,6 +16,8 @@ export interface GalleryItem {
   caption?: string;
   /** The class to show against the true one; default the most probable (e.g. a label-issue suggestion). */
   shownClass?: number;
+  /** The held-out part the prediction comes from; every card says it. */
+  split?: 'validation' | 'test';
 }
 
 const argmax = (p: readonly number[]): number => p.reduce((best, v, i) => (v > p[best]! ? i : best), 0);
@@ -93,6 +95,11 @@ export const MisclassificationGallery = ({
             <div className="thumb-button">{image}</div>
           )}
           <div className="gallery-text">
+            {item.split ? (
+              <span className={`split-tag split-${item.split}`} data-testid="split-tag">
+                {item.split}
+              </span>
+            ) : null}
             {item.caption ? (
               <div className="gallery-caption" title={item.caption}>
                 {item.caption.split(/[\\/]/).pop()}

@@ -44,6 +44,7 @@ export const toGalleryItem = (
     note: context ? context.note : undefined,
     metadata: context?.metadata ?? {},
     caption: p.file,
+    split: p.split,
   };
 };
 

@@ -42,7 +42,7 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
   const [peek, setPeek] = useState<number | null>(null);
   const [changes, setChanges] = useState(0);
   const [actionError, setActionError] = useState<AppErrorShape | null>(null);
-  const predictions = useRunPredictions(run.runId, method);
+  const predictions = useRunPredictions(run.runId, method, split);
 
   const ofMethod = useMemo(
     () => (predictions.all ?? []).filter((p) => p.method === method),
@@ -60,6 +60,7 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
         cell.predictedIndex,
       )
     : [];
+  // Label issues pool both held-out parts (confident learning needs the numbers); cards say which.
   const issues = useMemo(() => likelyLabelErrors(ofMethod, classes), [ofMethod, classes]);
   const onScreen = [
     ...inCell.slice(0, SHOWN),
@@ -191,11 +192,12 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
         </div>
       ) : null}
       <h3>
-        Misclassified by {methodLabels[method]}, most confident first ({predictions.wrong.length}
+        Misclassified by {methodLabels[method]} on the {split} part, most confident first (
+        {predictions.wrong.length}
         {predictions.wrong.length >= GALLERY_SIZE ? '+' : ''})
       </h3>
       {gallery(items(predictions.wrong), 'Misclassified images', { sort: false })}
-      <h3>Likely label errors ({issues.length})</h3>
+      <h3>Likely label errors, validation and test ({issues.length})</h3>
       <p className="muted">
         Held-out images whose given label {methodLabels[method]} finds least plausible (confident learning):
         check the label before blaming the model.

@@ -24,10 +24,10 @@ export const readAllPredictions = async (
 
 /**
  * The predictions the review needs: all of the run (confusion cells, label issues, how other
- * methods did) read once per run, and the selected method's confident errors (wrong only, most
- * confident first, as main sorts them) read per method.
+ * methods did) read once per run, and the selected method's confident errors on the chosen split
+ * (wrong only, most confident first, as main sorts them) read per method and split.
  */
-export const useRunPredictions = (runId: number, method: RunMethod) => {
+export const useRunPredictions = (runId: number, method: RunMethod, split: 'validation' | 'test') => {
   const api = useApi();
   const [all, setAll] = useState<RunPrediction[] | null>(null);
   const [wrong, setWrong] = useState<RunPrediction[]>([]);
@@ -46,14 +46,17 @@ export const useRunPredictions = (runId: number, method: RunMethod) => {
   }, [api, runId]);
   useEffect(() => {
     let live = true;
-    void api.run.predictions({ runId, method, wrongOnly: true, limit: GALLERY_SIZE, offset: 0 }).then((r) => {
-      if (!live) return;
-      if (r.ok) setWrong(r.value);
-      else setError(r.error);
-    });
+    setWrong([]);
+    void api.run
+      .predictions({ runId, method, split, wrongOnly: true, limit: GALLERY_SIZE, offset: 0 })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) setWrong(r.value);
+        else setError(r.error);
+      });
     return () => {
       live = false;
     };
-  }, [api, runId, method]);
+  }, [api, runId, method, split]);
   return { all, wrong, error };
 };

@@ -88,14 +88,29 @@ describe('RunReview', () => {
     const { fake } = setup();
     await openStage1();
     const wrong = screen.getByRole('list', { name: 'Misclassified images' });
-    await waitFor(() => expect(ids(wrong)).toEqual([4, 8, 10]));
+    // Test errors only under the test split (image 4 is a validation error), each card tagged.
+    await waitFor(() => expect(ids(wrong)).toEqual([8, 10]));
+    expect(
+      within(wrong)
+        .getAllByTestId('split-tag')
+        .map((t) => t.textContent),
+    ).toEqual(['test', 'test']);
+    expect(screen.getByRole('heading', { name: /Misclassified by .* on the test part/ }).textContent).toMatch(
+      /\(2\)$/,
+    );
     expect(calls(fake, 'run:predictions')).toContainEqual({
       runId: 3,
       method: 'stage1_image',
+      split: 'test',
       wrongOnly: true,
       limit: 48,
       offset: 0,
     });
+    fireEvent.click(screen.getByRole('button', { name: 'Validation' }));
+    await waitFor(() => expect(ids(wrong)).toEqual([4]));
+    expect(within(wrong).getByTestId('split-tag').textContent).toBe('validation');
+    fireEvent.click(screen.getByRole('button', { name: 'Test' }));
+    await waitFor(() => expect(ids(wrong)).toEqual([8, 10]));
     const card = within(wrong).getByTestId('gallery-8');
     expect(card.textContent).toContain('Wrong by image alone, right once the note and metadata are fused');
     await waitFor(() => expect(card.textContent).toContain('age: 38'));
@@ -110,6 +125,12 @@ describe('RunReview', () => {
     // Per-class thresholds 0.6 / 0.4125 / 0.825; images 4, 8 and 10 sit above another class's
     // threshold, ranked by margin −0.925, −0.85, −0.475 (worked out in fake-runs.ts's numbers).
     await waitFor(() => expect(ids(issues)).toEqual([4, 8, 10]));
+    // Pooled over both held-out parts, each card says which one.
+    expect(
+      within(issues)
+        .getAllByTestId('split-tag')
+        .map((t) => t.textContent),
+    ).toEqual(['validation', 'test', 'test']);
     expect(within(issues).getByTestId('gallery-4').textContent).toMatch(/given malignant · suggested normal/);
   });
 
@@ -175,7 +196,7 @@ describe('RunReview', () => {
     const { fake, catalog } = setup();
     await openStage1();
     const wrong = screen.getByRole('list', { name: 'Misclassified images' });
-    await waitFor(() => expect(ids(wrong)).toEqual([4, 8, 10]));
+    await waitFor(() => expect(ids(wrong)).toEqual([8, 10]));
     fireEvent.click(within(wrong).getByRole('button', { name: 'Flag image 8 for review' }));
     await waitFor(() =>
       expect(calls(fake, 'catalog:setFlag')).toEqual([
