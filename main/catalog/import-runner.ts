@@ -109,7 +109,15 @@ export const runImport = async (
   let status: ImportReport['status'] = 'done';
   let outside = 0;
   const outsidePolicy = { allow: options.allowOutsidePaths, onOutside: () => void outside++ };
-  const ctx = { cdb, datasetId, frames: options.frames, thumbnails: options.thumbnails };
+  const ctx = {
+    cdb,
+    datasetId,
+    frames: options.frames,
+    thumbnails: options.thumbnails,
+    burnedIn: { policy: options.burnedIn, mask: repo.burnedInMask(datasetId) },
+    // In place: nothing is stored (the original is shown through a stripped copy made on view).
+    copy: options.referenceInPlace ? 'none' : options.keepOriginalBytes ? 'original' : 'stripped',
+  } as const;
   try {
     for (let start = 0; start < total; start += IMPORT_CHUNK) {
       if (signal?.aborted) {
@@ -185,6 +193,7 @@ export const runImport = async (
       errors,
       labels,
       seconds: (performance.now() - started) / 1000,
+      burnedIn: repo.burnedInCount(importJobId),
       notices: options.allowOutsidePaths && plan.kind === 'manifest' ? [outsideNotice(source, outside)] : [],
     };
     cdb.run(
