@@ -42,6 +42,11 @@ export const ImportReportView = ({ report }: { report: ImportReport }) => {
           {report.status}
         </span>
       </h3>
+      {(report.notices ?? []).map((notice) => (
+        <p key={notice} className="warn-banner" role="note" data-testid="import-notice">
+          {notice}
+        </p>
+      ))}
       <dl className="facts inline" data-testid="import-report">
         <div>
           <dt>Listed</dt>

@@ -38,6 +38,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   const [multiLabel, setMultiLabel] = useState(false);
   const [frames, setFrames] = useState<'all' | 'first' | 'middle'>('all');
   const [identifying, setIdentifying] = useState(false);
+  const [allowOutside, setAllowOutside] = useState(false);
   const [mapping, setMapping] = useState<MappingRow[]>([]);
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
@@ -85,6 +86,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
       task: task.trim() || 'label',
       frames,
       includeIdentifying: identifying,
+      allowOutsidePaths: kind === 'manifest' && allowOutside,
       user: ws.user,
       jobId: id,
     });
@@ -197,6 +199,20 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
                 onChange={(e) => setIdentifying(e.target.checked)}
               />
               <span>Copy patient-identifying tags into metadata</span>
+            </label>
+          </div>
+        ) : null}
+        {kind === 'manifest' ? (
+          <div className="form-row">
+            <label className="field checkbox">
+              <input
+                type="checkbox"
+                checked={allowOutside}
+                onChange={(e) => setAllowOutside(e.target.checked)}
+              />
+              <span>
+                Read files outside the manifest&apos;s folder (../ paths, absolute paths, links that lead out)
+              </span>
             </label>
           </div>
         ) : null}

@@ -1,5 +1,5 @@
 import { forwardRef, useEffect, useState } from 'react';
-import type { Result } from '../../shared/contract/index';
+import { MAX_NOTE_CHARS, type Result } from '../../shared/contract/index';
 import { readDraft, useAutosave } from '../hooks/use-autosave';
 
 const statusText = {
@@ -56,6 +56,7 @@ export const NoteEditor = forwardRef<
         ref={ref}
         value={text}
         rows={6}
+        maxLength={MAX_NOTE_CHARS}
         spellCheck
         onChange={(e) => setText(e.target.value)}
         onBlur={() => void flush()}

@@ -1,7 +1,13 @@
 import { basename, dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ImportOptions, type FrameChoice, type ImportReport } from '../../../shared/contract/catalog';
+import {
+  BurnedInMask,
+  BurnedInPolicy,
+  ImportOptions,
+  type FrameChoice,
+  type ImportReport,
+} from '../../../shared/contract/catalog';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
 import { createLogger } from '../../services/logger';
@@ -27,11 +33,33 @@ export const parseFrames = (value: string): FrameChoice => {
   throw new UsageError(`--frames takes first, middle, all, every:N or a list like 0,5,10; got "${value}"`);
 };
 
+/** `--mask x,y,w,h` (image pixels) → the dataset's burned-in masking rectangle. */
+export const parseMask = (value: string): BurnedInMask => {
+  const [x, y, w, h, ...rest] = value.split(',').map((n) => Number(n.trim()));
+  const mask = BurnedInMask.safeParse({ x, y, w, h });
+  if (rest.length > 0 || !mask.success)
+    throw new UsageError(`--mask takes x,y,w,h in pixels (w and h at least 1), got "${value}"`);
+  return mask.data;
+};
+
+const printBurnedIn = (io: CliIo, report: ImportReport): void => {
+  const { images = 0, masked = 0 } = report.burnedIn ?? {};
+  if (images === 0) return;
+  io.out(
+    `Warning: ${images} image(s) declare burned-in annotation (names, ids or dates may be in the pixels); ` +
+      (masked === images
+        ? 'all were masked before storing.'
+        : `${masked} masked. Re-import with --burned-in mask-band (and --mask x,y,w,h) or skip.`),
+  );
+};
+
 const printReport = (io: CliIo, report: ImportReport, db: string): void => {
+  for (const notice of report.notices ?? []) io.out(`Notice: ${notice}`);
   io.out(
     `Imported ${report.imported} images into "${report.dataset}" (${report.status}, ${report.seconds.toFixed(1)} s): ` +
       `${report.skipped} already present, ${report.duplicates.length} duplicates, ${report.errors.length} errors.`,
   );
+  printBurnedIn(io, report);
   const labels = Object.entries(report.labels).map(([label, n]) => `${label} ${n}`);
   if (labels.length) io.out(`Labels: ${labels.join(', ')}`);
   if (report.duplicates.length) {
@@ -57,7 +85,8 @@ export const importCommand: CliCommand = {
   usage:
     'sonofuse import <manifest.csv|folder|file> [--db FILE] [--dataset NAME] [--json] [--reference-in-place] ' +
     '[--map old=new ...] [--multi-label] [--task NAME] [--frames first|middle|all|every:N|0,5] ' +
-    '[--include-identifying] [--no-pseudonymise] [--no-thumbnails] [--user NAME] [--report FILE]',
+    '[--include-identifying] [--no-pseudonymise] [--pseudonymize-patient-ids] ' +
+    '[--burned-in warn|mask-band|skip] [--mask x,y,w,h] [--no-thumbnails] [--allow-outside-paths] [--user NAME] [--report FILE]',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -74,7 +103,12 @@ export const importCommand: CliCommand = {
         frames: { type: 'string', default: 'all' },
         'include-identifying': { type: 'boolean', default: false },
         'no-pseudonymise': { type: 'boolean', default: false },
+        'pseudonymize-patient-ids': { type: 'boolean', default: false },
+        'burned-in': { type: 'string' },
+        mask: { type: 'string' },
         'no-thumbnails': { type: 'boolean', default: false },
+        /** Read manifest rows that point outside the manifest's folder (off: refused per row). */
+        'allow-outside-paths': { type: 'boolean', default: false },
         user: { type: 'string' },
         report: { type: 'string' },
       },
@@ -85,6 +119,9 @@ export const importCommand: CliCommand = {
     const db = resolve(values.db ?? defaultCatalogPath());
     const dataset =
       values.dataset ?? basename(source.toLowerCase().endsWith('.csv') ? dirname(source) : source);
+    const burnedIn = BurnedInPolicy.safeParse(values['burned-in'] ?? (values.mask ? 'mask-band' : 'warn'));
+    if (!burnedIn.success) throw new UsageError('--burned-in takes warn, mask-band or skip');
+    const mask = values.mask === undefined ? undefined : parseMask(values.mask);
     const options = ImportOptions.parse({
       source,
       dataset,
@@ -95,7 +132,10 @@ export const importCommand: CliCommand = {
       frames: parseFrames(values.frames),
       includeIdentifying: values['include-identifying'],
       pseudonymise: !values['no-pseudonymise'],
+      pseudonymizePatientIds: values['pseudonymize-patient-ids'],
+      burnedIn: burnedIn.data,
       thumbnails: !values['no-thumbnails'],
+      allowOutsidePaths: values['allow-outside-paths'],
       user: values.user ?? (userInfo().username || 'cli'),
     });
     const logger = createLogger({ minLevel: 'warn', write: (line) => io.err(line) });
@@ -110,6 +150,8 @@ export const importCommand: CliCommand = {
       });
     }
     try {
+      // The rectangle is stored with the dataset: later mask-band imports (and the app) reuse it.
+      if (mask) catalog.setBurnedInMask({ dataset, mask });
       const report = await catalog.import(options, controller.signal);
       if (values.report) {
         catalog.exportImportReport({

@@ -61,6 +61,7 @@ describe('ImportScreen', () => {
       mapping: { diagnosis: 'label' },
       task: 'label',
       user: 'alice',
+      allowOutsidePaths: false,
     });
     const jobId = sent.jobId as string;
     const progress = {
@@ -89,6 +90,25 @@ describe('ImportScreen', () => {
     expect(screen.getByRole('table', { name: 'Rejected files' }).textContent).toContain('truncated PNG');
     expect(screen.getByRole('table', { name: 'Duplicate files' }).textContent).toContain('disagree');
     expect(screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toBe('blob:report');
+  });
+
+  it('sends allowOutsidePaths only when its box is ticked, and shows the report notice', async () => {
+    const notice = "Paths outside the manifest's folder were allowed: 2 row(s) pointed outside /data/busi.";
+    const importCall = vi.fn(async () => ({ ok: true, value: { ...report, notices: [notice] } }) as const);
+    const fake = createFakeApi({ 'catalog:datasets': () => ({ ok: true, value: [] }) });
+    const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
+    renderScreen(<ImportScreen />, api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/data/busi/manifest.csv' },
+    });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Read files outside the manifest's folder/ }));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    expect((importCall.mock.calls[0] as unknown as [Record<string, unknown>])[0]).toMatchObject({
+      allowOutsidePaths: true,
+    });
+    expect((await screen.findByTestId('import-notice')).textContent).toBe(notice);
   });
 
   it('shows an import failure as a message', async () => {

@@ -6,6 +6,28 @@ import { captureIo } from '../../../support/capture-io';
 import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
 
 describe('sonofuse import / catalog', () => {
+  it('refuses manifest rows outside the manifest folder unless --allow-outside-paths, and prints the notice', async () => {
+    const base = tempDir('sonofuse-cli-');
+    writeFile(base, 'elsewhere/o.png', await makeImage(5, 5, 9));
+    writeFile(base, 'set/in.png', await makeImage(5, 5, 8));
+    writeFile(base, 'set/m.csv', 'file,label\nin.png,a\n../elsewhere/o.png,b\n');
+    const db = join(tempDir(), 'cli.db');
+    const refused = captureIo();
+    const args = ['import', join(base, 'set', 'm.csv'), '--db', db, '--no-thumbnails'];
+    expect(await runCli([...args, '--dataset', 'in', '--json'], refused)).toBe(0);
+    expect(JSON.parse(refused.stdout[0]!)).toMatchObject({
+      imported: 1,
+      notices: [],
+      errors: [{ file: '../elsewhere/o.png', line: 3, code: 'outside-folder' }],
+    });
+    const allowed = captureIo();
+    expect(await runCli([...args, '--dataset', 'all', '--allow-outside-paths'], allowed)).toBe(0);
+    expect(allowed.stdout[0]).toBe(
+      `Notice: Paths outside the manifest's folder were allowed: 1 row(s) pointed outside ${join(base, 'set')}.`,
+    );
+    expect(allowed.stdout[1]).toMatch(/^Imported 2 images into "all"/);
+  });
+
   it('imports a folder and prints one JSON summary with duplicates and errors', async () => {
     const root = tempDir('sonofuse-cli-');
     writeFile(root, 'x/1.png', await makeImage(5, 5, 1));
