@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFilePrivate } from '../security/private-files';
 import type { ImportReport } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import { toCsv } from '../../shared/csv/csv-writer';
@@ -75,7 +75,7 @@ export const exportDataset = (
       ]),
   );
   if (input.format === 'json')
-    writeFileSync(
+    writeFilePrivate(
       input.path,
       JSON.stringify(
         records.map((r) => Object.fromEntries(r)),
@@ -84,7 +84,7 @@ export const exportDataset = (
       ),
     );
   else
-    writeFileSync(
+    writeFilePrivate(
       input.path,
       toCsv(
         [
@@ -118,6 +118,6 @@ export const exportImportReport = (
   if (!row?.report) throw new AppError('NOT_FOUND', `no finished import ${input.importId}`);
   const report = JSON.parse(row.report) as ImportReport;
   const { csv, rows } = importReportCsv(report);
-  writeFileSync(input.path, input.format === 'json' ? JSON.stringify(report, null, 1) : csv);
+  writeFilePrivate(input.path, input.format === 'json' ? JSON.stringify(report, null, 1) : csv);
   return { path: input.path, rows };
 };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
@@ -127,5 +127,25 @@ describe('export and backup', () => {
     const reportRows = parse(readFileSync(reportPath), { columns: true }) as Array<Record<string, string>>;
     expect(reportRows.map((r) => r.file)).toEqual([`'=cmd|' /C calc'!A0.png`]);
     catalog.close();
+  });
+
+  it('writes exports and import reports 0600, also over an existing world-readable file', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const root = tempDir('sonofuse-export-mode-');
+      writeFile(root, 'k/1.png', await makeImage(4, 4, 5));
+      const { catalog, dir } = freshCatalog();
+      const report = await catalog.import(importOptions({ source: root, dataset: 'm', thumbnails: false }));
+      const paths = ['a.csv', 'a.json', 'r.csv', 'r.json'].map((n) => join(dir, n));
+      writeFileSync(paths[0]!, 'old', { mode: 0o644 });
+      catalog.export({ datasetId: report.datasetId, path: paths[0]!, format: 'csv', task: 'label' });
+      catalog.export({ datasetId: report.datasetId, path: paths[1]!, format: 'json', task: 'label' });
+      catalog.exportImportReport({ importId: report.importId, path: paths[2]!, format: 'csv' });
+      catalog.exportImportReport({ importId: report.importId, path: paths[3]!, format: 'json' });
+      expect(paths.map((p) => statSync(p).mode & 0o777)).toEqual([0o600, 0o600, 0o600, 0o600]);
+      catalog.close();
+    } finally {
+      process.umask(previous);
+    }
   });
 });
