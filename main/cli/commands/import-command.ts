@@ -83,7 +83,7 @@ export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import a manifest.csv, a folder (sub-folder = class) or DICOM files into the catalog.',
   usage:
-    'sonofuse import <manifest.csv|folder|file> [--db FILE] [--dataset NAME] [--json] [--reference-in-place] ' +
+    'sonofuse import <manifest.csv|folder|file> [--db FILE] [--dataset NAME] [--json] [--reference-in-place] [--keep-original-bytes] ' +
     '[--map old=new ...] [--multi-label] [--task NAME] [--frames first|middle|all|every:N|0,5] ' +
     '[--include-identifying] [--no-pseudonymise] [--pseudonymize-patient-ids] ' +
     '[--burned-in warn|mask-band|skip] [--mask x,y,w,h] [--no-thumbnails] [--allow-outside-paths] [--user NAME] [--report FILE]',
@@ -97,6 +97,8 @@ export const importCommand: CliCommand = {
         dataset: { type: 'string' },
         json: { type: 'boolean', default: false },
         'reference-in-place': { type: 'boolean', default: false },
+        /** Store originals with their embedded metadata (EXIF, XMP…); off: stored copies are stripped. */
+        'keep-original-bytes': { type: 'boolean', default: false },
         map: { type: 'string', multiple: true, default: [] },
         'multi-label': { type: 'boolean', default: false },
         task: { type: 'string', default: 'label' },
@@ -126,6 +128,7 @@ export const importCommand: CliCommand = {
       source,
       dataset,
       referenceInPlace: values['reference-in-place'],
+      keepOriginalBytes: values['keep-original-bytes'],
       mapping: parseMapping(values.map),
       multiLabel: values['multi-label'],
       task: values.task,

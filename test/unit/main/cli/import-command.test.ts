@@ -1,9 +1,12 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../../main/cli/cli-main';
 import { parseFrames, parseMapping } from '../../../../main/cli/commands/import-command';
 import { captureIo } from '../../../support/capture-io';
 import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
+import { jpegWithPhi, leaksPhi } from '../catalog/support/image-metadata-fixtures';
 
 describe('sonofuse import / catalog', () => {
   it('refuses manifest rows outside the manifest folder unless --allow-outside-paths, and prints the notice', async () => {
@@ -132,6 +135,26 @@ describe('sonofuse import / catalog', () => {
     const missing = captureIo();
     expect(await runCli(['catalog', 'stats', '--db', db, '--dataset', 'nope'], missing)).toBe(2);
     expect(missing.stderr.join('\n')).toContain('no dataset named "nope"');
+  });
+
+  it('stores copies without EXIF by default and keeps the original bytes with --keep-original-bytes', async () => {
+    const root = tempDir('sonofuse-cli-');
+    const jpeg = await jpegWithPhi();
+    writeFile(root, 'k/a.jpg', jpeg);
+    const db = join(tempDir(), 'cli.db');
+    const stored = (dataset: string): Buffer => {
+      const reader = new Database(db, { readonly: true });
+      const row = reader
+        .prepare('SELECT stored_path FROM images i JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?')
+        .get(dataset) as { stored_path: string };
+      reader.close();
+      return readFileSync(join(dirname(db), 'cli-store', row.stored_path));
+    };
+    const base = ['import', root, '--db', db, '--no-thumbnails'];
+    expect(await runCli([...base, '--dataset', 'stripped'], captureIo())).toBe(0);
+    expect(leaksPhi(stored('stripped'))).toBe(false);
+    expect(await runCli([...base, '--dataset', 'kept', '--keep-original-bytes'], captureIo())).toBe(0);
+    expect(stored('kept').equals(jpeg)).toBe(true);
   });
 
   it('parses column mappings and frame choices', () => {
