@@ -8,6 +8,7 @@ import { migration0007 } from './0007-flags-colours';
 import { migration0008 } from './0008-dataset-augmentations';
 import { migration0009 } from './0009-burned-in';
 import { migration0010 } from './0010-run-snapshots';
+import { migration0011 } from './0011-dataset-lifecycle';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
