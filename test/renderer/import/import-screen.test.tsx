@@ -94,7 +94,10 @@ describe('ImportScreen', () => {
 
   it('sends allowOutsidePaths only when its box is ticked, and shows the report notice', async () => {
     const notice = "Paths outside the manifest's folder were allowed: 2 row(s) pointed outside /data/busi.";
-    const importCall = vi.fn(async () => ({ ok: true, value: { ...report, notices: [notice] } }) as const);
+    const importCall = vi.fn(async (): Promise<Result<ImportReport>> => ({
+      ok: true,
+      value: { ...report, notices: [notice] },
+    }));
     const fake = createFakeApi({ 'catalog:datasets': () => ({ ok: true, value: [] }) });
     const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
     renderScreen(<ImportScreen />, api);
@@ -109,6 +112,32 @@ describe('ImportScreen', () => {
       allowOutsidePaths: true,
     });
     expect((await screen.findByTestId('import-notice')).textContent).toBe(notice);
+  });
+
+  it('sends keepOriginalBytes only for copied images whose box is ticked (default: stripped copies)', async () => {
+    const importCall = vi.fn(async (): Promise<Result<ImportReport>> => ({ ok: true, value: report }));
+    const fake = createFakeApi({ 'catalog:datasets': () => ({ ok: true, value: [] }) });
+    const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
+    renderScreen(<ImportScreen />, api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/data/busi/manifest.csv' },
+    });
+    expect(screen.queryByRole('checkbox', { name: /Keep embedded metadata/ })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: /Reference images in place/ }));
+    const keep = screen.getByRole('checkbox', { name: /Keep embedded metadata/ });
+    expect((keep as HTMLInputElement).checked).toBe(false);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    fireEvent.click(keep);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    const sent = importCall.mock.calls.map((c) => (c as unknown as [Record<string, unknown>])[0]);
+    expect(sent.map((s) => [s.referenceInPlace, s.keepOriginalBytes])).toEqual([
+      [false, false],
+      [false, true],
+    ]);
   });
 
   it('shows an import failure as a message', async () => {
