@@ -35,6 +35,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   const [dataset, setDataset] = useState('');
   const [task, setTask] = useState('label');
   const [inPlace, setInPlace] = useState(true);
+  const [keepOriginal, setKeepOriginal] = useState(false);
   const [multiLabel, setMultiLabel] = useState(false);
   const [frames, setFrames] = useState<'all' | 'first' | 'middle'>('all');
   const [identifying, setIdentifying] = useState(false);
@@ -81,6 +82,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
       source: source.trim(),
       dataset: dataset.trim() || 'dataset',
       referenceInPlace: inPlace,
+      keepOriginalBytes: !inPlace && keepOriginal,
       mapping: mappingRecord(mapping),
       multiLabel,
       task: task.trim() || 'label',
@@ -177,6 +179,18 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
             <input type="checkbox" checked={inPlace} onChange={(e) => setInPlace(e.target.checked)} />
             <span>Reference images in place (do not copy into the managed store)</span>
           </label>
+          {inPlace ? null : (
+            <label className="field checkbox">
+              <input
+                type="checkbox"
+                checked={keepOriginal}
+                onChange={(e) => setKeepOriginal(e.target.checked)}
+              />
+              <span>
+                Keep embedded metadata in the copies (EXIF, XMP, comments: may hold names and dates)
+              </span>
+            </label>
+          )}
           <label className="field checkbox">
             <input type="checkbox" checked={multiLabel} onChange={(e) => setMultiLabel(e.target.checked)} />
             <span>Multi-label (labels separated by ; or |)</span>
