@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import sharp from 'sharp';
 import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
@@ -136,7 +137,10 @@ export const createCatalogImages = (
     /** Absolute path of the cached 256 px WebP thumbnail, made now if the cache lacks it. */
     async thumbnailPath(id: number): Promise<string> {
       const r = row(id);
-      const relative = store.thumbnailPath(r.sha256, r.frame);
+      // Named like the stored copy (which may differ from the source file: stripped, masked).
+      const named =
+        r.stored_path === null ? r.sha256 : basename(r.stored_path).replace(/(-f\d+)?\.[^.]+$/, '');
+      const relative = store.thumbnailPath(named, r.frame);
       if (!store.has(relative)) {
         const path = images.filePath(id);
         if (!existsSync(path)) throw new AppError('NOT_FOUND', `image ${id} is no longer on disk`);

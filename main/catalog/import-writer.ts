@@ -1,4 +1,5 @@
 import type { ImportOptions } from '../../shared/contract/catalog';
+import { BURNED_IN } from './burned-in-mask';
 import { sha256Hex, type ContentStore } from './content-store';
 import type { DicomImage } from './dicom-reader';
 import type { DecodedFile } from './image-decoder';
@@ -62,12 +63,17 @@ export const writeChunk = (ctx: ChunkContext, ready: readonly ReadyEntry[]): num
   const { repo, store, options } = ctx;
   const stored = ready.map(({ sha256, decoded }) =>
     decoded.images.map((image) => {
-      if (image.thumbnail) store.put(store.thumbnailPath(sha256, image.frame), image.thumbnail);
       const keepCopy = !options.referenceInPlace || image.sourceFormat === 'dicom';
-      if (!keepCopy) return null;
       // A plain image's copy is named by the hash of what is stored (the file without its embedded
       // metadata unless the original was kept); `sha256` stays the source file's, for duplicates.
-      const named = image.sourceFormat === 'dicom' ? sha256 : sha256Hex(image.storeBytes);
+      // So is a masked DICOM frame's: the same file imported unmasked into another dataset must
+      // not share its copy or thumbnail. The thumbnail takes the copy's name (catalog-images).
+      const named =
+        !keepCopy || (image.sourceFormat === 'dicom' && image.burnedIn !== BURNED_IN.masked)
+          ? sha256
+          : sha256Hex(image.storeBytes);
+      if (image.thumbnail) store.put(store.thumbnailPath(named, image.frame), image.thumbnail);
+      if (!keepCopy) return null;
       const relative = store.imagePath(named, image.frame, image.storeExt);
       store.put(relative, image.storeBytes);
       return relative;
