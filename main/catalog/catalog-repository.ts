@@ -1,4 +1,10 @@
-import { BurnedInMask } from '../../shared/contract/catalog';
+import {
+  BurnedInMask,
+  MAX_METADATA_KEY_CHARS,
+  MAX_METADATA_VALUE_CHARS,
+  MAX_NOTE_CHARS,
+} from '../../shared/contract/catalog';
+import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
 import { createFileSecretStore, createPseudonyms, keyDirFor, type Pseudonyms } from './pseudonym-keys';
 
@@ -19,6 +25,15 @@ export const typeValue = (raw: string): TypedValue => {
   if (DATE.test(text) && !Number.isNaN(Date.parse(text)))
     return { type: 'date', num: Date.parse(text), text };
   return { type: 'category', num: null, text };
+};
+
+/** The catalog's own check of catalog-limits, whichever path the text came by. */
+const withinLimit = (what: string, text: string, limit: number): void => {
+  if (text.length > limit)
+    throw new AppError(
+      'INVALID_INPUT',
+      `${what} of ${text.length.toLocaleString('en')} characters is over the limit of ${limit.toLocaleString('en')}`,
+    );
 };
 
 export interface ImageRow {
@@ -158,6 +173,8 @@ export const createRepository = (
       );
     },
     setMetadata(imageId: number, key: string, raw: string): void {
+      withinLimit('a metadata key', key, MAX_METADATA_KEY_CHARS);
+      withinLimit('a metadata value', raw, MAX_METADATA_VALUE_CHARS);
       const v = typeValue(raw);
       cdb.run(
         'metadata.upsert',
@@ -177,6 +194,7 @@ export const createRepository = (
       );
     },
     writeNote(imageId: number, text: string | null, user: string): void {
+      if (text) withinLimit('a note', text, MAX_NOTE_CHARS);
       if (text === null || text === '')
         cdb.run('note.delete', 'DELETE FROM notes WHERE image_id = ?', imageId);
       else
