@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveInside } from '../../../../main/security/path-guard';
+import { locateInFolder, resolveInside } from '../../../../main/security/path-guard';
 
 describe('resolveInside', () => {
   const root = mkdtempSync(join(tmpdir(), 'sonofuse-guard-'));
@@ -31,5 +31,43 @@ describe('resolveInside', () => {
     ['symlink out of the root', 'link/secret.txt'],
   ])('refuses %s', (_what, path) => {
     expect(resolveInside(root, path)).toBeNull();
+  });
+});
+
+describe('locateInFolder', () => {
+  const root = mkdtempSync(join(tmpdir(), 'sonofuse-locate-'));
+  mkdirSync(join(root, 'a'));
+  writeFileSync(join(root, 'a', 'f.png'), 'x');
+  writeFileSync(join(root, '..name.png'), 'x');
+  const outside = mkdtempSync(join(tmpdir(), 'sonofuse-outside-'));
+  writeFileSync(join(outside, 'secret.png'), 's');
+  symlinkSync(outside, join(root, 'out'));
+  symlinkSync(join(outside, 'secret.png'), join(root, 'a', 'leak.png'));
+  symlinkSync(join(root, 'a'), join(root, 'also-a'));
+
+  it('finds files inside, through links that stay inside, and missing files by their folder', async () => {
+    expect(await locateInFolder(root, 'a/f.png')).toEqual({ inside: true, path: join(root, 'a', 'f.png') });
+    expect(await locateInFolder(root, 'also-a/f.png')).toEqual({
+      inside: true,
+      path: join(root, 'a', 'f.png'),
+    });
+    expect(await locateInFolder(root, '..name.png')).toMatchObject({ inside: true });
+    expect(await locateInFolder(root, join(root, 'a', 'f.png'))).toMatchObject({ inside: true });
+    expect(await locateInFolder(root, 'a/missing/deeper.png')).toEqual({
+      inside: true,
+      path: join(root, 'a', 'missing', 'deeper.png'),
+    });
+  });
+
+  it.each([
+    ['parent escape', '../x.png'],
+    ['absolute path', '/etc/passwd'],
+    ['a link to a file outside', 'a/leak.png'],
+    ['a linked folder that leads out', 'out/secret.png'],
+    ['a missing file under a linked folder that leads out', 'out/missing.png'],
+    ['a missing file outside', '../nowhere/missing.png'],
+    ['NUL byte', 'a/f.png\0'],
+  ])('reports %s as outside', async (_name, path) => {
+    expect((await locateInFolder(root, path)).inside).toBe(false);
   });
 });
