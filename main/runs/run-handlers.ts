@@ -1,5 +1,6 @@
 import type { Handlers } from '../contract-server/dispatcher';
 import { checkOutputPath } from '../security/output-path';
+import { runIntervals } from './metric-intervals';
 import type { RunService } from './run-service';
 
 type RunChannel = Extract<keyof Handlers, `run:${string}`>;
@@ -16,4 +17,5 @@ export const createRunHandlers = (runs: RunService): Pick<Handlers, RunChannel> 
     runs.exportReport({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
   'run:saliency': (input) => runs.saliency(input),
   'run:curves': ({ runId }) => runs.curves(runId),
+  'run:intervals': (q) => runIntervals(runs, q),
 });

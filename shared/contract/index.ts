@@ -5,6 +5,7 @@ import { catalogCalls, catalogEvents } from './catalog';
 import { demoCalls } from './demo';
 import { jobsCalls, jobsEvents } from './jobs';
 import { runCalls, runEvents } from './run';
+import { runIntervalCalls } from './run-intervals';
 import type { Result } from './result';
 
 /**
@@ -20,6 +21,7 @@ export const calls = {
   ...demoCalls,
   ...jobsCalls,
   ...runCalls,
+  ...runIntervalCalls,
 } as const;
 
 export const events = {
@@ -86,4 +88,5 @@ export * from './catalog';
 export * from './demo';
 export * from './jobs';
 export * from './run';
+export * from './run-intervals';
 export * from './ws-envelope';

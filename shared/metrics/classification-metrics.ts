@@ -87,8 +87,17 @@ export const classificationMetrics = (
   probs: readonly ArrayLike<number>[],
   numClasses: number,
 ): ClassificationMetrics => {
-  const predicted = probs.map(argmax);
-  const confusion = confusionMatrix(truth, predicted, numClasses);
+  const confusion = confusionMatrix(truth, probs.map(argmax), numClasses);
+  return { ...confusionMetrics(confusion), ece: expectedCalibrationError(truth, probs), confusion };
+};
+
+/**
+ * Accuracy, balanced accuracy, macro-F1 and per-class figures of a confusion matrix (the
+ * definitions `classificationMetrics` documents); the bootstrap resamples through this too.
+ */
+export const confusionMetrics = (
+  confusion: readonly (readonly number[])[],
+): Pick<ClassificationMetrics, 'n' | 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'perClass'> => {
   const perClass: PerClassMetrics[] = confusion.map((row, c) => {
     const tp = row[c]!;
     const support = row.reduce((a, b) => a + b, 0);
@@ -97,7 +106,7 @@ export const classificationMetrics = (
     const recall = safeDiv(tp, support);
     return { precision, recall, f1: safeDiv(2 * precision * recall, precision + recall), support };
   });
-  const n = truth.length;
+  const n = perClass.reduce((a, p) => a + p.support, 0);
   const correct = confusion.reduce((a, row, c) => a + row[c]!, 0);
   const present = perClass.filter((p) => p.support > 0);
   const inF1 = perClass.filter((p, c) => p.support > 0 || confusion.some((r) => r[c]! > 0));
@@ -112,9 +121,7 @@ export const classificationMetrics = (
       inF1.reduce((a, p) => a + p.f1, 0),
       inF1.length,
     ),
-    ece: expectedCalibrationError(truth, probs),
     perClass,
-    confusion,
   };
 };
 
