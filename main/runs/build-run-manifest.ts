@@ -45,6 +45,44 @@ export const labelProxyReason = (
     : null;
 };
 
+/** One image of a dataset as a run sees it now: content hash, label for the task, split part, note. */
+export interface RunRow {
+  id: number;
+  sha256: string;
+  label: string | null;
+  part: RunItem['part'] | null;
+  note: string | null;
+}
+
+/** Every image of the dataset with its current label (task), part (split) and note, by id. */
+export const readRunRows = (
+  catalog: CatalogService,
+  q: { datasetId: number; taskId: number; splitId: number },
+): RunRow[] =>
+  catalog.db().all<RunRow>(
+    'run.items',
+    `SELECT i.id, i.sha256,
+       (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
+        WHERE l.image_id = i.id AND l.task_id = ? ORDER BY c.ordinal LIMIT 1) AS label,
+       (SELECT a.part FROM split_assignments a WHERE a.split_id = ? AND a.image_id = i.id) AS part,
+       (SELECT n.text FROM notes n WHERE n.image_id = i.id) AS note
+     FROM images i WHERE i.dataset_id = ? ORDER BY i.id`,
+    q.taskId,
+    q.splitId,
+    q.datasetId,
+  );
+
+/** The id of a dataset's label task, or null. */
+export const taskIdOf = (catalog: CatalogService, datasetId: number, task: string): number | null =>
+  catalog
+    .db()
+    .get<{ id: number }>(
+      'run.taskId',
+      'SELECT id FROM label_tasks WHERE dataset_id = ? AND name = ?',
+      datasetId,
+      task,
+    )?.id ?? null;
+
 /**
  * Turns a RunConfig into the trainer's manifest: the dataset's labelled images for the task, their
  * stored split (the dataset's default group-aware split, created once and then reused, unless the
@@ -73,23 +111,7 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
         task: taskName,
       });
   if (!split) throw new AppError('NOT_FOUND', `dataset "${config.dataset}" has no split ${config.splitId}`);
-  const rows = cdb.all<{
-    id: number;
-    label: string | null;
-    part: RunItem['part'] | null;
-    note: string | null;
-  }>(
-    'run.items',
-    `SELECT i.id,
-       (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
-        WHERE l.image_id = i.id AND l.task_id = ? ORDER BY c.ordinal LIMIT 1) AS label,
-       (SELECT a.part FROM split_assignments a WHERE a.split_id = ? AND a.image_id = i.id) AS part,
-       (SELECT n.text FROM notes n WHERE n.image_id = i.id) AS note
-     FROM images i WHERE i.dataset_id = ? ORDER BY i.id`,
-    task.id,
-    split.id,
-    dataset.id,
-  );
+  const rows = readRunRows(catalog, { datasetId: dataset.id, taskId: task.id, splitId: split.id });
   const usedClasses = new Set(rows.flatMap((r) => (r.label !== null && r.part !== null ? [r.label] : [])));
   const classes = cdb
     .all<{ name: string }>(
@@ -122,6 +144,7 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
   const items: RunItem[] = labelled.map((r) => ({
     imageId: r.id,
     path: catalog.filePath(r.id),
+    sha256: r.sha256,
     label: classes.indexOf(r.label!),
     part: r.part!,
     note: r.note,

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { SourceFit } from '../../shared/augment/augment-config';
 import type { Augmenter } from '../augment/create-augmenter';
 import { detectSector, type RawImage, type SectorInfo } from '../augment/sector-detect';
@@ -12,8 +14,10 @@ export interface RunImages {
 
 /**
  * Decodes every image (sharp, a few at a time) into the uniform source frame the augmenter starts
- * from, and detects each one's sector once. A file that no longer reads fails the run with its
- * image id (never its path or name: those may carry patient data).
+ * from, and detects each one's sector once; returns each file's SHA-256 too. A file that no
+ * longer reads, or whose bytes differ from `expected` (the hashes a resumed run's first launch
+ * recorded), fails the run with its image id (never its path or name: those may carry patient
+ * data): a resumed run never silently trains on other pixels.
  */
 export const prepareRunImages = async (
   items: ReadonlyArray<{ imageId: number; path: string }>,
@@ -21,7 +25,9 @@ export const prepareRunImages = async (
   sectorThreshold: number,
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
-): Promise<RunImages> => {
+  expected?: ReadonlyMap<number, string>,
+): Promise<RunImages & { hashes: Map<number, string> }> => {
+  const hashes = new Map<number, string>();
   const raw: RawImage[] = new Array(items.length);
   const sectors: SectorInfo[] = new Array(items.length);
   let next = 0;
@@ -31,18 +37,25 @@ export const prepareRunImages = async (
       signal?.throwIfAborted();
       const i = next++;
       const item = items[i]!;
+      let bytes: Buffer;
       try {
-        raw[i] = await prepareSourceImage(item.path, source);
+        bytes = await readFile(item.path);
+        raw[i] = await prepareSourceImage(bytes, source);
       } catch (e) {
         throw new Error(`image ${item.imageId} could not be read (${(e as Error).message})`);
       }
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      const want = expected?.get(item.imageId);
+      if (want !== undefined && want !== hash)
+        throw new Error(`image ${item.imageId} changed since the run started (its file's SHA-256 differs)`);
+      hashes.set(item.imageId, hash);
       sectors[i] = detectSector(raw[i]!, { threshold: sectorThreshold });
       done++;
       onProgress?.(done, items.length);
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  return { raw, sectors };
+  return { raw, sectors, hashes };
 };
 
 /**

@@ -6,6 +6,11 @@ export const RunItem = z.object({
   imageId: z.number().int(),
   /** Absolute path of the stored (or referenced) image file. */
   path: z.string().min(1),
+  /** The file's content hash when the run froze it: a resume refuses a file that changed since. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Index into `classes`. */
   label: z.number().int().min(0),
   part: z.enum(['train', 'validation', 'test']),
@@ -18,8 +23,9 @@ export type RunItem = z.infer<typeof RunItem>;
 export const ExcludedColumn = z.object({ name: z.string(), reason: z.string() });
 
 /**
- * Everything the trainer needs for a run, written once by the main process into the run folder
- * (`manifest.json`) so a resumed run trains on exactly the same images, labels and split.
+ * Everything the trainer needs for a run: the frozen snapshot's manifest (run-snapshot.ts), written
+ * by the main process into the run folder (`manifest.json`) at every launch, from the snapshot
+ * stored with the run, so a resumed run trains on exactly the same images, labels and split.
  */
 export const RunManifest = z.object({
   runId: z.number().int(),

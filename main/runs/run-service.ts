@@ -26,6 +26,7 @@ import { buildRunManifest, type PreparedRun } from './build-run-manifest';
 import { createCurveWriter, readCurves } from './run-curves';
 import { PredictionRow, RunJobResult } from './run-job-result';
 import { createRunSaliency, type RunSaliencyOptions } from './run-saliency';
+import { fromSnapshot, snapshotChanges, toSnapshot } from './run-snapshot';
 import { createRunStore, type RunRecord } from './run-store';
 import { buildRunSummary, toListItem } from './run-summary';
 import { mkdirPrivate, writeFilePrivate } from '../security/private-files';
@@ -114,8 +115,31 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const datasetName = (id: number) => catalog.datasets().find((d) => d.id === id)?.name ?? `dataset ${id}`;
 
+  /**
+   * The run's frozen snapshot as a prepared run: what it trains, resumes and reports on. A run
+   * from before snapshots gets one frozen from the catalog now, at its first launch since.
+   */
+  const frozen = (record: RunRecord): PreparedRun => {
+    const stored = store.snapshot(record.id);
+    if (stored) return fromSnapshot(stored);
+    const prepared = buildRunManifest(catalog, record.config);
+    store.setSnapshot(record.id, toSnapshot(prepared, new Date().toISOString()));
+    logger.warn('run', `run ${record.id} had no stored snapshot; froze the catalog's current state for it`);
+    return prepared;
+  };
+
+  /** Stale: images of the run's snapshot changed since (no snapshot: labels changed anywhere). */
+  const catalogChangesOf = (record: RunRecord) => {
+    const snapshot = store.snapshot(record.id);
+    return snapshot ? snapshotChanges(catalog, snapshot) : null;
+  };
+  const staleOf = (record: RunRecord, version: number): boolean => {
+    const changes = catalogChangesOf(record);
+    return changes ? changes.total > 0 : version > record.labelVersion;
+  };
+
   const prepare = (record: RunRecord, built?: PreparedRun) => {
-    const prepared = built ?? buildRunManifest(catalog, record.config);
+    const prepared = built ?? frozen(record);
     mkdirPrivate(record.runDir);
     const manifestPath = join(record.runDir, 'manifest.json');
     writeFilePrivate(manifestPath, JSON.stringify({ runId: record.id, ...prepared.manifest }));
@@ -262,10 +286,16 @@ export const createRunService = (options: RunServiceOptions) => {
 
   const detail = (id: number): RunDetail => {
     const r = store.get(id);
+    const catalogChanges = catalogChangesOf(r);
     return {
-      ...toListItem(r, datasetName(r.datasetId), store.labelVersion()),
+      ...toListItem(
+        r,
+        datasetName(r.datasetId),
+        catalogChanges ? catalogChanges.total > 0 : store.labelVersion() > r.labelVersion,
+      ),
       config: r.config,
       summary: r.summary,
+      catalogChanges,
     };
   };
 
@@ -298,6 +328,7 @@ export const createRunService = (options: RunServiceOptions) => {
         task: prepared.task,
         config: { ...config, splitId: prepared.splitId },
         runDir: (id) => join(runsRoot, `run-${id}`),
+        snapshot: toSnapshot(prepared, new Date().toISOString()),
       });
       await schedule(record, false, prepared);
       return { runId: record.id };
@@ -333,7 +364,7 @@ export const createRunService = (options: RunServiceOptions) => {
     },
     list(datasetId?: number): RunListItem[] {
       const version = store.labelVersion();
-      return store.list(datasetId).map((r) => toListItem(r, datasetName(r.datasetId), version));
+      return store.list(datasetId).map((r) => toListItem(r, datasetName(r.datasetId), staleOf(r, version)));
     },
     get: detail,
     predictions(q: {

@@ -4,6 +4,7 @@ import { RunSummary } from '../../shared/run/run-result';
 import type { RunConfig, RunMethod } from '../../shared/run/run-config';
 import type { CatalogDb } from '../catalog/catalog-db';
 import type { PredictionRow } from './run-job-result';
+import { RunSnapshot } from './run-snapshot';
 
 type Status = RunSummary['status'];
 /** The runs table predates RunSummary's wording: 'done' there is 'succeeded' here. */
@@ -42,6 +43,10 @@ interface Row {
   label_version: number | null;
 }
 
+/** Every column but the snapshot (large; read on its own by `snapshot`). */
+const COLUMNS =
+  'id, dataset_id, split_id, task, status, config, run_dir, backend, created_at, finished_at, error, summary, label_version';
+
 const toRecord = (r: Row): RunRecord => ({
   id: r.id,
   datasetId: r.dataset_id,
@@ -77,7 +82,7 @@ export interface StoredPrediction {
  */
 export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Date().toISOString()) => {
   const get = (id: number): RunRecord => {
-    const row = cdb.get<Row>('runs.get', 'SELECT * FROM runs WHERE id = ?', id);
+    const row = cdb.get<Row>('runs.get', `SELECT ${COLUMNS} FROM runs WHERE id = ?`, id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     return toRecord(row);
   };
@@ -92,20 +97,23 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
       task: string;
       config: RunConfig;
       runDir: (id: number) => string;
+      /** The frozen snapshot the run trains on (run-snapshot.ts). */
+      snapshot: RunSnapshot;
     }): RunRecord {
       const version = labelVersion();
       const id = cdb.transaction(() => {
         const runId = Number(
           cdb.run(
             'runs.insert',
-            `INSERT INTO runs (dataset_id, split_id, config, status, created_at, task, label_version, run_dir)
-             VALUES (?, ?, ?, 'queued', ?, ?, ?, '')`,
+            `INSERT INTO runs (dataset_id, split_id, config, status, created_at, task, label_version, run_dir, snapshot)
+             VALUES (?, ?, ?, 'queued', ?, ?, ?, '', ?)`,
             input.datasetId,
             input.splitId,
             JSON.stringify(input.config),
             now(),
             input.task,
             version,
+            JSON.stringify(input.snapshot),
           ).lastInsertRowid,
         );
         cdb.run('runs.setDir', 'UPDATE runs SET run_dir = ? WHERE id = ?', input.runDir(runId), runId);
@@ -114,11 +122,30 @@ export const createRunStore = (cdb: CatalogDb, now: () => string = () => new Dat
       return get(id);
     },
     get,
+    /** The run's frozen snapshot; null for a run from before snapshots were stored. */
+    snapshot(id: number): RunSnapshot | null {
+      const row = cdb.get<{ snapshot: string | null }>(
+        'runs.snapshot',
+        'SELECT snapshot FROM runs WHERE id = ?',
+        id,
+      );
+      if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+      return row.snapshot ? RunSnapshot.parse(JSON.parse(row.snapshot)) : null;
+    },
+    /** Freezes a snapshot for a run that has none (one from before snapshots, at its next resume). */
+    setSnapshot(id: number, snapshot: RunSnapshot): void {
+      cdb.run(
+        'runs.setSnapshot',
+        'UPDATE runs SET snapshot = ? WHERE id = ? AND snapshot IS NULL',
+        JSON.stringify(snapshot),
+        id,
+      );
+    },
     list(datasetId?: number): RunRecord[] {
       return cdb
         .all<Row>(
           'runs.list',
-          'SELECT * FROM runs WHERE (? IS NULL OR dataset_id = ?) ORDER BY id DESC',
+          `SELECT ${COLUMNS} FROM runs WHERE (? IS NULL OR dataset_id = ?) ORDER BY id DESC`,
           datasetId ?? null,
           datasetId ?? null,
         )

@@ -36,8 +36,8 @@ export const buildRunSummary = (
   timing: result.timing,
 });
 
-/** The list row of a run: its best test accuracy among methods, and whether labels moved since. */
-export const toListItem = (record: RunRecord, dataset: string, labelVersion: number): RunListItem => {
+/** The list row of a run: its best test accuracy among methods, and whether it is stale. */
+export const toListItem = (record: RunRecord, dataset: string, stale: boolean): RunListItem => {
   let headline: RunListItem['headline'] = null;
   for (const m of runMethods) {
     const r = record.summary?.methods[m];
@@ -55,6 +55,6 @@ export const toListItem = (record: RunRecord, dataset: string, labelVersion: num
     backend: record.backend,
     error: record.error,
     headline,
-    stale: labelVersion > record.labelVersion,
+    stale,
   };
 };

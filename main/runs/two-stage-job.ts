@@ -118,6 +118,11 @@ export const runTwoStageJob = async (
 
   try {
     let since = performance.now();
+    // The first launch records every file's hash; a resume refuses files that changed since.
+    const hashesPath = join(ctx.runDir, 'image-hashes.json');
+    const recorded = existsSync(hashesPath)
+      ? new Map<number, string>(JSON.parse(await readFile(hashesPath, 'utf8')) as Array<[number, string]>)
+      : undefined;
     const images = await prepareRunImages(
       manifest.items,
       augmenters.source,
@@ -134,7 +139,9 @@ export const runTwoStageJob = async (
           etaSeconds: null,
         }),
       ctx.signal,
+      recorded,
     );
+    if (!recorded) await writeFileAtomic(hashesPath, Buffer.from(JSON.stringify([...images.hashes])));
     const text = run.encoders.text;
     const modalities = await notesCache(ctx.runDir, async () => {
       const encoder =

@@ -21,14 +21,31 @@ export const RunListItem = z.object({
   error: z.string().nullable(),
   /** A finished run's best test accuracy among its methods, for the list. */
   headline: z.object({ method: RunMethod, testAccuracy: z.number(), macroF1: z.number() }).nullable(),
-  /** Labels changed after the run started: its results may be stale. */
+  /**
+   * The run trained on an older catalog state: images of its frozen snapshot were removed,
+   * changed, relabelled or got another note since it started (runs without a snapshot: labels
+   * changed anywhere since). Its results describe its snapshot, not the catalog now.
+   */
   stale: z.boolean(),
 });
 export type RunListItem = z.infer<typeof RunListItem>;
 
+/** How many of a run's snapshot images the catalog changed since (each counted once). */
+export const RunCatalogChanges = z.object({
+  /** Deleted, or left without a label for the task or a split part. */
+  removed: z.number().int(),
+  contentChanged: z.number().int(),
+  relabelled: z.number().int(),
+  notesChanged: z.number().int(),
+  total: z.number().int(),
+});
+export type RunCatalogChanges = z.infer<typeof RunCatalogChanges>;
+
 export const RunDetail = RunListItem.extend({
   config: RunConfig,
   summary: RunSummary.nullable(),
+  /** Null for runs from before snapshots were stored. */
+  catalogChanges: RunCatalogChanges.nullable().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

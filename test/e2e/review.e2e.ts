@@ -11,6 +11,7 @@ import type { RunSummary } from '../../shared/run/run-result';
 import { defaultCatalogPath } from '../../main/catalog/catalog-paths';
 import { createCatalogService } from '../../main/catalog/catalog-service';
 import { buildRunManifest } from '../../main/runs/build-run-manifest';
+import { toSnapshot } from '../../main/runs/run-snapshot';
 import { createRunStore } from '../../main/runs/run-store';
 import { createLogger } from '../../main/services/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
@@ -56,6 +57,7 @@ const seedCatalog = async (
       task: prepared.task,
       config,
       runDir: (id) => join(dataDir, `run-${id}`),
+      snapshot: toSnapshot(prepared, new Date().toISOString()),
     });
     // A plausible, deterministic model: confidence varies by image; every other malignant image
     // (confidently) and some normal ones are called benign, the rest are right.
@@ -125,6 +127,7 @@ const seedCatalog = async (
       task: prepared.task,
       config,
       runDir: (id) => join(dataDir, `run-${id}`),
+      snapshot: toSnapshot(prepared, new Date().toISOString()),
     });
     store.setStatus(failed.id, 'failed', { error: 'TRAINER_CRASHED: the trainer process exited (code 137)' });
     const wrong = part('test').find((i) => classes[i.label] === 'malignant' && i.imageId % 2 === 0)!;
