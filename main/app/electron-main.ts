@@ -12,6 +12,9 @@ import { createLogger } from '../services/logger';
 import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createNativeFileChooser } from './file-dialog';
 import { hardenApp } from './harden';
+import { createSafeStorageSecrets } from './safe-storage-secrets';
+import { defaultCatalogPath } from '../catalog/catalog-paths';
+import { keyDirFor } from '../catalog/pseudonym-keys';
 import { createUtilityProcessTransport } from './utility-process-transport';
 import { createMainWindow } from './main-window';
 import { forwardEvents, registerIpc } from '../ipc/register-ipc';
@@ -38,6 +41,8 @@ if (!app.requestSingleInstanceLock()) {
     trainerTransport: () =>
       createUtilityProcessTransport({ entry: join(root, 'out', 'trainer', 'trainer-entry.js') }), // built by electron.config.ts
     logger: createLogger({ write: (line) => process.stderr.write(`${line}\n`) }),
+    // The pseudonym key, encrypted with the OS keystore, beside the workspace folder (never in the catalog).
+    secrets: createSafeStorageSecrets(keyDirFor(catalogDbPath ?? defaultCatalogPath())),
   });
 
   const openWindow = (): void => {

@@ -1,6 +1,7 @@
 import type { AppInfo } from '../../shared/contract/index';
 import { defaultCatalogPath } from '../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../catalog/catalog-service';
+import type { SecretStore } from '../catalog/pseudonym-keys';
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
 import { createAppInfoService, type AppInfoService } from './app-info-service';
@@ -39,6 +40,8 @@ export interface ServicesOptions {
   trainerTransport?: TrainerTransportFactory;
   /** The desktop shell's native dialogs; other shells answer NOT_SUPPORTED. */
   files?: FileChooser;
+  /** Where the catalog's pseudonym key is kept (the desktop app: the OS keystore); default 0600 key files. */
+  secrets?: SecretStore;
 }
 
 export const createServices = (options: ServicesOptions): Services => {
@@ -59,6 +62,7 @@ export const createServices = (options: ServicesOptions): Services => {
     dbPath: catalogDbPath,
     logger,
     jobs,
+    secrets: options.secrets,
   });
   catalog.onImportProgress((p) => options.events?.emit('catalog:onImportProgress', p));
   catalog.onChanged((c) => options.events?.emit('catalog:onChanged', c));
