@@ -49,6 +49,24 @@ export const createCatalogImages = (
     if (!found) throw new AppError('NOT_FOUND', `no image ${id}`);
     return found;
   };
+  /**
+   * The bytes of an original referenced in place, when it is still a regular file (not a symbolic
+   * link, folder or device put in its place) with the hash it was imported with; else NOT_FOUND.
+   */
+  const verifiedOriginal = (r: DetailRow): Buffer => {
+    const gone = (why: string): never => {
+      throw new AppError('NOT_FOUND', `image ${r.id} ${why}; import it again`);
+    };
+    let bytes: Buffer | null = null;
+    try {
+      if (lstatSync(r.original_path).isFile()) bytes = readFileSync(r.original_path);
+    } catch {
+      gone('is no longer on disk');
+    }
+    if (bytes === null) return gone('is no longer a regular file');
+    if (sha256Hex(bytes) !== r.sha256) gone('changed on disk since it was imported');
+    return bytes;
+  };
   const images = {
     /** The image with `task`'s labels; its history holds that task's label changes, notes and flags. */
     detail(id: number, task: string): ImageDetail {
@@ -116,17 +134,7 @@ export const createCatalogImages = (
         const cached = store.viewCopyPath(r.sha256, candidate);
         if (store.has(cached)) return store.absolute(cached);
       }
-      const gone = (why: string): never => {
-        throw new AppError('NOT_FOUND', `image ${id} ${why}; import it again`);
-      };
-      let bytes: Buffer | null = null;
-      try {
-        if (lstatSync(r.original_path).isFile()) bytes = readFileSync(r.original_path);
-      } catch {
-        gone('is no longer on disk');
-      }
-      if (bytes === null) return gone('is no longer a regular file');
-      if (sha256Hex(bytes) !== r.sha256) gone('changed on disk since it was imported');
+      const bytes = verifiedOriginal(r);
       const copy = await storedCopyOf(bytes, r.format, false, () =>
         sharp(bytes, { limitInputPixels: MAX_PIXELS }).png({ compressionLevel: 6 }).toBuffer(),
       );
@@ -142,9 +150,14 @@ export const createCatalogImages = (
         r.stored_path === null ? r.sha256 : basename(r.stored_path).replace(/(-f\d+)?\.[^.]+$/, '');
       const relative = store.thumbnailPath(named, r.frame);
       if (!store.has(relative)) {
-        const path = images.filePath(id);
-        if (!existsSync(path)) throw new AppError('NOT_FOUND', `image ${id} is no longer on disk`);
-        store.put(relative, await renderThumbnail(readFileSync(path)));
+        let bytes: Buffer;
+        if (r.stored_path === null) bytes = verifiedOriginal(r);
+        else {
+          const path = store.absolute(r.stored_path);
+          if (!existsSync(path)) throw new AppError('NOT_FOUND', `image ${id} is no longer on disk`);
+          bytes = readFileSync(path);
+        }
+        store.put(relative, await renderThumbnail(bytes));
       }
       return store.absolute(relative);
     },

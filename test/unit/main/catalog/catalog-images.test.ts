@@ -119,6 +119,10 @@ describe('stored images carry no embedded metadata', () => {
       message: expect.stringContaining('changed on disk'),
     });
     expect(await resolveMedia(catalog, `/media/image/${webpId}`)).toMatchObject({ ok: false, status: 404 });
+    // Thumbnails are made from the same checked bytes (this import made none).
+    await expect(catalog.thumbnailPath(pngId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const thumb = await catalog.thumbnailPath(byFile.get('k/d.gif')!);
+    expect(leaksPhi(readFileSync(thumb))).toBe(false);
     catalog.close();
   });
 });
