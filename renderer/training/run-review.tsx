@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { RunIntervals } from '../../shared/contract/run-intervals';
 import type { AppErrorShape, RunDetail } from '../../shared/contract/index';
 import { methodLabels, runMethods, type RunMethod } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
@@ -43,6 +44,19 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
   const [changes, setChanges] = useState(0);
   const [actionError, setActionError] = useState<AppErrorShape | null>(null);
   const predictions = useRunPredictions(run.runId, method, split);
+  const [intervals, setIntervals] = useState<RunIntervals | null>(null);
+  const [intervalError, setIntervalError] = useState<AppErrorShape | null>(null);
+  useEffect(() => {
+    let live = true;
+    void api.run.intervals({ runId: run.runId, split: 'test' }).then((r) => {
+      if (!live) return;
+      if (r.ok) setIntervals(r.value);
+      else setIntervalError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, run.runId]);
 
   const ofMethod = useMemo(
     () => (predictions.all ?? []).filter((p) => p.method === method),
@@ -138,8 +152,10 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
       </header>
       <RunFacts run={run} summary={summary} />
       <RunCurvesPanel runId={run.runId} />
+      {intervalError ? <ErrorMessage error={intervalError} /> : null}
       <ComparisonTable
         run={summary}
+        intervals={intervals}
         selected={method}
         onSelect={(m) => {
           setMethod(m);

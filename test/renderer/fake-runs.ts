@@ -255,6 +255,30 @@ export const createFakeRuns = (catalog: ReturnType<typeof createFakeCatalog>) =>
       const { runId } = input as CallParsedInput<'run:curves'>;
       return find(runId) ? { ok: true, value: curves[runId] ?? [] } : missing(runId);
     },
+    'run:intervals': (input) => {
+      // Wide intervals (±25 points, clipped), as six test images give: nothing separates.
+      const q = input as CallParsedInput<'run:intervals'>;
+      if (q.runId !== finished) return { ok: false, error: { code: 'CONFLICT', message: 'no results yet' } };
+      const iv = (v: number) => ({ value: v, lo: Math.max(0, v - 0.25), hi: Math.min(1, v + 0.25) });
+      const methods = Object.fromEntries(
+        Object.entries(summary.methods).map(([m, r]) => {
+          const part = r![q.split];
+          return [
+            m,
+            {
+              n: part.n,
+              accuracy: iv(part.accuracy),
+              balancedAccuracy: iv(part.balancedAccuracy),
+              macroF1: iv(part.macroF1),
+            },
+          ];
+        }),
+      );
+      return {
+        ok: true,
+        value: { runId: q.runId, split: q.split, resamples: q.resamples, seed: q.seed, level: 0.95, methods },
+      };
+    },
     'run:exportReport': (input) => {
       const q = input as CallParsedInput<'run:exportReport'>;
       reports.push({ path: q.path, format: q.format });

@@ -57,6 +57,13 @@ describe('RunReview', () => {
       'metadata column "birads" left out',
     );
     expect(screen.queryByText(/Labels changed after this run started/)).toBeNull();
+    // Intervals from main (run:intervals on test): six test images separate nothing, so no "best",
+    // and the small test part is called out.
+    await waitFor(() =>
+      expect(within(table).getByTestId('method-proposed').textContent).toContain('[58.3–100.0]'),
+    );
+    expect(table.querySelectorAll('td.best')).toHaveLength(0);
+    expect(screen.getByTestId('small-test-warning').textContent).toMatch(/only 6 images/);
   });
 
   it('lists exactly the images of a clicked confusion cell, on test or validation', async () => {
