@@ -217,20 +217,26 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
             );
       return rows.map(toEntry);
     },
-    /** Undoes the newest edit batch not undone yet (optionally of one user); import batches are not undone. */
+    /**
+     * Undoes the newest edit batch not undone yet (optionally of one user, or exactly batch `only`);
+     * import batches are not undone.
+     */
     undo(
       user: string | undefined,
       undoneBy: string,
+      only?: number,
     ): { batchId: number | null; undone: number; imageIds: number[] } {
       return cdb.transaction(() => {
         const target = cdb.get<{ batch_id: number }>(
           'history.lastUndoable',
           `SELECT h.batch_id FROM history h
-           WHERE h.origin = 'edit' AND (? IS NULL OR h.user = ?)
+           WHERE h.origin = 'edit' AND (? IS NULL OR h.user = ?) AND (? IS NULL OR h.batch_id = ?)
              AND NOT EXISTS (SELECT 1 FROM history u WHERE u.undoes_batch = h.batch_id)
            ORDER BY h.batch_id DESC LIMIT 1`,
           user ?? null,
           user ?? null,
+          only ?? null,
+          only ?? null,
         );
         if (!target) return { batchId: null, undone: 0, imageIds: [] };
         const rows = cdb.all<HistoryRow>(

@@ -10,6 +10,10 @@ type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
  */
 export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, CatalogChannel> => ({
   'catalog:datasets': () => catalog.datasets(),
+  'catalog:renameDataset': (input) => catalog.renameDataset(input),
+  'catalog:deleteDataset': (input) => catalog.deleteDataset(input),
+  'catalog:settings': () => catalog.settings(),
+  'catalog:setUserName': ({ name }) => catalog.setUserName(name),
   'catalog:import': (input) => catalog.import(input),
   'catalog:cancelImport': ({ jobId }) => catalog.cancelImport(jobId),
   'catalog:exportImportReport': async (input) =>
@@ -25,12 +29,12 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
   'catalog:bulkRelabel': (input) => catalog.bulkRelabel(input),
   'catalog:setNote': (input) => catalog.setNote(input),
   'catalog:history': ({ imageId, limit }) => catalog.history(imageId, limit),
-  'catalog:undo': ({ user }) => catalog.undo(user),
+  'catalog:undo': ({ user, batchId }) => catalog.undo(user, undefined, batchId),
   'catalog:stats': ({ datasetId, task }) => catalog.stats(datasetId, task),
   'catalog:createSplit': (input) => catalog.createSplit(input),
   'catalog:splits': ({ datasetId }) => catalog.splits(datasetId),
   'catalog:export': async (input) =>
     catalog.export({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
-  'catalog:setBurnedInMask': ({ datasetId, mask }) => catalog.setBurnedInMask({ datasetId, mask }),
+  'catalog:setBurnedInMask': (input) => catalog.setBurnedInMask(input),
   'catalog:backup': async ({ path }) => catalog.backup(checkOutputPath(path, ['.db', '.sqlite', '.sqlite3'])),
 });

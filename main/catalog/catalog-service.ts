@@ -12,6 +12,7 @@ import type { Logger } from '../services/logger';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
 import { backupCatalog, protectedCatalogFiles } from './catalog-backup';
 import { createCatalogEdits } from './catalog-edits';
+import { createCatalogDatasets } from './catalog-datasets';
 import { createCatalogFlags } from './catalog-flags';
 import { exportDataset, exportImportReport } from './catalog-export';
 import { createCatalogImages } from './catalog-images';
@@ -22,6 +23,7 @@ import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
 import { createFileSecretStore, createPseudonyms, keyDirFor, type SecretStore } from './pseudonym-keys';
+import { elsewhereNotice, isFolder, manifestBeside, manifestNotice, noClassesNotice } from './import-hints';
 import { recoverInterruptedImports } from './import-recovery';
 import { runImport } from './import-runner';
 
@@ -75,6 +77,7 @@ const open = (options: CatalogServiceOptions) => {
     images: createCatalogImages(cdb, store, edits, repo),
     flags: createCatalogFlags(cdb, repo),
     taskEdits: createTaskEdits(cdb, repo, edits),
+    datasets: createCatalogDatasets(cdb),
   };
 };
 
@@ -100,21 +103,74 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       imageId,
     )?.dataset_id ?? null;
 
+  /**
+   * What the import report must also say (stored with it): images another dataset already has, a
+   * manifest lying next to an imported folder, and a folder import that left its task without
+   * classes.
+   */
+  const addHints = (report: ImportReport, input: ImportOptions): void => {
+    const { cdb, datasets, edits } = s();
+    const notices: string[] = [];
+    const elsewhere = datasets.elsewhere(report.importId);
+    if (elsewhere) {
+      report.elsewhere = elsewhere;
+      notices.push(elsewhereNotice(elsewhere.images, elsewhere.datasets));
+    }
+    if (isFolder(input.source)) {
+      const manifest = manifestBeside(input.source);
+      if (manifest) notices.push(manifestNotice(manifest));
+      const task = edits.tasks(report.datasetId).find((t) => t.name === input.task);
+      if (report.imported > 0 && task && task.classes.length === 0)
+        notices.push(noClassesNotice(input.task, report.imported));
+    }
+    if (notices.length === 0) return;
+    report.notices = [...(report.notices ?? []), ...notices];
+    cdb.run(
+      'import.report.update',
+      'UPDATE import_jobs SET report = ? WHERE id = ?',
+      JSON.stringify(report),
+      report.importId,
+    );
+  };
+
   const service = {
     dbPath: options.dbPath,
     /** The open database, for the trainer and tests. */
     db: (): CatalogDb => s().cdb,
-    datasets: () =>
-      s().cdb.all<{ id: number; name: string; createdAt: string; images: number }>(
-        'datasets.list',
-        'SELECT d.id, d.name, d.created_at AS createdAt, (SELECT count(*) FROM images i WHERE i.dataset_id = d.id) AS images FROM datasets d ORDER BY d.id',
-      ),
+    /** Datasets that are not deleted, with their image counts. */
+    datasets: () => s().datasets.list(),
+    renameDataset(input: { datasetId: number; name: string; user: string }) {
+      const dataset = s().datasets.rename(input);
+      changed({ datasetId: input.datasetId, kind: 'datasets', imageIds: [] });
+      return dataset;
+    },
+    /**
+     * Deletes a dataset (a mark: the audit trail stays). `confirmName` must be its current name, so
+     * a stale or mistyped id never deletes the wrong one.
+     */
+    deleteDataset(input: { datasetId: number; confirmName: string; user: string }) {
+      const current = s()
+        .datasets.list()
+        .find((d) => d.id === input.datasetId);
+      if (!current) throw new AppError('NOT_FOUND', `dataset ${input.datasetId} does not exist`);
+      if (current.name !== input.confirmName.trim())
+        throw new AppError('CONFLICT', `the name typed does not match dataset "${current.name}"`);
+      const change = s().datasets.remove(input);
+      changed({ datasetId: input.datasetId, kind: 'datasets', imageIds: [] });
+      options.logger?.info('catalog', `dataset ${change.id} deleted`);
+      return change;
+    },
+    /** Settings of this workspace's catalog. */
+    settings: () => ({ userName: s().datasets.userName() }),
+    setUserName: (name: string) => ({ userName: s().datasets.setUserName(name) }),
     async import(input: ImportOptions, signal?: AbortSignal): Promise<ImportReport> {
       const jobId = input.jobId ?? crypto.randomUUID();
       if (running.has(jobId)) throw new AppError('CONFLICT', `import ${jobId} is already running`);
+      const { cdb, repo, store, datasets } = s();
+      if (datasets.isDeletedName(input.dataset))
+        throw new AppError('CONFLICT', `"${input.dataset}" names a deleted dataset; choose another name`);
       const controller = new AbortController();
       running.set(jobId, controller);
-      const { cdb, repo, store } = s();
       const job = options.jobs?.start({
         kind: 'import',
         title: `Import into ${input.dataset}`,
@@ -137,6 +193,7 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
           { ...input, jobId },
           signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
         );
+        addHints(report, input);
         changed({ datasetId: report.datasetId, kind: 'import', imageIds: [] });
         if (report.status === 'cancelled') job?.cancelled(`${report.imported} imported before the stop`);
         else
@@ -207,8 +264,8 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       return result;
     },
     history: (imageId: number | undefined, limit = 200) => s().edits.history(imageId, limit),
-    undo(user?: string, undoneBy?: string) {
-      const result = s().edits.undo(user, undoneBy ?? user ?? 'undo');
+    undo(user?: string, undoneBy?: string, batchId?: number) {
+      const result = s().edits.undo(user, undoneBy ?? user ?? 'undo', batchId);
       if (result.batchId !== null) {
         changed({
           datasetId: result.imageIds[0] === undefined ? null : datasetOf(result.imageIds[0]),

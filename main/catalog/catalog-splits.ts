@@ -154,7 +154,7 @@ export const createCatalogSplits = (cdb: CatalogDb, repo: Repository) => {
       const datasets = cdb.all<{ id: number; name: string; images: number }>(
         'stats.datasets',
         `SELECT d.id, d.name, (SELECT count(*) FROM images i WHERE i.dataset_id = d.id) AS images
-         FROM datasets d WHERE (? IS NULL OR d.id = ?) ORDER BY d.id`,
+         FROM datasets d WHERE d.deleted_at IS NULL AND (? IS NULL OR d.id = ?) ORDER BY d.id`,
         datasetId ?? null,
         datasetId ?? null,
       );

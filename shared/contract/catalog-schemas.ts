@@ -124,6 +124,16 @@ export const ImportDuplicate = z.object({
 });
 export type ImportDuplicate = z.infer<typeof ImportDuplicate>;
 
+/** Images of an import run whose content is already in another dataset (same sha256). */
+export const ImportElsewhere = z.object({
+  images: z.number().int().min(0),
+  /** Per other dataset: its name and how many of this run's images it already holds. */
+  datasets: z.array(z.object({ name: z.string(), images: z.number().int().min(0) })),
+  /** Up to 20 of them: this run's file and the dataset that already has it. */
+  examples: z.array(z.object({ file: z.string(), dataset: z.string() })).max(20),
+});
+export type ImportElsewhere = z.infer<typeof ImportElsewhere>;
+
 export const ImportReport = z.object({
   jobId: z.string(),
   importId: Id,
@@ -145,6 +155,8 @@ export const ImportReport = z.object({
   notices: z.array(z.string()).default([]),
   /** DICOM images of this run that declare burned-in annotation (absent in reports of older runs). */
   burnedIn: BurnedInCount.optional(),
+  /** Imported images whose content another dataset already holds (absent when none). */
+  elsewhere: ImportElsewhere.optional(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
@@ -361,3 +373,26 @@ export const DatasetStats = z.object({
   burnedInMask: BurnedInMask.nullable(),
 });
 export type DatasetStats = z.infer<typeof DatasetStats>;
+
+/** A dataset as lists show it: live (not deleted) datasets only. */
+export const DatasetSummary = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.string(),
+  images: z.number().int(),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+/** A dataset name as a person types it: required, never a placeholder. */
+export const DatasetName = z.string().trim().min(1).max(200);
+
+/** What deleting a dataset did: its name before, when, and by whom (kept in dataset_history). */
+export const DatasetChange = z.object({ id: Id, name: z.string(), at: z.string(), user: z.string() });
+export type DatasetChange = z.infer<typeof DatasetChange>;
+
+/** Settings of the open workspace's catalog. */
+export const CatalogSettings = z.object({
+  /** The labeller's name recorded in the audit trail; null until the user gave it. */
+  userName: z.string().nullable(),
+});
+export type CatalogSettings = z.infer<typeof CatalogSettings>;

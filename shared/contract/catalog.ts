@@ -2,6 +2,10 @@ import { z } from 'zod';
 import {
   BurnedInMask,
   CatalogId,
+  CatalogSettings,
+  DatasetChange,
+  DatasetName,
+  DatasetSummary,
   CatalogUser,
   DatasetStats,
   EditedClass,
@@ -39,10 +43,36 @@ export const SplitRatios = z
 export const catalogCalls = {
   'catalog:datasets': defineCall({
     input: z.object({}).strict(),
-    output: z.array(
-      z.object({ id: CatalogId, name: z.string(), createdAt: z.string(), images: z.number().int() }),
-    ),
-    summary: 'Datasets in the catalog with their image counts.',
+    output: z.array(DatasetSummary),
+    summary: 'Datasets in the catalog with their image counts (deleted ones left out).',
+  }),
+  'catalog:renameDataset': defineCall({
+    input: z.object({ datasetId: CatalogId, name: DatasetName, user: CatalogUser }).strict(),
+    output: DatasetSummary,
+    summary: 'Rename a dataset (CONFLICT when the name is taken); logged in the dataset history.',
+  }),
+  'catalog:deleteDataset': defineCall({
+    input: z
+      .object({
+        datasetId: CatalogId,
+        /** The dataset's current name, typed again: a second, deliberate confirmation. */
+        confirmName: DatasetName,
+        user: CatalogUser,
+      })
+      .strict(),
+    output: DatasetChange,
+    summary:
+      'Delete a dataset: it leaves every list and its name is free; images, labels and the audit trail stay (marked deleted).',
+  }),
+  'catalog:settings': defineCall({
+    input: z.object({}).strict(),
+    output: CatalogSettings,
+    summary: "The open workspace's catalog settings (the labeller's name).",
+  }),
+  'catalog:setUserName': defineCall({
+    input: z.object({ name: CatalogUser }).strict(),
+    output: CatalogSettings,
+    summary: "Remember the labeller's name for this workspace (recorded in every change's history).",
   }),
   'catalog:import': defineCall({
     input: ImportOptions,
@@ -167,9 +197,15 @@ export const catalogCalls = {
     summary: 'Label, note and flag changes, newest first (one image or the whole catalog).',
   }),
   'catalog:undo': defineCall({
-    input: z.object({ user: CatalogUser.optional() }).strict(),
+    input: z
+      .object({
+        user: CatalogUser.optional(),
+        /** Undo exactly this change (nothing when it is already undone); default the most recent. */
+        batchId: CatalogId.optional(),
+      })
+      .strict(),
     output: z.object({ batchId: CatalogId.nullable(), undone: z.number().int() }),
-    summary: 'Undo the most recent change (optionally the most recent by one user).',
+    summary: 'Undo one change: the given batch, or the most recent (optionally the most recent by one user).',
   }),
   'catalog:stats': defineCall({
     input: z.object({ datasetId: CatalogId.optional(), task: TaskName }).strict(),
@@ -213,7 +249,17 @@ export const catalogCalls = {
     summary: 'Export labels, notes and metadata (manifest convention) as CSV or JSON.',
   }),
   'catalog:setBurnedInMask': defineCall({
-    input: z.object({ datasetId: CatalogId, mask: BurnedInMask.nullable() }).strict(),
+    input: z
+      .object({
+        datasetId: CatalogId.optional(),
+        /** Or the dataset by name (created if missing), e.g. from the import form before the first import. */
+        dataset: z.string().trim().min(1).max(200).optional(),
+        mask: BurnedInMask.nullable(),
+      })
+      .strict()
+      .refine((q) => (q.datasetId === undefined) !== (q.dataset === undefined), {
+        message: 'give datasetId or dataset, not both',
+      }),
     output: z.object({ datasetId: CatalogId, mask: BurnedInMask.nullable() }),
     summary:
       "Set (or clear with null) a dataset's masking rectangle: later imports with burnedIn 'mask-band' black it out before storing.",
@@ -227,7 +273,7 @@ export const catalogCalls = {
 
 export const CatalogChange = z.object({
   datasetId: CatalogId.nullable(),
-  kind: z.enum(['import', 'labels', 'notes', 'flags', 'tasks', 'split', 'undo']),
+  kind: z.enum(['import', 'labels', 'notes', 'flags', 'tasks', 'split', 'undo', 'datasets']),
   /** The images touched, when few enough to list (at most 1,000). */
   imageIds: z.array(CatalogId).max(1000),
 });

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DatasetStats } from '../../../shared/contract/catalog';
@@ -43,15 +44,25 @@ const parseRatios = (value: string): { train: number; validation: number; test: 
   return { train: parts[0]! / sum, validation: parts[1]! / sum, test: parts[2]! / sum };
 };
 
-/** `sonofuse catalog <stats|split|export|backup>`: reports and maintenance on a catalog database. */
+/** Who the change is recorded for: --user, else the workspace's labeller, else the OS account. */
+const whoAmI = (catalog: CatalogService, user: string | undefined): string =>
+  user?.trim() || catalog.settings().userName || userInfo().username;
+
+/**
+ * `sonofuse catalog <stats|split|export|backup|rename-dataset|delete-dataset>`: reports and
+ * maintenance on a catalog database.
+ */
 export const catalogCommand: CliCommand = {
   name: 'catalog',
-  summary: 'Catalog statistics, group-aware splits, export (CSV/JSON) and online backup.',
+  summary:
+    'Catalog statistics, group-aware splits, export (CSV/JSON), online backup, dataset rename and delete.',
   usage:
     'sonofuse catalog stats [--db FILE] [--dataset NAME] [--task NAME] [--json]\n' +
     '       sonofuse catalog split --dataset NAME [--db FILE] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
     '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE] [--split ID]\n' +
-    '       sonofuse catalog backup --out FILE [--db FILE]',
+    '       sonofuse catalog backup --out FILE [--db FILE]\n' +
+    '       sonofuse catalog rename-dataset --dataset NAME --name NEW [--db FILE] [--user NAME] [--json]\n' +
+    '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE] [--user NAME] [--json]',
   async run(args, io) {
     const [action, ...rest] = args;
     const { values } = parseArgs({
@@ -67,15 +78,46 @@ export const catalogCommand: CliCommand = {
         name: { type: 'string' },
         out: { type: 'string' },
         split: { type: 'string' },
+        user: { type: 'string' },
+        yes: { type: 'boolean', default: false },
       },
     });
-    if (!['stats', 'split', 'export', 'backup'].includes(action ?? ''))
-      throw new UsageError(`unknown action "${action ?? ''}"`);
+    const actions = ['stats', 'split', 'export', 'backup', 'rename-dataset', 'delete-dataset'];
+    if (!actions.includes(action ?? '')) throw new UsageError(`unknown action "${action ?? ''}"`);
     const catalog = createCatalogService({
       dbPath: resolve(values.db ?? defaultCatalogPath()),
       logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
     });
     try {
+      if (action === 'rename-dataset') {
+        const from = required(values.dataset, '--dataset');
+        const renamed = catalog.renameDataset({
+          datasetId: datasetId(catalog, from)!,
+          name: required(values.name?.trim(), '--name'),
+          user: whoAmI(catalog, values.user),
+        });
+        io.out(values.json ? JSON.stringify(renamed) : `Renamed dataset "${from}" to "${renamed.name}".`);
+        return 0;
+      }
+      if (action === 'delete-dataset') {
+        const name = required(values.dataset, '--dataset');
+        const id = datasetId(catalog, name)!;
+        if (!values.yes)
+          throw new UsageError(
+            `delete-dataset needs --yes: "${name}" leaves every list (its images, labels and history stay in the catalog, marked deleted)`,
+          );
+        const deleted = catalog.deleteDataset({
+          datasetId: id,
+          confirmName: name,
+          user: whoAmI(catalog, values.user),
+        });
+        io.out(
+          values.json
+            ? JSON.stringify(deleted)
+            : `Deleted dataset "${deleted.name}" (id ${deleted.id}); its history stays in the catalog.`,
+        );
+        return 0;
+      }
       if (action === 'stats') {
         const stats = catalog.stats(datasetId(catalog, values.dataset), values.task);
         if (values.json) io.out(JSON.stringify({ db: catalog.dbPath, datasets: stats }));

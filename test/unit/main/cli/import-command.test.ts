@@ -28,7 +28,11 @@ describe('sonofuse import / catalog', () => {
     expect(allowed.stdout[0]).toBe(
       `Notice: Paths outside the manifest's folder were allowed: 1 row(s) pointed outside ${join(base, 'set')}.`,
     );
-    expect(allowed.stdout[1]).toMatch(/^Imported 2 images into "all"/);
+    // in.png is in dataset "in" already: the report says so (issue #16, item 4).
+    expect(allowed.stdout[1]).toBe(
+      'Notice: 1 imported image is already in another dataset (same content): in 1.',
+    );
+    expect(allowed.stdout[2]).toMatch(/^Imported 2 images into "all"/);
   });
 
   it('imports a folder and prints one JSON summary with duplicates and errors', async () => {
