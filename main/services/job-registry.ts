@@ -6,7 +6,12 @@ export interface JobHandle {
   readonly id: string;
   /** Aborted when the user cancels; long loops check it between items or batches. */
   readonly signal: AbortSignal;
-  progress(done: number, total?: number | null, message?: string): void;
+  /**
+   * `etaSeconds`, when the job knows its remaining time better than items/rate (a run's trainer
+   * estimates it over the whole stage), is shown as is: the status bar and the job's own view then
+   * agree on one ETA.
+   */
+  progress(done: number, total?: number | null, message?: string, etaSeconds?: number | null): void;
   succeed(message?: string): void;
   fail(message: string): void;
   /** Marks the job cancelled (call after stopping at a safe point). */
@@ -82,7 +87,7 @@ export const createJobRegistry = (options: JobRegistryOptions): JobRegistry => {
       return {
         id,
         signal: controller.signal,
-        progress(done, total, message) {
+        progress(done, total, message, etaSeconds) {
           const job = jobs.get(id);
           if (!job || job.info.state !== 'running') return;
           const t = now();
@@ -100,7 +105,14 @@ export const createJobRegistry = (options: JobRegistryOptions): JobRegistry => {
             done,
             total: newTotal,
             ratePerSecond: rate,
-            etaSeconds: rate && newTotal !== null && rate > 0 ? Math.max(0, (newTotal - done) / rate) : null,
+            etaSeconds:
+              etaSeconds !== undefined
+                ? etaSeconds === null
+                  ? null
+                  : Math.max(0, etaSeconds)
+                : rate && newTotal !== null && rate > 0
+                  ? Math.max(0, (newTotal - done) / rate)
+                  : null,
             message: message ?? job.info.message,
           };
           if (t - job.lastEmit >= throttleMs || (newTotal !== null && done >= newTotal)) {

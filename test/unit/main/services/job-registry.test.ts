@@ -31,6 +31,19 @@ describe('job registry', () => {
     expect(jobs.list()[0]!.done).toBe(20); // a finished job ignores late progress
   });
 
+  it("shows a job's own ETA as is (one ETA source: a run's trainer estimate, not items/rate)", () => {
+    const c = clock();
+    const jobs = createJobRegistry({ emit: () => {}, now: c.now });
+    const job = jobs.start({ kind: 'run', title: 'Run 4' });
+    c.advance(1000);
+    // Batch 5 of 28 in the epoch at 5 batches/s would say 4.6 s; the trainer says 300 s left.
+    job.progress(5, 28, 'stage1 epoch 2/10', 300);
+    expect(jobs.list()[0]!.etaSeconds).toBe(300);
+    c.advance(1000);
+    job.progress(6, 28, undefined, null);
+    expect(jobs.list()[0]!.etaSeconds).toBeNull();
+  });
+
   it('cancels through the AbortSignal, once, and only cancellable running jobs', () => {
     const jobs = createJobRegistry({ emit: () => {} });
     const job = jobs.start({ kind: 'run', title: 'Run' });
