@@ -51,8 +51,8 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
     },
     dispatch,
   );
+  // The "?" sheet is a modal: while it is open it owns the keyboard (Escape or "?" close it only).
   useHotkeys(hotkeys, !help);
-  useHotkeys([{ key: '?', group: 'Help', description: 'Close', run: () => setHelp(false) }], help);
 
   const { row, detail } = session;
   const shortcut = (key: string, extra: { ctrl?: boolean } = {}) => hotkeyLabel({ key, ...extra });

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from '../api-context';
 import { useMediaUrl } from '../catalog/media-url';
 import { ErrorMessage } from '../components/error-message';
+import { ModalDialog } from '../components/modal-dialog';
 import { ChangeHistory } from '../labeling/label-history';
 import { useCall } from '../use-call';
 import { SaliencyControls, SaliencyFigure, useSaliency } from './saliency-overlay';
@@ -26,70 +27,53 @@ export const ImagePeek = ({
 }) => {
   const api = useApi();
   const media = useMediaUrl();
-  const ref = useRef<HTMLDivElement>(null);
   const [detail] = useCall(() => api.catalog.image({ id: imageId, task }));
   const [heatOn, setHeatOn] = useState(false);
   const [heatClass, setHeatClass] = useState<number | null>(null);
   const heat = useSaliency(saliency?.runId ?? 0, imageId, heatOn && saliency !== undefined, heatClass);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
   return (
-    <div className="overlay" role="presentation" onClick={onClose}>
-      <div
-        ref={ref}
-        className="overlay-panel image-peek"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="peek-title"
-        tabIndex={-1}
-        onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-      >
-        <div className="peek-header">
-          <h2 id="peek-title">
-            Image {imageId}
-            {detail.status === 'ok' ? <span className="muted"> · {detail.value.file}</span> : null}
-          </h2>
-          {saliency ? (
-            <SaliencyControls
-              classes={saliency.classes}
-              on={heatOn}
-              onToggle={() => setHeatOn((v) => !v)}
-              classIndex={heatClass}
-              onClass={setHeatClass}
-            />
+    <ModalDialog labelledBy="peek-title" className="image-peek" onClose={onClose}>
+      <div className="peek-header">
+        <h2 id="peek-title">
+          Image {imageId}
+          {detail.status === 'ok' ? <span className="muted"> · {detail.value.file}</span> : null}
+        </h2>
+        {saliency ? (
+          <SaliencyControls
+            classes={saliency.classes}
+            on={heatOn}
+            onToggle={() => setHeatOn((v) => !v)}
+            classIndex={heatClass}
+            onClass={setHeatClass}
+          />
+        ) : null}
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <div className="peek-body">
+        {heatOn ? (
+          <SaliencyFigure state={heat} imageId={imageId} />
+        ) : (
+          <img src={media(imageId, 'image')} alt={`Image ${imageId} at full size`} />
+        )}
+        <div className="peek-side">
+          {detail.status === 'error' ? <ErrorMessage error={detail.error} /> : null}
+          {detail.status === 'ok' ? (
+            <>
+              <dl className="facts compact">
+                <dt>{task}</dt>
+                <dd>{detail.value.labels.join(', ') || '—'}</dd>
+                <dt>Flag</dt>
+                <dd>{detail.value.flag ? detail.value.flag.reason : '—'}</dd>
+                <dt>Note</dt>
+                <dd>{detail.value.note ?? '—'}</dd>
+              </dl>
+              <ChangeHistory entries={detail.value.history} kind="label" title="Label history" />
+            </>
           ) : null}
-          <button type="button" className="button" onClick={onClose}>
-            Close
-          </button>
-        </div>
-        <div className="peek-body">
-          {heatOn ? (
-            <SaliencyFigure state={heat} imageId={imageId} />
-          ) : (
-            <img src={media(imageId, 'image')} alt={`Image ${imageId} at full size`} />
-          )}
-          <div className="peek-side">
-            {detail.status === 'error' ? <ErrorMessage error={detail.error} /> : null}
-            {detail.status === 'ok' ? (
-              <>
-                <dl className="facts compact">
-                  <dt>{task}</dt>
-                  <dd>{detail.value.labels.join(', ') || '—'}</dd>
-                  <dt>Flag</dt>
-                  <dd>{detail.value.flag ? detail.value.flag.reason : '—'}</dd>
-                  <dt>Note</dt>
-                  <dd>{detail.value.note ?? '—'}</dd>
-                </dl>
-                <ChangeHistory entries={detail.value.history} kind="label" title="Label history" />
-              </>
-            ) : null}
-          </div>
         </div>
       </div>
-    </div>
+    </ModalDialog>
   );
 };
