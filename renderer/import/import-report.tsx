@@ -47,6 +47,15 @@ export const ImportReportView = ({ report }: { report: ImportReport }) => {
           {notice}
         </p>
       ))}
+      {report.burnedIn && report.burnedIn.images > 0 ? (
+        <p className="warn-banner" role="note" data-testid="import-burned-in">
+          {report.burnedIn.images.toLocaleString('en')} DICOM image(s) declare burned-in annotation (names,
+          ids or dates may be in the pixels);{' '}
+          {report.burnedIn.masked === report.burnedIn.images
+            ? 'all were masked before storing.'
+            : `${report.burnedIn.masked.toLocaleString('en')} masked. Re-import with masking, or skip them, before training or sharing.`}
+        </p>
+      ) : null}
       <dl className="facts inline" data-testid="import-report">
         <div>
           <dt>Listed</dt>

@@ -1,5 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type { AppErrorShape, ImportProgress, ImportReport } from '../../shared/contract/index';
+import type {
+  AppErrorShape,
+  BurnedInPolicy,
+  ImportProgress,
+  ImportReport,
+} from '../../shared/contract/index';
+import { BurnedInMask } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
@@ -15,6 +21,13 @@ const sourceHelp: Record<SourceKind, string> = {
   folder: 'A folder of images; each sub-folder name is the class of the images in it.',
   dicom:
     'One DICOM file (uncompressed or JPEG baseline); multi-frame cine files give one image per chosen frame.',
+};
+
+/** `x,y,w,h` typed in the form → a mask rectangle, or null when it is not one. */
+export const parseMaskText = (text: string): BurnedInMask | null => {
+  const [x, y, w, h, ...rest] = text.split(',').map((n) => Number(n.trim()));
+  const mask = BurnedInMask.safeParse({ x, y, w, h });
+  return rest.length === 0 && mask.success ? mask.data : null;
 };
 
 const newJobId = (): string => `import-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -40,6 +53,8 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   const [frames, setFrames] = useState<'all' | 'first' | 'middle'>('all');
   const [identifying, setIdentifying] = useState(false);
   const [allowOutside, setAllowOutside] = useState(false);
+  const [burnedIn, setBurnedIn] = useState<BurnedInPolicy>('warn');
+  const [maskText, setMaskText] = useState('');
   const [mapping, setMapping] = useState<MappingRow[]>([]);
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
@@ -78,9 +93,28 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
     setReport(null);
     setError(null);
     setCancelling(false);
+    const name = dataset.trim() || 'dataset';
+    if (kind !== 'manifest' && burnedIn === 'mask-band' && maskText.trim()) {
+      const mask = parseMaskText(maskText);
+      const stored = mask
+        ? await api.catalog.setBurnedInMask({ dataset: name, mask })
+        : ({
+            ok: false,
+            error: {
+              code: 'INVALID_INPUT',
+              message: 'The mask rectangle is x,y,w,h in pixels, e.g. 0,0,640,60.',
+            },
+          } as const);
+      if (!stored.ok) {
+        job.current = null;
+        setJobId(null);
+        setError(stored.error);
+        return;
+      }
+    }
     const result = await api.catalog.import({
       source: source.trim(),
-      dataset: dataset.trim() || 'dataset',
+      dataset: name,
       referenceInPlace: inPlace,
       keepOriginalBytes: !inPlace && keepOriginal,
       mapping: mappingRecord(mapping),
@@ -89,6 +123,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
       frames,
       includeIdentifying: identifying,
       allowOutsidePaths: kind === 'manifest' && allowOutside,
+      burnedIn,
       user: ws.user,
       jobId: id,
     });
@@ -214,6 +249,30 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
               />
               <span>Copy patient-identifying tags into metadata</span>
             </label>
+          </div>
+        ) : null}
+        {kind !== 'manifest' ? (
+          <div className="form-row">
+            <label className="field">
+              <span>DICOM with burned-in annotation (names, dates drawn into the pixels)</span>
+              <select value={burnedIn} onChange={(e) => setBurnedIn(e.target.value as BurnedInPolicy)}>
+                <option value="warn">Import and count them (pixels as they are)</option>
+                <option value="mask-band">Black out the text band above the scan before storing</option>
+                <option value="skip">Skip them</option>
+              </select>
+            </label>
+            {burnedIn === 'mask-band' ? (
+              <label className="field">
+                <span>Mask rectangle x,y,w,h (optional, kept for the dataset)</span>
+                <input
+                  type="text"
+                  value={maskText}
+                  size={16}
+                  onChange={(e) => setMaskText(e.target.value)}
+                  placeholder="0,0,640,60"
+                />
+              </label>
+            ) : null}
           </div>
         ) : null}
         {kind === 'manifest' ? (
