@@ -119,6 +119,8 @@ export interface HostileDicomSpec {
   preamble?: number;
   /** Cuts the file to this many bytes. */
   truncateTo?: number;
+  /** More data-set attributes (text values in latin1), e.g. BurnedInAnnotation or a huge private tag. */
+  extra?: { tag: [number, number]; vr: string; value: string | Buffer }[];
 }
 
 const encodingFor = (syntax: string): Encoding =>
@@ -165,6 +167,9 @@ export const writeHostileDicom = (spec: HostileDicomSpec): Buffer => {
     us(0x0028, 0x0102, Math.max(0, bits - 1)),
     us(0x0028, 0x0103, 0),
   ];
+  for (const { tag, vr, value } of spec.extra ?? [])
+    elements.push({ tag, vr, value: typeof value === 'string' ? Buffer.from(value, 'latin1') : value });
+  elements.sort((a, b) => a.tag[0] - b.tag[0] || a.tag[1] - b.tag[1]);
   const body = Buffer.concat(elements.map((el) => encodeElement(el, enc)));
   const pixelData = spec.fragments
     ? encapsulated(spec.fragments, spec.fragmentLength)

@@ -241,6 +241,43 @@ export const dicomCases = async (dir: string): Promise<HostileCase[]> => {
     ),
     dcm('truncated-meta', valid.subarray(0, 150), failsAs(['corrupt']), 'cut inside the meta header'),
     dcm(
+      'burned-in-annotation',
+      { ...native(SYNTAX.explicitLittle, 23), extra: [{ tag: [0x0028, 0x0301], vr: 'CS', value: 'YES' }] },
+      importsAs(1),
+      'BurnedInAnnotation = YES: imported with a warning and counted (issue #14 item 9)',
+    ),
+    dcm(
+      'huge-private-element',
+      {
+        ...native(SYNTAX.explicitLittle, 24),
+        extra: [
+          { tag: [0x0009, 0x0010], vr: 'LO', value: 'HOSTILE CORPUS' },
+          { tag: [0x0009, 0x1001], vr: 'OB', value: Buffer.alloc(4 * 1024 * 1024, 0x41) },
+        ],
+      },
+      importsAs(1),
+      'a 4 MiB private element before the pixel data: an oversized header that is still valid',
+    ),
+    dcm(
+      'huge-text-tag',
+      {
+        ...native(SYNTAX.explicitLittle, 25),
+        extra: [{ tag: [0x0008, 0x0070], vr: 'LO', value: 'M'.repeat(60_000) }],
+      },
+      importsAs(1),
+      'a 60,000-character Manufacturer (kept as metadata by default): capped or left out, never an error for the import',
+    ),
+    dcm(
+      'huge-identifying-tag',
+      {
+        ...native(SYNTAX.explicitLittle, 26),
+        extra: [{ tag: [0x0020, 0x4000], vr: 'UT', value: 'C'.repeat(300_000) }],
+      },
+      importsAs(1),
+      'a 300,000-character ImageComments with --include-identifying: over the metadata limit, capped or left out',
+      { includeIdentifying: true },
+    ),
+    dcm(
       'truncated-preamble',
       { ...native(SYNTAX.explicitLittle, 20), preamble: 100 },
       failsAs(['not-an-image']),

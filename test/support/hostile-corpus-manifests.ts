@@ -125,6 +125,18 @@ export const manifestCases = async (root: string): Promise<HostileCase[]> => {
       'an unclosed quote swallowing 2 MB: one bad record, never the whole file in memory',
     ),
     await csvCase(
+      'note-over-limit',
+      `${HEAD}a.png,benign,ok\nb.png,benign,${'n'.repeat(150_000)}\nc.png,benign,ok\n`,
+      { imported: 2, errors: [{ file: 'b.png', codes: ['too-large'] }] },
+      'a 150,000-character note: under the record limit, over the note limit the labeling view has',
+    ),
+    await csvCase(
+      'long-column-name',
+      `file,label,${'k'.repeat(5000)}\na.png,benign,v\n`,
+      refused(/line 1/),
+      'a 5,000-character column name cannot become a metadata key',
+    ),
+    await csvCase(
       'malformed-header',
       `fi"le,label,note\na.png,benign,ok\nfile,label,note\nb.png,benign,ok\n`,
       refused(/line 1/),
