@@ -44,9 +44,13 @@ export const writeFilePrivate = (path: string, data: string | Uint8Array): void 
 };
 
 /**
- * Creates an empty 0600 file unless one exists, so a library that then opens it by name (SQLite)
- * never makes it world-readable first.
+ * Creates an empty 0600 file unless one exists (an existing one is left alone, even read-only),
+ * so a library that then opens it by name (SQLite) never makes it world-readable first.
  */
 export const touchPrivate = (path: string): void => {
-  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  try {
+    closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 };

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -40,6 +40,13 @@ describe('owner-only files', () => {
     expect([mode(join(root, 'new.csv')), mode(join(root, 'old.csv')), mode(join(root, 'empty.db'))]).toEqual([
       0o600, 0o600, 0o600,
     ]);
+  });
+
+  it('touches without opening an existing file for writing (a read-only catalog stays openable)', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'ro.db'), 'x', { mode: 0o444 });
+    touchPrivate(join(root, 'ro.db'));
+    expect([readFileSync(join(root, 'ro.db'), 'utf8'), mode(join(root, 'ro.db'))]).toEqual(['x', 0o444]);
   });
 
   it('sets the process umask to 077, so files made without a mode are 0600', () => {
