@@ -29,10 +29,7 @@ export interface ImageTrainer {
   syncReplicas(): Promise<void>;
   /** For learning-rate schedules; the optimizer's accumulators are kept. */
   setLearningRate(learningRate: number): Promise<void>;
-  /**
-   * The optimizer's accumulators for a checkpoint, so a resume continues exactly. Absent on the
-   * wasm replicas (their optimizers live in the worker threads): there a resume restarts them.
-   */
+  /** The optimizer's accumulators for a checkpoint, so a resume continues exactly. */
   optimizerState?(): Promise<StoredArray[]>;
   setOptimizerState?(arrays: readonly StoredArray[]): Promise<void>;
   dispose(): Promise<void>;
@@ -132,6 +129,8 @@ export const createParallelImageTrainer = async (
     setWeights: (w) => trainer.setWeights(w),
     syncReplicas: () => trainer.syncReplicas(),
     setLearningRate: (lr) => trainer.setLearningRate(lr),
+    optimizerState: () => trainer.optimizerState(),
+    setOptimizerState: (arrays) => trainer.setOptimizerState(arrays),
     dispose: () => trainer.dispose(),
   };
 };

@@ -119,7 +119,15 @@ export const assignModelWeights = (tf: Tf, model: FitModel, arrays: readonly Sto
   }
 };
 
-/** The optimizer's state (iteration count, momentum accumulators …) as arrays. */
+/**
+ * Adam's running powers β1^t and β2^t: tfjs keeps them as variables outside `getWeights` and
+ * recomputes them as pow(β, t+1) in `setWeights`, one ulp off the product the steps accumulate,
+ * so they are saved and restored as they are (bit-identical resume).
+ */
+type RunningPowers = { accBeta1?: unknown; accBeta2?: unknown };
+const POWERS = ['accBeta1', 'accBeta2'] as const;
+
+/** The optimizer's state (iteration count, momentum accumulators, Adam's β powers) as arrays. */
 export const readOptimizerState = async (tf: Tf, optimizer: Optimizer): Promise<StoredArray[]> => {
   const named = await optimizer.getWeights();
   const out = await Promise.all(
@@ -132,6 +140,12 @@ export const readOptimizerState = async (tf: Tf, optimizer: Optimizer): Promise<
   );
   // getWeights makes a fresh scalar for the iteration count; the accumulators are its own variables.
   tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
+  if (out.length === 0) return out;
+  for (const key of POWERS) {
+    const v = (optimizer as unknown as RunningPowers)[key];
+    if (v instanceof tf.Variable)
+      out.push({ name: `__${key}`, shape: [], dtype: 'float32', data: (await v.data()) as Float32Array });
+  }
   return out;
 };
 
@@ -142,8 +156,15 @@ export const restoreOptimizerState = async (
   arrays: readonly StoredArray[],
 ): Promise<void> => {
   if (arrays.length === 0) return;
-  const named = arrays.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape, a.dtype) }));
+  const powers = arrays.filter((a) => a.name.startsWith('__'));
+  const named = arrays
+    .filter((a) => !a.name.startsWith('__'))
+    .map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape, a.dtype) }));
   // setWeights wraps each tensor in a new variable sharing its data; ours can then be released.
   await optimizer.setWeights(named);
   tf.dispose(named.map((n) => n.tensor));
+  for (const p of powers) {
+    const v = (optimizer as unknown as RunningPowers)[p.name.slice(2) as (typeof POWERS)[number]];
+    if (v instanceof tf.Variable) tf.tidy(() => v.assign(tf.scalar(p.data[0]!)));
+  }
 };

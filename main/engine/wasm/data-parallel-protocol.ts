@@ -1,3 +1,5 @@
+import type { StoredArray } from '../train/checkpoint-file';
+
 /** What a replica worker is started with (structured-clone safe). */
 export interface ReplicaInit {
   replica: number;
@@ -29,6 +31,8 @@ export type ReplicaRequest =
   | { type: 'weights' }
   | { type: 'setWeights'; weights: Float32Array[] }
   | { type: 'setLearningRate'; learningRate: number }
+  | { type: 'optimizerState' }
+  | { type: 'setOptimizerState'; arrays: StoredArray[] }
   | { type: 'dispose' };
 
 /** Replica → coordinator messages. */
@@ -41,4 +45,6 @@ export type ReplicaReply =
   | { type: 'weights'; weights: Float32Array[] }
   | { type: 'weightsSet' }
   | { type: 'learningRateSet' }
+  | { type: 'optimizerState'; arrays: StoredArray[] }
+  | { type: 'optimizerStateSet' }
   | { type: 'failed'; message: string };

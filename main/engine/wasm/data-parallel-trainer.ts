@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { StoredArray } from '../train/checkpoint-file';
 import type { ReplicaInit, ReplicaOptimizer, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
 /** Options of {@link createDataParallelTrainer}. */
@@ -33,6 +34,10 @@ export interface DataParallelTrainer {
   readonly weightNames: readonly string[];
   /** Changes every replica's learning rate (schedules); optimizer state is kept. */
   setLearningRate(learningRate: number): Promise<void>;
+  /** The optimizer's accumulators (replica 0's; every replica holds the same). */
+  optimizerState(): Promise<StoredArray[]>;
+  /** Restores them in every replica (a resume). */
+  setOptimizerState(arrays: readonly StoredArray[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -164,6 +169,13 @@ export const createDataParallelTrainer = async (opts: DataParallelOptions): Prom
     setWeights,
     setLearningRate: async (learningRate) => {
       await all(() => ({ type: 'setLearningRate', learningRate }));
+    },
+    optimizerState: async () => {
+      const r = await one(0, { type: 'optimizerState' });
+      return r.type === 'optimizerState' ? r.arrays : [];
+    },
+    setOptimizerState: async (arrays) => {
+      await all(() => ({ type: 'setOptimizerState', arrays: [...arrays] }));
     },
     syncReplicas: async () => {
       if (replicas > 1) {

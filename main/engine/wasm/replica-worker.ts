@@ -4,7 +4,8 @@
  * into the shared gradient slab); 'apply' (average every replica's slot in a fixed order, optimizer
  * update) → 'applied'; 'predict' → outputs (the model's or the feature layer's, inference mode);
  * 'weights' / 'setWeights' (every weight incl. BatchNorm statistics: checkpoints and resume);
- * 'dispose'. Every replica applies the same averaged gradient, so trainable weights stay
+ * 'optimizerState' / 'setOptimizerState' (the optimizer's accumulators, the same in every
+ * replica: a resume continues exactly); 'dispose'. Every replica applies the same averaged gradient, so trainable weights stay
  * bit-identical; BatchNorm batch statistics are per replica ("ghost batch norm") until the
  * coordinator copies replica 0's weights to the others.
  */
@@ -14,6 +15,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createInferenceModel } from './inference-model';
 import { installWasmTrainingKernels } from './install-training-kernels';
 import { setLearningRate } from './optimizer-learning-rate';
+import { readOptimizerState, restoreOptimizerState } from '../train/train-step';
 import type { ReplicaInit, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
 const init = workerData as ReplicaInit;
@@ -112,6 +114,16 @@ const handle = (msg: ReplicaRequest): void => {
   } else if (msg.type === 'setLearningRate') {
     setLearningRate(optimizer, msg.learningRate);
     reply({ type: 'learningRateSet' });
+  } else if (msg.type === 'optimizerState') {
+    readOptimizerState(tf, optimizer).then(
+      (arrays) => reply({ type: 'optimizerState', arrays }),
+      (e: Error) => reply({ type: 'failed', message: e.message }),
+    );
+  } else if (msg.type === 'setOptimizerState') {
+    restoreOptimizerState(tf, optimizer, msg.arrays).then(
+      () => reply({ type: 'optimizerStateSet' }),
+      (e: Error) => reply({ type: 'failed', message: e.message }),
+    );
   } else if (msg.type === 'dispose') {
     inference.dispose();
     model.dispose();

@@ -136,4 +136,44 @@ describe('data-parallel replicas for stage 1 (async factory, SGD momentum, featu
     await trainer.syncReplicas();
     expect(await trainer.predict(x, [N, SIZE, SIZE, 3], 'features')).toEqual(features);
   });
+
+  it('continues exactly on a fresh trainer given its weights and optimizer state (a resume)', async () => {
+    const fresh = () =>
+      createDataParallelTrainer({
+        replicas: 2,
+        wasmPath: ensureKernelsBuilt(),
+        modelModule: new URL('./tiny-model-fixture.ts', import.meta.url).href,
+        modelExport: 'buildTinyModel',
+        modelOptions: { size: SIZE },
+        learningRate: 0.01,
+        maxParams: 10_000,
+      });
+    const [a, b, c] = await Promise.all([fresh(), fresh(), fresh()]);
+    try {
+      for (let s = 0; s < 2; s++) await a.step(x, [N, SIZE, SIZE, 3], y, [N, 3]);
+      const state = await a.optimizerState();
+      // Adam: the iteration count, a first and a second moment per trainable variable, β1^t, β2^t.
+      expect(state.map((a) => a.name)).toEqual(
+        expect.arrayContaining([
+          'iter',
+          'dense_Dense1/kernel/m',
+          'dense_Dense1/kernel/v',
+          '__accBeta1',
+          '__accBeta2',
+        ]),
+      );
+      const weights = await a.weights();
+      await b.setWeights(weights);
+      await b.setOptimizerState(state);
+      await c.setWeights(weights); // no optimizer state: Adam restarts
+      const step = (t: DataParallelTrainer) => t.step(x, [N, SIZE, SIZE, 3], y, [N, 3]);
+      expect(await step(b)).toBe(await step(a));
+      await step(c);
+      const [wa, wb, wc] = await Promise.all([a.weights(), b.weights(), c.weights()]);
+      expect(wb).toEqual(wa);
+      expect(wc).not.toEqual(wa);
+    } finally {
+      await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
+    }
+  }, 60_000);
 });
