@@ -30,6 +30,30 @@ export interface ImportPlan {
   issues: ImportIssue[];
 }
 
+/**
+ * A plan read batch by batch, so an import never holds more than one batch of entries (a manifest is
+ * read twice: once to count and check, once to import).
+ */
+export interface StreamedPlan {
+  kind: ImportPlan['kind'];
+  /** Entries the source lists, known before the first batch. */
+  total: number;
+  /** Problems found in the source itself, all known before the first batch. */
+  issues: ImportIssue[];
+  batches(size: number): AsyncIterable<ImportEntry[]>;
+}
+
+/** A plan already in memory (folders, single files), served in batches. */
+export const streamPlan = (plan: ImportPlan): StreamedPlan => ({
+  kind: plan.kind,
+  total: plan.entries.length,
+  issues: plan.issues,
+  async *batches(size) {
+    for (let start = 0; start < plan.entries.length; start += size)
+      yield plan.entries.slice(start, start + size);
+  },
+});
+
 /** Splits a label cell into classes: one class, or several for multi-label tasks. */
 export const splitLabels = (cell: string | undefined, multi: boolean): string[] => {
   const value = (cell ?? '').trim();

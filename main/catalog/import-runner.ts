@@ -14,12 +14,12 @@ import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
 import type { ContentStore } from './content-store';
 import { scanFolder } from './folder-scanner';
-import type { ImportPlan } from './import-entry';
+import { streamPlan, type StreamedPlan } from './import-entry';
 import { currentOwner } from './import-owner';
 import { confineEntry, outsideNotice } from './import-confinement';
 import { mapLimited, readEntry, type EntryOutcome } from './import-reader';
 import { writeChunk, type ReadyEntry } from './import-writer';
-import { readManifest } from './manifest-reader';
+import { planManifest } from './manifest-reader';
 
 /** Entries per transaction: a crash loses at most one chunk of work, never half of one. */
 export const IMPORT_CHUNK = 32;
@@ -36,12 +36,12 @@ export interface ImportDeps {
   progressIntervalMs?: number;
 }
 
-const planFor = async (source: string, options: ImportOptions, signal?: AbortSignal): Promise<ImportPlan> => {
+const planFor = async (source: string, options: ImportOptions): Promise<StreamedPlan> => {
   if (!existsSync(source)) throw new AppError('NOT_FOUND', 'the import source does not exist');
   if (statSync(source).isFile() && source.toLowerCase().endsWith('.csv')) {
-    return readManifest(source, { mapping: options.mapping, multiLabel: options.multiLabel, signal });
+    return planManifest(source, { mapping: options.mapping, multiLabel: options.multiLabel });
   }
-  return scanFolder(source);
+  return streamPlan(scanFolder(source));
 };
 
 /**
@@ -58,7 +58,7 @@ export const runImport = async (
   const jobId = options.jobId ?? randomUUID();
   const started = performance.now();
   const source = resolve(options.source);
-  const plan = await planFor(source, options, signal);
+  const plan = await planFor(source, options);
   const { datasetId, taskId, importJobId } = cdb.transaction(() => {
     const datasetId = repo.ensureDataset(options.dataset);
     const task = repo.ensureTask(datasetId, options.task, options.multiLabel ? 'multi' : 'single');
@@ -84,7 +84,7 @@ export const runImport = async (
   let skipped = 0;
   let done = 0;
   let lastEmit = 0;
-  const total = plan.entries.length;
+  const total = plan.total;
   const emit = (phase: ImportProgress['phase'], force = false): void => {
     const nowMs = performance.now();
     if (!force && nowMs - lastEmit < (deps.progressIntervalMs ?? 250)) return;
@@ -119,12 +119,11 @@ export const runImport = async (
     copy: options.referenceInPlace ? 'none' : options.keepOriginalBytes ? 'original' : 'stripped',
   } as const;
   try {
-    for (let start = 0; start < total; start += IMPORT_CHUNK) {
+    for await (const chunk of plan.batches(IMPORT_CHUNK)) {
       if (signal?.aborted) {
         status = 'cancelled';
         break;
       }
-      const chunk = plan.entries.slice(start, start + IMPORT_CHUNK);
       const outcomes: EntryOutcome[] = await mapLimited(chunk, IN_FLIGHT, async (entry) => {
         const confined = await confineEntry(entry, outsidePolicy);
         return confined.kind === 'error' ? confined : readEntry(confined.entry, ctx);

@@ -9,7 +9,7 @@ import {
 } from '../../shared/contract/catalog-limits';
 import type { ImportIssue } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
-import { splitLabels, type ImportEntry, type ImportPlan } from './import-entry';
+import { splitLabels, type ImportEntry, type StreamedPlan } from './import-entry';
 import { readManifestRecords, type ManifestRecord } from './manifest-records';
 
 /** Columns with a meaning; every other column is metadata. */
@@ -64,6 +64,9 @@ const readHeader = (record: ManifestRecord, mapping: Record<string, string>): st
   return header;
 };
 
+type ManifestOptions = { mapping: Record<string, string>; multiLabel: boolean };
+type ManifestRow = { entry: ImportEntry } | { issue: ImportIssue };
+
 /**
  * Reads a manifest in the shared convention (`file`, `label`, optional `patient_id`, `exam_id`,
  * `source_id`, `note`, anything else → metadata). `mapping` renames columns first (`{ old: new }`).
@@ -74,21 +77,15 @@ const readHeader = (record: ManifestRecord, mapping: Record<string, string>): st
  * cell over the note/metadata limit (catalog-limits) refuses its row with the reason. A header that
  * cannot be read refuses the whole manifest with its line number.
  */
-export const readManifest = async (
-  manifestPath: string,
-  options: { mapping: Record<string, string>; multiLabel: boolean; signal?: AbortSignal },
-): Promise<ImportPlan> => {
-  const issues: ImportIssue[] = [];
+async function* manifestRows(manifestPath: string, options: ManifestOptions): AsyncGenerator<ManifestRow> {
   const manifestName = basename(manifestPath) || 'manifest.csv';
   const folder = dirname(manifestPath);
   const images = join(folder, 'images');
   const base = existsSync(images) && statSync(images).isDirectory() ? images : folder;
-  const entries: ImportEntry[] = [];
   let header: string[] | null = null;
   let column = new Map<string, number>();
   for await (const record of readManifestRecords(manifestPath, {
     maxRecordChars: MAX_MANIFEST_RECORD_CHARS,
-    signal: options.signal,
   })) {
     if (!header) {
       header = readHeader(record, options.mapping);
@@ -96,12 +93,12 @@ export const readManifest = async (
       continue;
     }
     const line = record.line;
-    const problem = (code: ImportIssue['code'], reason: string, file = manifestName): void => {
-      issues.push({ file, line, code, reason });
-    };
+    const problem = (code: ImportIssue['code'], reason: string, file = manifestName): ManifestRow => ({
+      issue: { file, line, code, reason },
+    });
     if (record.kind === 'oversize') {
       const lines = record.lastLine > line ? `lines ${line}-${record.lastLine}` : `line ${line}`;
-      problem(
+      yield problem(
         'too-large',
         `row of ${count(record.chars)} characters (${lines}) is over the limit of ${count(MAX_MANIFEST_RECORD_CHARS)}: not read`,
       );
@@ -109,7 +106,7 @@ export const readManifest = async (
     }
     const parsed = cellsOf(record.text);
     if ('error' in parsed) {
-      problem('malformed-row', parsed.error);
+      yield problem('malformed-row', parsed.error);
       continue;
     }
     const cells = parsed.cells;
@@ -120,7 +117,7 @@ export const readManifest = async (
     const file = (cell('file') ?? '').trim();
     const shown = file.length > 300 ? `${file.slice(0, 300)}…` : file || manifestName;
     if (cells.length !== header.length) {
-      problem(
+      yield problem(
         'malformed-row',
         `malformed CSV line: ${cells.length} fields where the header has ${header.length}`,
         shown,
@@ -128,11 +125,11 @@ export const readManifest = async (
       continue;
     }
     if (record.invalidUtf8 && cells.some((v) => v.includes('\uFFFD'))) {
-      problem('encoding', 'not valid UTF-8 (wrong text encoding?); save the manifest as UTF-8', shown);
+      yield problem('encoding', 'not valid UTF-8 (wrong text encoding?); save the manifest as UTF-8', shown);
       continue;
     }
     if (!file) {
-      problem('missing-field', 'the "file" cell is empty');
+      yield problem('missing-field', 'the "file" cell is empty');
       continue;
     }
     const tooLong = header.findIndex(
@@ -141,7 +138,7 @@ export const readManifest = async (
     if (tooLong >= 0) {
       const name = header[tooLong]!;
       const limit = name === 'note' ? MAX_NOTE_CHARS : MAX_METADATA_VALUE_CHARS;
-      problem(
+      yield problem(
         'too-large',
         `the "${name}" cell holds ${count(cells[tooLong]!.length)} characters, over the limit of ${count(limit)}`,
         shown,
@@ -155,23 +152,55 @@ export const readManifest = async (
       if (!RESERVED.has(name) && name && value) metadata[name] = value;
     });
     const optional = (name: string): string | null => cell(name)?.trim() || null;
-    entries.push({
-      file,
-      path: isAbsolute(file) ? file : resolve(base, file),
-      line,
-      labels: splitLabels(cell('label'), options.multiLabel),
-      patient: optional('patient_id'),
-      exam: optional('exam_id'),
-      sourceGroup: optional('source_id'),
-      note: optional('note'),
-      metadata,
-      confineTo: folder,
-    });
+    yield {
+      entry: {
+        file,
+        path: isAbsolute(file) ? file : resolve(base, file),
+        line,
+        labels: splitLabels(cell('label'), options.multiLabel),
+        patient: optional('patient_id'),
+        exam: optional('exam_id'),
+        sourceGroup: optional('source_id'),
+        note: optional('note'),
+        metadata,
+        confineTo: folder,
+      },
+    };
   }
   if (!header)
     throw new AppError(
       'INVALID_INPUT',
       'the manifest is empty: it needs a header line with a "file" column, then one line per image',
     );
-  return { kind: 'manifest', entries, issues };
+}
+
+/**
+ * Plans a manifest import: one pass counts the entries and collects every problem of the file
+ * (a malformed header throws here, before anything is written); `batches` reads it again and
+ * yields its entries a batch at a time.
+ */
+export const planManifest = async (manifestPath: string, options: ManifestOptions): Promise<StreamedPlan> => {
+  const issues: ImportIssue[] = [];
+  let total = 0;
+  for await (const row of manifestRows(manifestPath, options)) {
+    if ('issue' in row) issues.push(row.issue);
+    else total++;
+  }
+  return {
+    kind: 'manifest',
+    total,
+    issues,
+    async *batches(size) {
+      let batch: ImportEntry[] = [];
+      for await (const row of manifestRows(manifestPath, options)) {
+        if (!('entry' in row)) continue;
+        batch.push(row.entry);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
 };

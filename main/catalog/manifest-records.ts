@@ -33,15 +33,10 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** Text of the manifest, chunk by chunk: UTF-8 (BOM or not) or UTF-16 with a BOM. */
-async function* decodedChunks(
-  path: string,
-  flags: { invalidUtf8: boolean },
-  signal?: AbortSignal,
-): AsyncGenerator<string> {
+async function* decodedChunks(path: string, flags: { invalidUtf8: boolean }): AsyncGenerator<string> {
   let decoder: TextDecoder | null = null;
   let checker: TextDecoder | null = null;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
-    signal?.throwIfAborted();
     if (!decoder) {
       const utf16 =
         (chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)
@@ -81,7 +76,7 @@ async function* decodedChunks(
  */
 export async function* readManifestRecords(
   path: string,
-  options: { maxRecordChars: number; signal?: AbortSignal },
+  options: { maxRecordChars: number },
 ): AsyncGenerator<ManifestRecord> {
   const flags = { invalidUtf8: false };
   let state = FIELD_START;
@@ -102,7 +97,7 @@ export async function* readManifestRecords(
     state = FIELD_START;
     return record;
   };
-  for await (const text of decodedChunks(path, flags, options.signal)) {
+  for await (const text of decodedChunks(path, flags)) {
     let from = 0;
     const keep = (to: number): void => {
       if (to > from) {
