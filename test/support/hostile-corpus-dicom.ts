@@ -142,6 +142,24 @@ export const dicomCases = async (dir: string): Promise<HostileCase[]> => {
       'an encapsulated frame bomb: one fragment, a billion frames claimed',
     ),
     dcm(
+      'implicit-le-frame-bomb',
+      { ...native(SYNTAX.implicitLittle, 27), frames: '999999999' },
+      failsAs(['corrupt']),
+      'the frame bomb in implicit VR little endian',
+    ),
+    dcm(
+      'implicit-le-lying-length',
+      { ...native(SYNTAX.implicitLittle, 28), frames: '3', pixelLength: 0x7ffffff0 },
+      failsAs(['corrupt']),
+      'implicit VR: the pixel data length claims 2 GB and the header 3 frames over one frame of bytes',
+    ),
+    dcm(
+      'explicit-be-contradictory-dimensions',
+      { syntax: SYNTAX.explicitBig, rows: 2000, cols: 2000, bitsAllocated: 16, pixels: wordsBigEndian(48) },
+      failsAs(['corrupt']),
+      'big endian: 2000×2000 16-bit claimed over 96 bytes of pixel data',
+    ),
+    dcm(
       'frame-count-garbage',
       { ...native(SYNTAX.explicitLittle, 10), frames: '-7' },
       failsAs(['corrupt']),
