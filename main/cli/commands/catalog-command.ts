@@ -23,6 +23,8 @@ const printStats = (io: CliIo, stats: DatasetStats[]): void => {
   if (stats.length === 0) io.out('The catalog is empty.');
   for (const d of stats) {
     io.out(`${d.name} (dataset ${d.id}): ${d.images} images, ${d.unlabeled} unlabeled`);
+    if (d.burnedIn.images > 0)
+      io.out(`  burned-in annotation: ${d.burnedIn.images} images (${d.burnedIn.masked} masked)`);
     for (const l of d.labels) io.out(`  ${l.label.padEnd(24)} ${l.count}`);
     for (const s of d.splits) {
       io.out(`  split ${s.name} (id ${s.id}, seed ${s.seed}):`);

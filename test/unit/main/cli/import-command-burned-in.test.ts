@@ -64,6 +64,9 @@ describe('sonofuse import: burned-in annotation and patient ids', () => {
     expect(await topLeft(idIn(2))).toBeLessThan(40);
     expect(await topLeft(idIn(1))).toBeGreaterThan(160);
     catalog.close();
+    const text = captureIo();
+    expect(await runCli(['catalog', 'stats', '--db', db], text)).toBe(0);
+    expect(text.stdout).toContain('  burned-in annotation: 1 images (1 masked)');
     const bad = captureIo();
     await expect(runCli(['import', root, '--db', db, '--burned-in', 'blur'], bad)).resolves.not.toBe(0);
   });
