@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { metadataStripper } from '../main/catalog/image-metadata-strip';
+import { metadataStripper, type StrippedBytes } from '../main/catalog/image-metadata-strip';
 
 const folder = process.argv[2] ?? join(process.cwd(), '..', 'shared', 'datasets', 'busi');
 const formats: Record<string, string> = {
@@ -50,7 +50,7 @@ const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, backg
   .toBuffer();
 const rounds = 2000;
 const t0 = performance.now();
-let last = { bytes: new Uint8Array(0), removed: [] as string[] };
+let last: StrippedBytes = { bytes: new Uint8Array(0), removed: [] };
 for (let i = 0; i < rounds; i++) last = metadataStripper('jpeg')!(jpeg);
 const each = (performance.now() - t0) / rounds;
 console.log(
