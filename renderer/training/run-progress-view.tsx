@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { methodLabels, runMethods } from '../../shared/run/run-config';
+import { methodLabels } from '../../shared/run/run-config';
 import type { CurvePoint, RunCurvePoint, RunProgress } from '../../shared/run/run-progress';
 import { formatDuration, formatRate } from '../components/format';
-import { LineChart, type Series } from '../results/line-chart';
+import { CurveChart, stageOfMethod, type CurveStage } from '../results/curve-chart';
 
 const stageLabels: Record<RunProgress['stage'], string> = {
   prepare: 'Preparing data and encoders',
@@ -14,41 +14,31 @@ const stageLabels: Record<RunProgress['stage'], string> = {
   done: 'Finished',
 };
 
-const tones = ['series-a', 'series-b', 'series-c', 'series-d'];
-
-/** Train (solid) and validation (dashed) series per method for one quantity. */
-export const curveSeries = (curves: readonly CurvePoint[], quantity: 'loss' | 'accuracy'): Series[] => {
-  const methods = runMethods.filter((m) => curves.some((c) => c.method === m));
-  return methods.flatMap((m, i) => {
-    const points = curves.filter((c) => c.method === m).sort((a, b) => a.epoch - b.epoch);
-    const tone = tones[i % tones.length]!;
-    const train = points.map((p) => ({
-      x: p.epoch,
-      y: quantity === 'loss' ? p.trainLoss : (p.trainAccuracy ?? Number.NaN),
-    }));
-    const val = points.map((p) => ({
-      x: p.epoch,
-      y: (quantity === 'loss' ? p.validationLoss : p.validationAccuracy) ?? Number.NaN,
-    }));
-    return [
-      { name: `${methodLabels[m]} · train`, tone, points: train.filter((p) => Number.isFinite(p.y)) },
-      {
-        name: `${methodLabels[m]} · validation`,
-        tone,
-        dashed: true,
-        points: val.filter((p) => Number.isFinite(p.y)),
-      },
-    ].filter((s) => s.points.length > 0);
-  });
-};
-
-/** The loss and accuracy charts of one seed's curve points. */
-export const RunCurves = ({ curves }: { curves: readonly CurvePoint[] }) => (
+/**
+ * The loss and accuracy charts of one seed's curve points, each full width; with `plannedEpochs`
+ * the x axis spans the stage's epochs before its points do.
+ */
+export const RunCurves = ({
+  curves,
+  plannedEpochs,
+}: {
+  curves: readonly CurvePoint[];
+  plannedEpochs?: number;
+}) => (
   <div className="charts">
-    <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(curves, 'loss')} />
-    <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(curves, 'accuracy')} />
+    <CurveChart title="Loss per epoch" quantity="loss" curves={curves} plannedEpochs={plannedEpochs} />
+    <CurveChart
+      title="Accuracy per epoch"
+      quantity="accuracy"
+      curves={curves}
+      plannedEpochs={plannedEpochs}
+    />
   </div>
 );
+
+/** The points of one stage (stage 1, stage 2 or the frozen-feature heads). */
+export const stageCurves = <T extends CurvePoint>(curves: readonly T[], stage: CurveStage): T[] =>
+  curves.filter((c) => stageOfMethod(c.method) === stage);
 
 /** The points of the latest seed that has any (the one training now, or last). */
 export const latestSeedCurves = (curves: readonly RunCurvePoint[]): RunCurvePoint[] => {
@@ -72,9 +62,11 @@ export const RunProgressView = ({
   children?: ReactNode;
 }) => {
   const ofSeed = curves.filter((c) => c.seed === undefined || c.seed === progress.seed);
+  // The charts follow the stage in progress: its methods, over its own epochs.
+  const stage = progress.method ? stageOfMethod(progress.method) : null;
   return (
-    <section className="panel" aria-labelledby="progress-title">
-      <h2 id="progress-title">
+    <section className="panel" aria-labelledby={`progress-title-${progress.runId}`}>
+      <h2 id={`progress-title-${progress.runId}`}>
         Run {progress.runId} · seed {progress.seed}
       </h2>
       <dl className="facts" data-testid="run-progress">
@@ -100,10 +92,10 @@ export const RunProgressView = ({
         value={Math.max(0, progress.epoch - 1) * progress.batches + progress.batch}
         aria-label="Progress of the current stage"
       />
-      <div className="charts">
-        <LineChart title="Loss per epoch" yLabel="epoch" series={curveSeries(ofSeed, 'loss')} />
-        <LineChart title="Accuracy per epoch" yLabel="epoch" series={curveSeries(ofSeed, 'accuracy')} />
-      </div>
+      <RunCurves
+        curves={stage ? stageCurves(ofSeed, stage) : ofSeed}
+        plannedEpochs={stage ? progress.epochs : undefined}
+      />
       {children}
     </section>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppErrorShape, RunDetail, RunListItem } from '../../shared/contract/index';
 import type { RunConfigInput } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
@@ -12,7 +12,8 @@ import '../styles/training.css';
 
 /**
  * Training: one click runs every method on the chosen dataset and task; live progress with
- * curves, cancel and resume; the list of runs (re-read on every status event and on mount, so a
+ * curves at the top of the screen (above the form, scrolled into view when a run starts), cancel
+ * and resume (a stopped run keeps its curves on screen); the list of runs (re-read on every status event and on mount, so a
  * reload or a run that went on while the window was closed shows the truth); a finished run opens
  * in the review workstation.
  */
@@ -20,7 +21,14 @@ export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: ()
   const api = useApi();
   const [runs, setRuns] = useState<RunListItem[]>([]);
   const inFlight = runs.filter((r) => r.status === 'running' || r.status === 'queued');
-  const events = useRunEvents(inFlight.map((r) => r.runId));
+  // Runs that stopped while on screen keep their panel (and curves) until dismissed or resumed.
+  const [stoppedHere, setStoppedHere] = useState<ReadonlySet<number>>(new Set());
+  const stopped = runs.filter(
+    (r) => stoppedHere.has(r.runId) && (r.status === 'cancelled' || r.status === 'failed'),
+  );
+  const events = useRunEvents([...inFlight, ...stopped].map((r) => r.runId));
+  const panel = useRef<HTMLDivElement>(null);
+  const [started, setStarted] = useState(0);
   const [datasets, setDatasets] = useState<Array<{ id: number; name: string; images: number }>>([]);
   const [openId, setOpenId] = useState<number | null>(null);
   const [open, setOpen] = useState<RunDetail | null>(null);
@@ -65,12 +73,15 @@ export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: ()
     const s = events.lastStatus;
     if (s && s.status !== 'running')
       setCancelling((all) => (all.has(s.runId) ? new Set([...all].filter((id) => id !== s.runId)) : all));
+    if (s && (s.status === 'cancelled' || s.status === 'failed'))
+      setStoppedHere((all) => new Set([...all, s.runId]));
   }, [events.lastStatus]);
 
   const start = async (config: RunConfigInput): Promise<AppErrorShape | null> => {
     const r = await api.run.start({ config });
     if (!r.ok) return r.error;
     setOpenRevision((n) => n + 1); // re-read the list now, not only on the status event
+    setStarted((n) => n + 1);
     return null;
   };
   const cancel = async (runId: number) => {
@@ -83,23 +94,37 @@ export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: ()
   };
   const resume = async (runId: number) => {
     const r = await api.run.resume({ runId });
-    if (r.ok) setOpenRevision((n) => n + 1);
-    else setError(r.error);
+    if (r.ok) {
+      setOpenRevision((n) => n + 1);
+      setStarted((n) => n + 1);
+    } else setError(r.error);
   };
+  const dismiss = (runId: number) => setStoppedHere((all) => new Set([...all].filter((id) => id !== runId)));
+  useEffect(() => {
+    // A run just started: its panel is at the top; bring it into view.
+    if (started > 0) panel.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  }, [started]);
   return (
     <div className="training">
+      <div ref={panel} className="running-panels">
+        <RunningPanel
+          runs={[...inFlight, ...stopped]}
+          progress={events.progress}
+          curves={events.curves}
+          cancelling={cancelling}
+          onCancel={(id) => void cancel(id)}
+          onResume={(id) => {
+            dismiss(id);
+            void resume(id);
+          }}
+          onDismiss={dismiss}
+        />
+      </div>
       <RunForm
         datasets={datasets}
         busy={inFlight.length > 0}
         onStart={start}
         onEditAugmentation={onEditAugmentation}
-      />
-      <RunningPanel
-        runs={inFlight}
-        progress={events.progress}
-        curves={events.curves}
-        cancelling={cancelling}
-        onCancel={(id) => void cancel(id)}
       />
       {error ? <ErrorMessage error={error} /> : null}
       <RunsTable

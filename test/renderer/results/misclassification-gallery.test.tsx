@@ -7,7 +7,8 @@ import {
   sortByConfidentError,
   type GalleryItem,
 } from '../../../renderer/results/misclassification-gallery';
-import { curveSeries, RunProgressView } from '../../../renderer/training/run-progress-view';
+import { curveData, METHOD_COLOURS } from '../../../renderer/results/curve-chart';
+import { RunProgressView } from '../../../renderer/training/run-progress-view';
 
 afterEach(cleanup);
 
@@ -132,16 +133,21 @@ describe('run progress view', () => {
     },
   ];
 
-  it('builds train and validation series per method, skipping missing values', () => {
-    const loss = curveSeries(curves, 'loss');
-    expect(loss.map((s) => [s.name, s.points.length, Boolean(s.dashed)])).toEqual([
-      ['Stage 1: fine-tuned image model · train', 2, false],
-      ['Stage 1: fine-tuned image model · validation', 2, true],
-      ['Proposed: stage-1 backbone + note + metadata · train', 1, false],
+  it('builds a train (solid) and validation (dashed) series per method, one colour per method', () => {
+    const loss = curveData(curves, 'loss');
+    expect(loss.series.map((s) => [s.label, s.values, s.dashed])).toEqual([
+      ['Stage 1: fine-tuned image model · train', [1.2, 0.9], false],
+      ['Stage 1: fine-tuned image model · validation', [1.1, 1.0], true],
+      ['Proposed: stage-1 backbone + note + metadata · train', [0.8, null], false],
     ]);
     expect(
-      curveSeries(curves, 'accuracy').find((s) => s.name.startsWith('Proposed') && s.dashed)?.points,
-    ).toEqual([{ x: 1, y: 0.7 }]);
+      curveData(curves, 'accuracy').series.find((s) => s.label.startsWith('Proposed') && s.dashed)?.values,
+    ).toEqual([0.7, null]);
+    // Colours: both series of a method share one, and no two methods do.
+    expect(loss.series[0]!.colour).toBe(loss.series[1]!.colour);
+    expect(new Set(Object.values(METHOD_COLOURS)).size).toBe(6);
+    // The x axis spans the stage's planned epochs (a 6-epoch stage says 1–6, not 1–20).
+    expect(curveData(curves, 'loss', 6).epochs).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('shows stage, epoch, speed, ETA and backend', () => {
@@ -173,5 +179,9 @@ describe('run progress view', () => {
       (screen.getByRole('progressbar', { name: 'Progress of the current stage' }) as HTMLProgressElement)
         .value,
     ).toBe(38);
+    // The live chart follows the stage in progress over its planned epochs: stage 1 only, 1–5.
+    expect(screen.getByRole('img', { name: /^Loss per epoch/ }).getAttribute('aria-label')).toMatch(
+      /^Loss per epoch, epochs 1–5: Stage 1: fine-tuned image model · train 2 points, last 0.900; Stage 1: fine-tuned image model · validation 2 points, last 1.000$/,
+    );
   });
 });

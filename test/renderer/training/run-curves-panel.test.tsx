@@ -45,8 +45,14 @@ describe('RunCurvesPanel in the review', () => {
       within(panel)
         .getByRole('img', { name: /^Loss per epoch/ })
         .getAttribute('aria-label');
-    expect(loss()).toContain('Stage 1: fine-tuned image model · train 3 points');
-    expect(loss()).toContain('Note only · train 1 points');
+    // One stage at a time, over its own epochs: stage 1 first, the heads on their button.
+    expect(loss()).toMatch(/^Loss per epoch, epochs 1–3: /);
+    expect(loss()).toContain('Stage 1: fine-tuned image model · train 3 points, last 0.333');
+    expect(loss()).toContain('Stage 1: fine-tuned image model · validation 3 points');
+    expect(loss()).not.toContain('Note only');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Frozen-feature heads' }));
+    expect(loss()).toMatch(/^Loss per epoch, epochs 1–1: Note only · train 1 points/);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Stage 1 (fine-tuning)' }));
     const seed2 = within(panel).getByRole('button', { name: 'Seed 2' });
     expect(seed2.getAttribute('aria-pressed')).toBe('false');
     fireEvent.click(seed2);

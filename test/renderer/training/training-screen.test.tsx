@@ -193,6 +193,9 @@ describe('TrainingScreen: a run in flight', () => {
     expect(facts.textContent).toContain('12.5/s images');
     expect(facts.textContent).toContain('5 min 00 s');
     expect(facts.textContent).toContain('wasm (2 wasm replica threads)');
+    // The progress panel sits above the run form, not below it off screen.
+    const form = screen.getByRole('region', { name: 'New run' });
+    expect(facts.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     for (const epoch of [1, 2])
       act(() =>
         fake.emit(
@@ -224,6 +227,13 @@ describe('TrainingScreen: a run in flight', () => {
     act(() => fake.emit('run:onStatus', { runId: 4, status: 'cancelled', error: null }));
     const row = await screen.findByTestId('run-row-4');
     await waitFor(() => expect(row.textContent).toContain('Cancelled'));
+    // The curves stay on screen after the cancel, in a panel that says so.
+    const stopped = await screen.findByRole('region', { name: 'Run 4 stopped' });
+    expect(
+      within(stopped)
+        .getByRole('img', { name: /^Loss per epoch/ })
+        .getAttribute('aria-label'),
+    ).toContain('Stage 1: fine-tuned image model · train 2 points');
     fireEvent.click(within(row).getByRole('button', { name: 'Resume run 4' }));
     await waitFor(() => expect(calls(fake, 'run:resume')).toEqual([{ runId: 4 }]));
     expect(await screen.findByRole('button', { name: 'Cancel run 4' })).toBeTruthy();

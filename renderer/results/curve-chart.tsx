@@ -1,0 +1,184 @@
+import { useEffect, useRef } from 'react';
+import type uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { methodLabels, runMethods, type RunMethod } from '../../shared/run/run-config';
+import type { CurvePoint } from '../../shared/run/run-progress';
+
+/** One colour per method (distinct on the dark theme); train solid, validation dashed. */
+export const METHOD_COLOURS: Record<RunMethod, string> = {
+  linear_probe: '#e0a84f',
+  traditional_multimodal: '#c678dd',
+  stage1_image: '#4fb3bf',
+  proposed: '#5cb85c',
+  note_only: '#e06c6c',
+  metadata_only: '#9aa5ff',
+};
+
+/** Which stage trains a method's curve (the heads share one stage). */
+export type CurveStage = 'stage1' | 'stage2' | 'heads';
+export const stageOfMethod = (m: RunMethod): CurveStage =>
+  m === 'stage1_image' ? 'stage1' : m === 'proposed' ? 'stage2' : 'heads';
+export const curveStageLabels: Record<CurveStage, string> = {
+  stage1: 'Stage 1 (fine-tuning)',
+  stage2: 'Stage 2 (fusion head)',
+  heads: 'Frozen-feature heads',
+};
+
+export interface CurveSeries {
+  method: RunMethod;
+  kind: 'train' | 'validation';
+  label: string;
+  colour: string;
+  dashed: boolean;
+  /** One value per epoch of `CurveData.epochs`; null where that epoch has none. */
+  values: Array<number | null>;
+}
+
+export interface CurveData {
+  /** 1 … the stage's last epoch. */
+  epochs: number[];
+  series: CurveSeries[];
+}
+
+/**
+ * The chart's data: epochs 1 … max(the stage's planned epochs, the last epoch with a point), and a
+ * train and a validation series per method (series without any value are left out).
+ */
+export const curveData = (
+  curves: readonly CurvePoint[],
+  quantity: 'loss' | 'accuracy',
+  plannedEpochs = 0,
+): CurveData => {
+  const last = Math.max(plannedEpochs, 1, ...curves.map((c) => c.epoch));
+  const epochs = Array.from({ length: last }, (_, i) => i + 1);
+  const methods = runMethods.filter((m) => curves.some((c) => c.method === m));
+  const series = methods.flatMap((method) =>
+    (['train', 'validation'] as const).map((kind): CurveSeries => {
+      const at = new Map<number, number>();
+      for (const c of curves) {
+        if (c.method !== method) continue;
+        const v =
+          quantity === 'loss'
+            ? kind === 'train'
+              ? c.trainLoss
+              : c.validationLoss
+            : kind === 'train'
+              ? c.trainAccuracy
+              : c.validationAccuracy;
+        if (v !== null && Number.isFinite(v)) at.set(c.epoch, v);
+      }
+      return {
+        method,
+        kind,
+        label: `${methodLabels[method]} · ${kind}`,
+        colour: METHOD_COLOURS[method],
+        dashed: kind === 'validation',
+        values: epochs.map((e) => at.get(e) ?? null),
+      };
+    }),
+  );
+  return { epochs, series: series.filter((s) => s.values.some((v) => v !== null)) };
+};
+
+/** Whether this window can draw on a canvas (not in jsdom). */
+const canDraw = (): boolean =>
+  typeof window.matchMedia === 'function' && document.createElement('canvas').getContext('2d') !== null;
+
+const AXIS = { stroke: '#8b96a3', grid: { stroke: '#262d36', width: 1 }, ticks: { stroke: '#262d36' } };
+
+/**
+ * A training curve drawn by uPlot: full width of its container, one colour per method, train
+ * solid and validation dashed, values under the cursor in the legend, x over the stage's epochs.
+ * The figure's accessible name summarises every series.
+ */
+export const CurveChart = ({
+  title,
+  quantity,
+  curves,
+  plannedEpochs,
+  height = 220,
+}: {
+  title: string;
+  quantity: 'loss' | 'accuracy';
+  curves: readonly CurvePoint[];
+  /** The stage's epoch count (live runs): the x axis ends there even before the points do. */
+  plannedEpochs?: number;
+  height?: number;
+}) => {
+  const box = useRef<HTMLDivElement>(null);
+  const data = curveData(curves, quantity, plannedEpochs);
+  const key = JSON.stringify(data);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !canDraw() || data.series.length === 0) return;
+    let plot: uPlot | null = null;
+    let resize: ResizeObserver | null = null;
+    let live = true;
+    const width = () => Math.max(240, Math.floor(el.clientWidth));
+    // Loaded on first draw: uPlot reads the display's pixel ratio when its module loads.
+    void import('uplot').then(({ default: UPlot }) => {
+      if (!live) return;
+      plot = new UPlot(
+        {
+          width: width(),
+          height,
+          scales: { x: { time: false, range: [1, Math.max(2, data.epochs.length)] } },
+          axes: [
+            { ...AXIS, label: 'epoch', incrs: [1, 2, 5, 10, 20, 50] },
+            {
+              ...AXIS,
+              size: 56,
+              values: (_u, vals) =>
+                vals.map((v) => (quantity === 'accuracy' ? v.toFixed(2) : v.toPrecision(3))),
+            },
+          ],
+          legend: { live: true },
+          cursor: { drag: { x: false, y: false } },
+          series: [
+            { label: 'epoch' },
+            ...data.series.map((s) => ({
+              label: s.label,
+              stroke: s.colour,
+              width: 2,
+              dash: s.dashed ? [6, 4] : undefined,
+              spanGaps: true,
+              points: { show: true, size: 5, stroke: s.colour, fill: s.colour },
+              value: (_u: uPlot, v: number | null) => (v === null ? '—' : v.toFixed(3)),
+            })),
+          ],
+        },
+        [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData,
+        el,
+      );
+      const drawn = plot;
+      resize = new ResizeObserver(() => drawn.setSize({ width: width(), height }));
+      resize.observe(el);
+    });
+    return () => {
+      live = false;
+      resize?.disconnect();
+      plot?.destroy();
+    };
+    // `key` is the data; a new chart is cheap (a few dozen points).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, height, quantity]);
+  const summary = data.series
+    .map((s) => {
+      const known = s.values.filter((v): v is number => v !== null);
+      return `${s.label} ${known.length} points${known.length ? `, last ${known.at(-1)!.toFixed(3)}` : ''}`;
+    })
+    .join('; ');
+  return (
+    <figure
+      className="curve-chart"
+      aria-label={`${title}, epochs 1–${data.epochs.length}: ${summary || 'no points yet'}`}
+      role="img"
+    >
+      <figcaption>
+        {title} <span className="muted small">· epochs 1–{data.epochs.length}</span>
+      </figcaption>
+      <div ref={box} className="curve-canvas" />
+      {data.series.length === 0 ? <p className="muted small">No epoch has finished yet.</p> : null}
+    </figure>
+  );
+};
