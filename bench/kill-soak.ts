@@ -153,13 +153,15 @@ const killAt = async (
   args: readonly string[],
   probe: Probe,
   point: KillPoint,
+  finalProgress: number,
 ): Promise<{ killed: boolean; result: CliResult }> => {
   const cli = startCli(args);
   let finished = false;
   void cli.done.then(() => (finished = true));
   const started = performance.now();
   // Progress kept from earlier attempts is reached at once: wait for this attempt's own progress.
-  const need = point.progress === 0 ? 0 : Math.max(point.progress, probe() + 1);
+  // (never past the last progress the uninterrupted run made: then the point's delay alone counts).
+  const need = point.progress === 0 ? 0 : Math.min(Math.max(point.progress, probe() + 1), finalProgress);
   let reachedAt = need === 0 ? started : null;
   while (!finished) {
     if (reachedAt === null && probe() >= need) reachedAt = performance.now();
@@ -290,7 +292,7 @@ const soakImport = async (work: string, kills: number, random: Random, failures:
   const rows: KillRow[] = [];
   const probe = () => count(soakDb, 'images');
   for (const [i, point] of killPoints(points, clean.ms, kills, random).entries()) {
-    const { killed, result } = await killAt(importArgs(soakDb), probe, point);
+    const { killed, result } = await killAt(importArgs(soakDb), probe, point, points.at(-1)?.value ?? 0);
     const jobs = withDb(soakDb, (db) =>
       hasTable(db, 'import_jobs')
         ? (db
@@ -478,7 +480,12 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
       continue;
     }
     const started = status !== 'none';
-    const { killed, result } = await killAt(started ? resumeArgs(soakDb, 1) : runArgs(soakDb), probe, point);
+    const { killed, result } = await killAt(
+      started ? resumeArgs(soakDb, 1) : runArgs(soakDb),
+      probe,
+      point,
+      points.at(-1)?.value ?? 0,
+    );
     const after = runResults(soakDb, 1);
     rows.push({
       kill: i + 1,
