@@ -54,6 +54,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   const [identifying, setIdentifying] = useState(false);
   const [allowOutside, setAllowOutside] = useState(false);
   const [burnedIn, setBurnedIn] = useState<BurnedInPolicy>('warn');
+  const [pseudonymizeIds, setPseudonymizeIds] = useState(false);
   const [maskText, setMaskText] = useState('');
   const [mapping, setMapping] = useState<MappingRow[]>([]);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -124,6 +125,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
       includeIdentifying: identifying,
       allowOutsidePaths: kind === 'manifest' && allowOutside,
       burnedIn,
+      pseudonymizePatientIds: kind === 'manifest' && pseudonymizeIds,
       user: ws.user,
       jobId: id,
     });
@@ -277,6 +279,14 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
         ) : null}
         {kind === 'manifest' ? (
           <div className="form-row">
+            <label className="field checkbox">
+              <input
+                type="checkbox"
+                checked={pseudonymizeIds}
+                onChange={(e) => setPseudonymizeIds(e.target.checked)}
+              />
+              <span>Replace patient_id values by keyed pseudonyms (the same as for DICOM patient ids)</span>
+            </label>
             <label className="field checkbox">
               <input
                 type="checkbox"

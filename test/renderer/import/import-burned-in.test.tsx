@@ -35,7 +35,7 @@ const fill = (mask: string) => {
   fireEvent.change(screen.getByRole('textbox', { name: /DICOM file/ }), {
     target: { value: '/data/cine.dcm' },
   });
-  fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'us' } });
+  fireEvent.change(screen.getByRole('textbox', { name: /^Dataset name/ }), { target: { value: 'us' } });
   fireEvent.change(screen.getByRole('combobox', { name: /burned-in annotation/ }), {
     target: { value: 'mask-band' },
   });
@@ -80,5 +80,30 @@ describe('Import screen: burned-in annotation', () => {
     });
     expect((await screen.findByRole('alert')).textContent).toContain('x,y,w,h');
     expect(fake.received.map((r) => r.channel)).not.toContain('catalog:import');
+  });
+
+  it('sends pseudonymizePatientIds for a manifest only when its box is ticked', async () => {
+    const fake = createFakeApi({
+      'catalog:datasets': () => ({ ok: true, value: [] }),
+      'catalog:import': () => ({ ok: true, value: report(undefined) }),
+    });
+    renderScreen(<ImportScreen />, fake.api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/d/m.csv' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /^Dataset name/ }), { target: { value: 'm' } });
+    const start = async () =>
+      act(async () => {
+        fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+      });
+    await start();
+    fireEvent.click(screen.getByRole('checkbox', { name: /keyed pseudonyms/ }));
+    await start();
+    const sent = fake.received.filter((r) => r.channel === 'catalog:import').map((r) => r.input);
+    expect(sent.map((i) => (i as { pseudonymizePatientIds: boolean }).pseudonymizePatientIds)).toEqual([
+      false,
+      true,
+    ]);
+    expect(screen.queryByTestId('import-burned-in')).toBeNull();
   });
 });
