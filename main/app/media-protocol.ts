@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { MEDIA_CACHE, resolveMedia, type MediaSource } from '../host/media-route';
+import { MEDIA_CACHE, readMedia, resolveMedia, type MediaSource } from '../host/media-route';
 
 /**
  * Answers `app://renderer/media/{image|thumb}/<id>` inside Electron: the same id-only lookup as
@@ -10,19 +9,18 @@ export const handleMediaRequest = async (
   pathname: string,
   headers: Record<string, string>,
 ): Promise<Response> => {
-  const answer = await resolveMedia(source, pathname).catch(() => null);
-  if (!answer) return new Response('Media failed', { status: 500, headers });
-  if (!answer.ok)
-    return new Response(
-      JSON.stringify({ ok: false, error: { code: answer.code, message: answer.message } }),
-      {
-        status: answer.status,
-        headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
-      },
-    );
-  const body = await readFile(answer.path);
-  return new Response(body, {
+  const resolved = await resolveMedia(source, pathname).catch(() => null);
+  if (!resolved) return new Response('Media failed', { status: 500, headers });
+  // The bytes come from readMedia: a regular file opened without following links, never a path read blindly.
+  const read = resolved.ok ? await readMedia(resolved).catch(() => null) : resolved;
+  if (!read) return new Response('Media failed', { status: 500, headers });
+  if (!read.ok)
+    return new Response(JSON.stringify({ ok: false, error: { code: read.code, message: read.message } }), {
+      status: read.status,
+      headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+    });
+  return new Response(read.bytes, {
     status: 200,
-    headers: { ...headers, 'Content-Type': answer.type, 'Cache-Control': MEDIA_CACHE },
+    headers: { ...headers, 'Content-Type': resolved.ok ? resolved.type : '', 'Cache-Control': MEDIA_CACHE },
   });
 };

@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorCode } from '../../shared/contract/result';
 import type { HostRoute } from './http-host';
 
@@ -42,11 +43,21 @@ export const parseMediaPath = (pathname: string): { kind: MediaKind; id: number 
   return Number.isSafeInteger(id) ? { kind: m[1] as MediaKind, id } : null;
 };
 
-export type MediaAnswer =
-  | { ok: true; path: string; type: string; size: number }
-  | { ok: false; status: number; code: ErrorCode; message: string };
+export type MediaRefusal = { ok: false; status: number; code: ErrorCode; message: string };
+
+export type MediaAnswer = { ok: true; path: string; type: string; size: number } | MediaRefusal;
+
+/** Largest image served (a browser-viewable ultrasound frame is a few MB). */
+export const MEDIA_MAX_BYTES = 256 * 1024 * 1024;
 
 const missing = (message: string): MediaAnswer => ({ ok: false, status: 404, code: 'NOT_FOUND', message });
+
+const notRegular = (id: number | string): MediaRefusal => ({
+  ok: false,
+  status: 409,
+  code: 'CONFLICT',
+  message: `Image ${id} is no longer a regular file (a link or folder took its place); not served.`,
+});
 
 /** Resolves a media URL path to a file through the catalog, or says why not (never throws for expected cases). */
 export const resolveMedia = async (source: MediaSource | null, pathname: string): Promise<MediaAnswer> => {
@@ -64,8 +75,9 @@ export const resolveMedia = async (source: MediaSource | null, pathname: string)
       type = MEDIA_TYPES[extname(path).toLowerCase()];
     }
     if (!type) return { ok: false, status: 415, code: 'INVALID_INPUT', message: 'Not a displayable image.' };
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) return missing(`Image ${parsed.id} is not on disk.`);
+    const info = await lstat(path).catch(() => null);
+    if (!info) return missing(`Image ${parsed.id} is not on disk.`);
+    if (!info.isFile()) return notRegular(parsed.id);
     return { ok: true, path, type, size: info.size };
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') return missing(error.message);
@@ -73,32 +85,75 @@ export const resolveMedia = async (source: MediaSource | null, pathname: string)
   }
 };
 
-/** Image files never change under an id, so the browser may keep them for the session. */
-export const MEDIA_CACHE = 'private, max-age=3600';
+/**
+ * Patient images are never kept by the browser: not in its disk cache (where the token-bearing
+ * URL would key them) nor in its memory cache across navigations.
+ */
+export const MEDIA_CACHE = 'no-store';
+
+/**
+ * Reads the file of a resolved answer without following a link at its last component (O_NOFOLLOW;
+ * O_NONBLOCK so a FIFO cannot stall it; checked again on the open descriptor, so a swap after the
+ * lookup is caught) and only when it is a regular file. The content-hash check of an original referenced in place is the catalog's
+ * (`viewPath`/`thumbnailPath` verify it before making the copy that is shown).
+ */
+export const readMedia = async (
+  answer: Extract<MediaAnswer, { ok: true }>,
+  id: number | string = 'media',
+): Promise<{ ok: true; bytes: Buffer<ArrayBuffer> } | MediaRefusal> => {
+  const handle = await open(
+    answer.path,
+    constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+  ).catch((error: NodeJS.ErrnoException) => error);
+  if (handle instanceof Error)
+    return handle.code === 'ELOOP'
+      ? notRegular(id)
+      : { ok: false, status: 404, code: 'NOT_FOUND', message: `Image ${id} is not on disk.` };
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return notRegular(id);
+    if (info.size > MEDIA_MAX_BYTES)
+      return {
+        ok: false,
+        status: 413,
+        code: 'RESPONSE_TOO_LARGE',
+        message: `Image ${id} is too large to show.`,
+      };
+    // readFile allocates a fresh buffer of its own (never a pooled slice).
+    return { ok: true, bytes: (await handle.readFile()) as Buffer<ArrayBuffer> };
+  } finally {
+    await handle.close();
+  }
+};
+
+const sendJsonError = (res: ServerResponse, headers: Record<string, string>, answer: MediaRefusal): void => {
+  res.writeHead(answer.status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  res.end(JSON.stringify({ ok: false, error: { code: answer.code, message: answer.message } }));
+};
 
 /**
  * The loopback host's `/media/{image|thumb}/<id>` route (the host checks the launch token before
- * calling it). Streams the file with its type; errors answer the contract's JSON error shape.
+ * calling it). Sends the checked bytes with their type and `no-store`; errors answer the
+ * contract's JSON error shape.
  */
 export const createMediaRoute = (getSource: () => MediaSource | null): HostRoute => ({
   prefix: MEDIA_PREFIX,
   async handle(req, res, url, headers) {
     const answer = await resolveMedia(getSource(), url.pathname);
-    if (!answer.ok) {
-      res.writeHead(answer.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ ok: false, error: { code: answer.code, message: answer.message } }));
-      return;
-    }
+    if (!answer.ok) return sendJsonError(res, headers, answer);
+    const read = await readMedia(answer, parseMediaPath(url.pathname)?.id);
+    if (!read.ok) return sendJsonError(res, headers, read);
     res.writeHead(200, {
       ...headers,
       'Content-Type': answer.type,
-      'Content-Length': String(answer.size),
+      'Content-Length': String(read.bytes.length),
       'Cache-Control': MEDIA_CACHE,
     });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(answer.path)
-      .on('error', () => res.destroy())
-      .pipe(res);
+    res.end(req.method === 'HEAD' ? undefined : read.bytes);
   },
 });
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import { startHost, type RunningHost } from '../../../../main/host/http-host';
 import {
   catalogMediaSource,
   createMediaRoute,
+  MEDIA_CACHE,
   parseMediaPath,
+  readMedia,
   resolveMedia,
   type MediaSource,
 } from '../../../../main/host/media-route';
@@ -20,23 +23,27 @@ const png = Buffer.from('89504e470d0a1a0a0000', 'hex');
 writeFileSync(join(dir, 'a.png'), png);
 writeFileSync(join(dir, 'a.webp'), 'RIFFwebp');
 writeFileSync(join(dir, 'b.tif'), 'II*');
+// An original that was replaced by a link to another file (another patient's image, /etc/passwd…).
+writeFileSync(join(dir, 'other-patient.png'), png);
+symlinkSync(join(dir, 'other-patient.png'), join(dir, 'swapped.png'));
 
-/** Image 1 is a PNG, 2 a TIFF (shown by its thumbnail), 3 is gone from disk; others unknown. */
+/** Image 1 is a PNG, 2 a TIFF (shown by its thumbnail), 3 is gone from disk, 4 a symlink; others unknown. */
 const source: MediaSource = {
   filePath: (id) => {
     if (id === 1) return join(dir, 'a.png');
     if (id === 2) return join(dir, 'b.tif');
     if (id === 3) return join(dir, 'deleted.png');
+    if (id === 4) return join(dir, 'swapped.png');
     throw new AppError('NOT_FOUND', `no image ${id}`);
   },
   thumbnailPath: async (id) => {
-    if (id > 3) throw new AppError('NOT_FOUND', `no image ${id}`);
+    if (id > 4) throw new AppError('NOT_FOUND', `no image ${id}`);
     return join(dir, 'a.webp');
   },
 };
 
 const fetchBytes = (url: string) =>
-  new Promise<{ status: number; type: string; body: Buffer }>((resolve, reject) =>
+  new Promise<{ status: number; type: string; cache: string; body: Buffer }>((resolve, reject) =>
     get(url, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -44,6 +51,7 @@ const fetchBytes = (url: string) =>
         resolve({
           status: res.statusCode ?? 0,
           type: String(res.headers['content-type']),
+          cache: String(res.headers['cache-control']),
           body: Buffer.concat(chunks),
         }),
       );
@@ -85,6 +93,33 @@ describe('media paths', () => {
     });
   });
 
+  it('refuses a path that is no longer a regular file (a symlink took its place)', async () => {
+    expect(await resolveMedia(source, '/media/image/4')).toMatchObject({
+      ok: false,
+      status: 409,
+      code: 'CONFLICT',
+    });
+  });
+
+  it('reads without following a link swapped in after the lookup, and never blocks on a FIFO', async () => {
+    const resolved = await resolveMedia(source, '/media/image/1');
+    if (!resolved.ok) throw new Error('image 1 should resolve');
+    expect(await readMedia(resolved, 1)).toMatchObject({ ok: true, bytes: png });
+    // The same answer, but by the time it is read the path is a link: refused, not followed.
+    expect(await readMedia({ ...resolved, path: join(dir, 'swapped.png') }, 1)).toMatchObject({
+      ok: false,
+      status: 409,
+      code: 'CONFLICT',
+    });
+    const fifo = join(dir, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    expect(await readMedia({ ...resolved, path: fifo }, 1)).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(await readMedia({ ...resolved, path: join(dir, 'gone.png') }, 1)).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('finds the catalog on a services object only when it offers paths by id', () => {
     expect(catalogMediaSource({ catalog: source })).toBe(source);
     expect(catalogMediaSource({})).toBeNull();
@@ -109,6 +144,9 @@ describe('media route on the loopback host', () => {
     expect(res.status).toBe(200);
     expect(res.type).toBe('image/png');
     expect(res.body.equals(png)).toBe(true);
+    // Patient images never go to the browser's cache (the old answer was `private, max-age=3600`).
+    expect(res.cache).toBe('no-store');
+    expect(MEDIA_CACHE).toBe('no-store');
     const thumb = await fetchBytes(`${host.origin}/media/thumb/1?token=${host.token}`);
     expect([thumb.status, thumb.type, thumb.body.toString()]).toEqual([200, 'image/webp', 'RIFFwebp']);
   });
@@ -119,6 +157,9 @@ describe('media route on the loopback host', () => {
     expect(JSON.parse(noToken.body.toString()).error.code).toBe('UNAUTHORIZED');
     const wrong = await fetchBytes(`${host.origin}/media/image/1?token=${'0'.repeat(host.token.length)}`);
     expect(wrong.status).toBe(401);
+    const swapped = await fetchBytes(`${host.origin}/media/image/4?token=${host.token}`);
+    expect(swapped.status).toBe(409);
+    expect(JSON.parse(swapped.body.toString()).error.code).toBe('CONFLICT');
     for (const path of ['/media/image/999', '/media/image/..%2f..%2fetc%2fpasswd', '/media/a.png']) {
       const res = await fetchBytes(`${host.origin}${path}?token=${host.token}`);
       expect(res.status).toBe(404);
