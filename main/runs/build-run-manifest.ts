@@ -134,7 +134,8 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
     `SELECT m.image_id, m.key, m.type, m.num, m.text FROM image_metadata m JOIN images i ON i.id = m.image_id WHERE i.dataset_id = ?`,
     dataset.id,
   )) {
-    const row = meta.get(m.image_id) ?? {};
+    // Own keys only: a metadata key may be `constructor` or `__proto__`.
+    const row = meta.get(m.image_id) ?? (Object.create(null) as Record<string, string | number | null>);
     const numeric = m.type !== 'category';
     row[m.key] = numeric ? m.num : m.text;
     meta.set(m.image_id, row);
@@ -165,7 +166,7 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
     if (requested && !requested.includes(name)) continue;
     if (!requested && kind === 'category') {
       const reason = labelProxyReason(
-        train.map((i) => i.metadata[name] ?? null),
+        train.map((i) => (Object.hasOwn(i.metadata, name) ? (i.metadata[name] ?? null) : null)),
         train.map((i) => i.label),
       );
       if (reason) {

@@ -65,6 +65,9 @@ const asNumber = (v: unknown): number | null => {
 
 const asCategory = (v: unknown): string | null => (isMissing(v) ? null : String(v).trim());
 
+/** A row's own value for a column: a column may be called `constructor` or `toString`. */
+const cell = (row: MetadataRow, name: string): unknown => (Object.hasOwn(row, name) ? row[name] : undefined);
+
 /** Code-unit order, so the column order never depends on the machine's locale. */
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -87,11 +90,11 @@ export const metadataEncoderFromState = (value: unknown): MetadataEncoder => {
       let o = r * width;
       for (const c of state.columns) {
         if (c.kind === 'number') {
-          const x = asNumber(row[c.name]);
+          const x = asNumber(cell(row, c.name));
           out[o++] = x === null ? 0 : (x - c.mean) / c.std;
           out[o++] = x === null ? 1 : 0;
         } else {
-          const k = asCategory(row[c.name]);
+          const k = asCategory(cell(row, c.name));
           const at = k === null ? -1 : c.categories.indexOf(k);
           if (at >= 0) out[o + at] = 1;
           o += c.categories.length;
@@ -118,7 +121,9 @@ export const createMetadataEncoder = (spec: MetadataSpec) => {
     fit(trainingRows: readonly MetadataRow[]): MetadataEncoder {
       const columns = checked.columns.map((c) => {
         if (c.kind === 'number') {
-          const xs = trainingRows.map((r) => asNumber(r[c.name])).filter((x): x is number => x !== null);
+          const xs = trainingRows
+            .map((r) => asNumber(cell(r, c.name)))
+            .filter((x): x is number => x !== null);
           const mean = xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
           const variance = xs.length > 0 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length : 0;
           const std = variance > 1e-24 ? Math.sqrt(variance) : 1;
@@ -126,7 +131,7 @@ export const createMetadataEncoder = (spec: MetadataSpec) => {
         }
         const seen = new Set<string>();
         for (const r of trainingRows) {
-          const k = asCategory(r[c.name]);
+          const k = asCategory(cell(r, c.name));
           if (k !== null) seen.add(k);
         }
         return { name: c.name, kind: 'category' as const, categories: [...seen].sort(byCodeUnits) };

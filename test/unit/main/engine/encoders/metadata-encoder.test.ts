@@ -86,4 +86,24 @@ describe('metadata encoder', () => {
       /invalid metadata encoder state/,
     );
   });
+
+  it('reads own values only: columns named constructor or toString are missing where a row lacks them', () => {
+    const encoder = createMetadataEncoder({
+      columns: [
+        { name: 'constructor', kind: 'category' },
+        { name: 'toString', kind: 'number' },
+      ],
+    }).fit([{ constructor: 'a', toString: 2 }, { toString: 4 }, {}]);
+    // Categories seen in training: only "a" (not Object's constructor function); toString mean 3, std 1.
+    expect(encoder.columnNames).toEqual([
+      'constructor=a',
+      'constructor:unknown',
+      'constructor:missing',
+      'toString',
+      'toString:missing',
+    ]);
+    expect([...encoder.transform([{}, { constructor: 'a', toString: 4 }])]).toEqual([
+      0, 0, 1, 0, 1, 1, 0, 0, 1, 0,
+    ]);
+  });
 });
