@@ -9,7 +9,10 @@
  * thumbnails), so a stored copy now shows the way the model sees it.
  */
 
-/** The stripped file and what was taken out (kinds only, never contents: safe to log). */
+/**
+ * The stripped file and what was taken out: kinds from a fixed vocabulary (EXIF, XMP, ICC, IPTC,
+ * COM, tEXt…, `APPn`, `unknown chunk`), never contents or identifiers found in the file.
+ */
 export interface StrippedBytes {
   bytes: Uint8Array;
   removed: string[];
@@ -37,10 +40,20 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
 
 // ---- JPEG (ITU T.81): SOI, marker segments, entropy-coded scans, EOI -------------------------
 
+const JPEG_APP_IDS: ReadonlyArray<[string, string]> = [
+  ['Exif\0', 'EXIF'],
+  ['http://ns.adobe.com/xap/1.0/\0', 'XMP'],
+  ['http://ns.adobe.com/xmp/extension/\0', 'XMP'],
+  ['ICC_PROFILE\0', 'ICC'],
+  ['Photoshop 3.0\0', 'IPTC'],
+  ['MPF\0', 'MPF'],
+  ['JFXX\0', 'JFIF thumbnail'],
+];
+
 const jpegSegmentName = (marker: number, body: Uint8Array): string => {
   if (marker === 0xfe) return 'COM';
-  const id = ascii(body, 0, Math.min(body.length, 32)).split('\0')[0] ?? '';
-  return `APP${marker - 0xe0}${id ? ` ${id.replace(/[^\x20-\x7e]/g, '')}` : ''}`;
+  const known = JPEG_APP_IDS.find(([id]) => ascii(body, 0, id.length) === id);
+  return known ? known[1] : `APP${marker - 0xe0}`;
 };
 
 /** APP0 "JFIF" (pixel aspect and density) and APP14 "Adobe" (colour transform) are needed to decode. */
@@ -112,6 +125,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * physical size, histogram, and the APNG animation chunks (pixel data of the other frames).
  * Dropped: tEXt, zTXt, iTXt, eXIf, tIME, iCCP (a named ICC profile), sPLT and any unknown chunk.
  */
+const PNG_NAMED = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'tIME', 'iCCP', 'sPLT']);
 const PNG_KEEP = new Set([
   'IHDR',
   'PLTE',
@@ -144,9 +158,9 @@ export const stripPng = (bytes: Uint8Array): StrippedBytes => {
     const length = view.getUint32(at);
     const type = ascii(bytes, at + 4, 4);
     const end = at + 12 + length;
-    if (end > bytes.length) fail(`PNG chunk ${type.replace(/[^\x20-\x7e]/g, '?')} runs past the end`);
+    if (end > bytes.length) fail('a PNG chunk runs past the end');
     if (PNG_KEEP.has(type)) parts.push(bytes.subarray(at, end));
-    else removed.push(type.replace(/[^\x20-\x7e]/g, '?'));
+    else removed.push(PNG_NAMED.has(type) ? type : 'unknown chunk');
     at = end;
     if (type === 'IEND') break;
   }
@@ -157,6 +171,11 @@ export const stripPng = (bytes: Uint8Array): StrippedBytes => {
 // ---- WebP: RIFF container ------------------------------------------------------------------
 
 const WEBP_KEEP = new Set(['VP8 ', 'VP8L', 'VP8X', 'ALPH', 'ANIM', 'ANMF']);
+const WEBP_NAMED = new Map([
+  ['EXIF', 'EXIF'],
+  ['XMP ', 'XMP'],
+  ['ICCP', 'ICC'],
+]);
 const VP8X_ICC = 0x20;
 const VP8X_EXIF = 0x08;
 const VP8X_XMP = 0x04;
@@ -173,12 +192,12 @@ export const stripWebp = (bytes: Uint8Array): StrippedBytes => {
     const type = ascii(bytes, at, 4);
     const size = view.getUint32(at + 4, true);
     const end = at + 8 + size + (size % 2);
-    if (at + 8 + size > riffEnd) fail(`WebP chunk ${type.replace(/[^\x20-\x7e]/g, '?')} runs past the end`);
+    if (at + 8 + size > riffEnd) fail('a WebP chunk runs past the end');
     if (WEBP_KEEP.has(type)) {
       const chunk = bytes.slice(at, Math.min(end, riffEnd));
       if (type === 'VP8X') chunk[8] = chunk[8]! & ~(VP8X_ICC | VP8X_EXIF | VP8X_XMP);
       parts.push(chunk);
-    } else removed.push(type.replace(/[^\x20-\x7e]/g, '?').trim());
+    } else removed.push(WEBP_NAMED.get(type) ?? 'unknown chunk');
     at = end;
   }
   if (riffEnd < bytes.length) removed.push('data after RIFF');
@@ -283,3 +302,8 @@ export const storedCopyOf = async (
   }
   return { bytes: await reencodePng(), format: 'png', ext: 'png', removed: [`${format} re-encoded as PNG`] };
 };
+
+/** The import report's notice for files whose stored copies left metadata out (kinds, no contents). */
+export const strippedNotice = (files: number, kinds: Iterable<string>): string =>
+  `Embedded metadata (${[...kinds].sort().join(', ')}) was left out of the stored copies of ${files} ` +
+  'file(s); the original files are unchanged. Import with "keep original bytes" to store it.';

@@ -18,6 +18,7 @@ import { streamPlan, type StreamedPlan } from './import-entry';
 import { currentOwner } from './import-owner';
 import { confineEntry, outsideNotice } from './import-confinement';
 import { mapLimited, readEntry, type EntryOutcome } from './import-reader';
+import { strippedNotice } from './image-metadata-strip';
 import { writeChunk, type ReadyEntry } from './import-writer';
 import { planManifest } from './manifest-reader';
 
@@ -108,6 +109,7 @@ export const runImport = async (
   emit('scanning', true);
   let status: ImportReport['status'] = 'done';
   let outside = 0;
+  const stripped = { files: 0, kinds: new Set<string>() };
   const outsidePolicy = { allow: options.allowOutsidePaths, onOutside: () => void outside++ };
   const ctx = {
     cdb,
@@ -160,6 +162,9 @@ export const runImport = async (
       written.forEach((count, i) => {
         imported += count;
         for (const label of ready[i]!.entry.labels) labels[label] = (labels[label] ?? 0) + count;
+        const removed = ready[i]!.decoded.images.flatMap((image) => image.removedMetadata);
+        if (removed.length > 0) stripped.files++;
+        for (const kind of removed) stripped.kinds.add(kind);
       });
       done += chunk.length;
       emit('importing');
@@ -193,7 +198,10 @@ export const runImport = async (
       labels,
       seconds: (performance.now() - started) / 1000,
       burnedIn: repo.burnedInCount(importJobId),
-      notices: options.allowOutsidePaths && plan.kind === 'manifest' ? [outsideNotice(source, outside)] : [],
+      notices: [
+        ...(options.allowOutsidePaths && plan.kind === 'manifest' ? [outsideNotice(source, outside)] : []),
+        ...(stripped.files > 0 ? [strippedNotice(stripped.files, stripped.kinds)] : []),
+      ],
     };
     cdb.run(
       'import.finish',

@@ -49,6 +49,11 @@ describe('stored images carry no embedded metadata', () => {
     const { catalog, dir } = freshCatalog();
     const report = await catalog.import(importOptions({ source: root, dataset: 'phi' }));
     expect(report.imported).toBe(4);
+    expect(report.notices).toEqual([
+      'Embedded metadata (COM, EXIF, ICC, XMP, application extension, comment, data after EOI, eXIf, iTXt, ' +
+        'tEXt, tIME, zTXt) was left out of the stored copies of 4 file(s); the original files are unchanged. ' +
+        'Import with "keep original bytes" to store it.',
+    ]);
     const page = catalog.images(ImageQuery.parse({ datasetId: report.datasetId, limit: 10 }));
     for (const item of page.items) {
       const detail = catalog.image(item.id);
@@ -81,6 +86,7 @@ describe('stored images carry no embedded metadata', () => {
     const report = await catalog.import(
       importOptions({ source: root, dataset: 'kept', keepOriginalBytes: true, thumbnails: false }),
     );
+    expect(report.notices).toEqual([]);
     for (const item of catalog.images(ImageQuery.parse({ datasetId: report.datasetId, limit: 10 })).items) {
       const detail = catalog.image(item.id);
       const stored = readFileSync(catalog.filePath(item.id));
