@@ -521,6 +521,11 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
     rows.every((r) => r.integrity === 'ok' || r.integrity === 'no database yet'),
     'run: integrity_check ok after every kill',
   );
+  check(
+    failures,
+    rows.filter((r) => r.outcome.includes('killed (SIGKILL)')).length === kills,
+    `run: all ${kills} kills landed mid-run`,
+  );
   check(failures, integrity(soakDb) === 'ok', 'run: final integrity_check ok');
   check(failures, got.status === 'done', `run: resumed run succeeded (${got.status})`);
   check(
