@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FuseV1Options, flipFuses, getCurrentFuseWire } from '@electron/fuses';
+import { PlatformPackager } from 'app-builder-lib';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +40,44 @@ describe('the packaging config (resources/electron-builder.json)', () => {
         new DebugLogger(false),
       ),
     ).rejects.toThrow(/electronFuses/);
+  });
+
+  it('flips those wires in a binary the way electron-builder does after packing', async () => {
+    // A stand-in for the Electron binary: the fuse sentinel, wire version 1, 8 fuses, Electron's
+    // defaults (RunAsNode, NODE_OPTIONS, --inspect and file:// privileges on; the rest off).
+    const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+    const binary = join(mkdtempSync(join(tmpdir(), 'sonofuse-fuses-')), 'sonofuse');
+    writeFileSync(
+      binary,
+      Buffer.concat([
+        Buffer.from('\x7fELF…'),
+        Buffer.from(SENTINEL),
+        Buffer.from([1, 8]),
+        Buffer.from('10110001'),
+      ]),
+    );
+    const packager = PlatformPackager.prototype as unknown as {
+      generateFuseConfig(fuses: unknown): Promise<Parameters<typeof flipFuses>[1]>;
+    };
+    await flipFuses(binary, await packager.generateFuseConfig.call({}, config.electronFuses));
+    const wire = await getCurrentFuseWire(binary);
+    const on = (fuse: FuseV1Options): boolean => wire[fuse] === 49; // '1' enabled, '0' disabled
+    expect({
+      runAsNode: on(FuseV1Options.RunAsNode),
+      nodeOptions: on(FuseV1Options.EnableNodeOptionsEnvironmentVariable),
+      inspect: on(FuseV1Options.EnableNodeCliInspectArguments),
+      cookieEncryption: on(FuseV1Options.EnableCookieEncryption),
+      asarIntegrity: on(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
+      onlyAsar: on(FuseV1Options.OnlyLoadAppFromAsar),
+      fileProtocol: on(FuseV1Options.GrantFileProtocolExtraPrivileges),
+    }).toEqual({
+      runAsNode: false,
+      nodeOptions: false,
+      inspect: false,
+      cookieEncryption: true,
+      asarIntegrity: true,
+      onlyAsar: true,
+      fileProtocol: false,
+    });
   });
 });
