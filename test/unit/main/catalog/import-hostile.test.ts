@@ -157,7 +157,7 @@ describe('manifest import under hostile input', () => {
       importOptions({ source: join(root, 'm.csv'), dataset: 'confined', thumbnails: false }),
     );
     expect(confined.imported).toBe(1);
-    expect(confined.notices).toEqual([]);
+    expect(confined.notices.filter((n) => n.includes('outside'))).toEqual([]);
     expect(confined.errors.map((e) => [e.line, e.code, e.reason])).toEqual([
       [3, 'outside-folder', OUTSIDE_REASON],
       [4, 'outside-folder', OUTSIDE_REASON],
@@ -184,9 +184,9 @@ describe('manifest import under hostile input', () => {
       [8, 'not-found'],
       [9, 'not-found'],
     ]);
-    expect(allowed.notices).toEqual([
+    expect(allowed.notices).toContain(
       `Paths outside the manifest's folder were allowed: 6 row(s) pointed outside ${root}.`,
-    ]);
+    );
     catalog.close();
   });
 });
