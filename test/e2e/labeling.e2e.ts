@@ -172,7 +172,19 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
     await page.getByRole('spinbutton', { name: 'degrees' }).fill('45');
     await page.getByRole('spinbutton', { name: 'degrees' }).press('Tab');
     await poll(async () => (await captions()).join('|'), { timeout: 90_000 }).not.toBe(before);
+    // Issue 16 (6, 7): the screen names the dataset, shows the source beside its renderings and
+    // captions them in words; a save makes the edit the config the dataset's runs train with.
+    expect(await page.getByRole('heading', { name: /^Augmentation/ }).textContent()).toBe(
+      'Augmentation · busi',
+    );
+    expect(await page.getByRole('img', { name: /, source$/ }).count()).toBeGreaterThan(0);
+    expect((await page.getByTestId('tile-caption').allTextContents()).join(' ')).toMatch(/rotated [−+]\d/);
+    await page.getByRole('button', { name: 'Save for busi' }).click();
+    await poll(() => page.getByTestId('trains-with').textContent()).toMatch(/\(edited\) · version 1$/);
     await page.screenshot({ path: screenshotPath('labeling-augment') });
+    await page.keyboard.press('Alt+6');
+    await poll(() => page.getByTestId('run-augmentation').textContent()).toMatch(/\(edited\) · version 1/);
+    await page.keyboard.press('Alt+5');
     expect(await axeViolations(page)).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

@@ -27,7 +27,13 @@ const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =
  */
 const seedCatalog = async (
   dataDir: string,
-): Promise<{ runId: number; wrongImage: number; failedRunId: number }> => {
+): Promise<{
+  runId: number;
+  wrongImage: number;
+  failedRunId: number;
+  errors: { validation: number; test: number };
+  testN: number;
+}> => {
   const rows = readFileSync(join(BUSI, 'manifest.csv'), 'utf8').trim().split('\n');
   const pick = [
     rows[0],
@@ -46,7 +52,7 @@ const seedCatalog = async (
     logger: createLogger({ minLevel: 'error' }),
   });
   try {
-    await catalog.import(ImportOptions.parse({ source: manifest, dataset: 'busi' }));
+    await catalog.import(ImportOptions.parse({ source: manifest, dataset: 'busi', allowOutsidePaths: true }));
     const config = RunConfig.parse({ dataset: 'busi', methods: ['stage1_image'] });
     const prepared = buildRunManifest(catalog, config);
     const classes = prepared.manifest.classes;
@@ -131,7 +137,18 @@ const seedCatalog = async (
     });
     store.setStatus(failed.id, 'failed', { error: 'TRAINER_CRASHED: the trainer process exited (code 137)' });
     const wrong = part('test').find((i) => classes[i.label] === 'malignant' && i.imageId % 2 === 0)!;
-    return { runId: record.id, wrongImage: wrong.imageId, failedRunId: failed.id };
+    const errors = (p: 'validation' | 'test') =>
+      part(p).filter((i) => {
+        const probs = probsOf(i.imageId, i.label);
+        return probs.indexOf(Math.max(...probs)) !== i.label;
+      }).length;
+    return {
+      runId: record.id,
+      wrongImage: wrong.imageId,
+      failedRunId: failed.id,
+      errors: { validation: errors('validation'), test: errors('test') },
+      testN: part('test').length,
+    };
   } finally {
     catalog.close();
   }
@@ -141,7 +158,7 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
-  let seeded: { runId: number; wrongImage: number; failedRunId: number };
+  let seeded: Awaited<ReturnType<typeof seedCatalog>>;
   const dataDir = mkdtempSync(join(tmpdir(), 'sonofuse-e2e-review-'));
 
   beforeAll(async () => {
@@ -177,6 +194,24 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
       'no image in this dataset has a clinical note',
     );
     expect(await page.getByRole('list', { name: 'Notices' }).textContent()).toContain('"source" left out');
+
+    // Issue 16 (8): the confident-error gallery follows the chosen split and tags every card:
+    // the test errors only under Test, the validation errors only under Validation.
+    const wrongList = page.getByRole('list', { name: 'Misclassified images' });
+    const tags = () => wrongList.getByTestId('split-tag').allTextContents();
+    await poll(tags).toEqual(new Array(seeded.errors.test).fill('test'));
+    await page.getByRole('button', { name: 'Validation', exact: true }).click();
+    await poll(tags).toEqual(new Array(seeded.errors.validation).fill('validation'));
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await poll(tags).toEqual(new Array(seeded.errors.test).fill('test'));
+    // Issue 16 (9): n and a bootstrap interval beside the test figures, a small-test warning, no "best".
+    const row = table.getByTestId('method-stage1_image');
+    await poll(() => row.textContent()).toMatch(/\[\d+\.\d–\d+\.\d\]/);
+    expect(await row.locator('td').nth(2).textContent()).toBe(String(seeded.testN));
+    expect(await page.getByTestId('small-test-warning').textContent()).toContain(
+      `only ${seeded.testN} images`,
+    );
+    expect(await table.locator('td.best').count()).toBe(0);
 
     await page.getByRole('button', { name: /images of malignant predicted as benign/ }).click();
     const cell = page.getByRole('list', { name: 'Images of the selected cell' });

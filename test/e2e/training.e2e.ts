@@ -97,7 +97,12 @@ describe('training in browser mode (Debian Chromium, a real short run)', () => {
     await poll(() => facts.count(), { timeout: 90_000 }).toBe(1);
     await poll(() => facts.textContent()).toMatch(/Backend.*wasm|Backend.*cpu/);
     await poll(trainPoints, { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
-    const runId = Number(/Run (\d+)/.exec((await page.locator('#progress-title').textContent())!)![1]);
+    const runId = Number(
+      /Run (\d+)/.exec((await page.locator('[id^="progress-title-"]').first().textContent())!)![1],
+    );
+    // The progress panel is on screen (above the form), the chart is a uPlot canvas.
+    expect(await facts.evaluate((el) => el.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    await poll(() => page.locator('.curve-canvas canvas').count()).toBeGreaterThan(0);
     await shoot('training-progress');
 
     // Cancel at once (stage 1 has all its epochs ahead), reload the window, resume: the curve
@@ -106,6 +111,15 @@ describe('training in browser mode (Debian Chromium, a real short run)', () => {
     await page.getByRole('button', { name: `Cancel run ${runId}`, exact: true }).click();
     const row = page.getByTestId(`run-row-${runId}`);
     await poll(() => row.textContent(), { timeout: 90_000 }).toContain('Cancelled');
+    // The curves stay after the cancel (issue 16, item 10).
+    const stoppedPanel = page.getByRole('region', { name: `Run ${runId} stopped` });
+    await poll(() => stoppedPanel.count()).toBe(1);
+    await poll(async () => {
+      const l =
+        (await stoppedPanel.getByRole('img', { name: /^Loss per epoch/ }).getAttribute('aria-label')) ?? '';
+      return [...l.matchAll(/· train (\d+) points/g)].reduce((n, m) => n + Number(m[1]), 0);
+    }).toBeGreaterThanOrEqual(before);
+    await shoot('training-cancelled');
     await page.reload();
     await page.getByRole('button', { name: 'Training' }).click();
     await page.getByRole('button', { name: `Resume run ${runId}` }).click();
@@ -123,10 +137,16 @@ describe('training in browser mode (Debian Chromium, a real short run)', () => {
     await poll(() => table.count()).toBe(1);
     const curves = page.getByTestId('run-curves');
     await curves.locator('summary').click();
-    const stored = (await curves.getByRole('img', { name: /^Loss per epoch/ }).getAttribute('aria-label'))!;
-    expect(stored).toContain('Stage 1: fine-tuned image model · train 8 points');
-    expect(stored).toContain('Linear probe (frozen pretrained backbone) · train 3 points');
+    const stored = async () =>
+      (await curves.getByRole('img', { name: /^Loss per epoch/ }).getAttribute('aria-label'))!;
+    // One stage at a time, each over its own epochs.
+    expect(await stored()).toMatch(/^Loss per epoch, epochs 1–8: /);
+    expect(await stored()).toContain('Stage 1: fine-tuned image model · train 8 points');
     await curves.screenshot({ path: screenshotPath('training-stored-curves') });
+    await curves.getByRole('button', { name: 'Frozen-feature heads' }).click();
+    await poll(stored).toMatch(/^Loss per epoch, epochs 1–3: /);
+    expect(await stored()).toContain('Linear probe (frozen pretrained backbone) · train 3 points');
+    await curves.getByRole('button', { name: 'Stage 1 (fine-tuning)' }).click();
     await curves.locator('summary').click();
     await table.getByRole('button', { name: 'Stage 1: fine-tuned image model' }).click();
     const cells = page.locator('table.confusion button[aria-label]');
