@@ -21,249 +21,31 @@
  * Prints a table of kill points and what each produced. Not part of the test suite: it takes
  * minutes and prints figures; it exits non-zero when a check fails.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { storeDirFor } from '../main/catalog/catalog-paths';
 import { ensureKernelsBuilt } from '../main/engine/wasm/build-kernels';
 import { createRandom, type Random } from '../main/demo/seeded-random';
 import { writeTinyRunFixture } from '../test/support/tiny-run-fixture';
+import { killAt, killPoints, runCli, timeline } from './kill-soak-process';
+import {
+  catalogFingerprint,
+  check,
+  count,
+  epochsLogged,
+  filesUnder,
+  finishedMethods,
+  hasTable,
+  integrity,
+  printTable,
+  runResults,
+  withDb,
+  type KillRow,
+} from './kill-soak-results';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const BUSI = resolve(ROOT, '..', 'shared', 'datasets', 'busi', 'manifest.csv');
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Starts the CLI in its own process group, so a kill takes its trainer process with it. */
-const startCli = (args: readonly string[]) => {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['main/cli/bin.mjs', ...args], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SONOFUSE_LOG_LEVEL: 'error' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolveDone) =>
-    child.on('exit', (code, signal) =>
-      resolveDone({ code, signal, stdout, stderr, ms: performance.now() - started }),
-    ),
-  );
-  return {
-    done,
-    killGroup: (): void => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    },
-  };
-};
-
-const runCli = async (args: readonly string[]): Promise<CliResult> => {
-  const result = await startCli(args).done;
-  if (result.code !== 0)
-    throw new Error(
-      `sonofuse ${args[0]} exited ${result.code ?? result.signal}: ${result.stderr.slice(-2000)}`,
-    );
-  return result;
-};
-
-/** A progress reading of a running command: rows committed, epochs logged… (monotone, cheap). */
-type Probe = () => number;
-
-interface TimelinePoint {
-  ms: number;
-  value: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Runs a command to the end, sampling `probe` every 50 ms: the uninterrupted timeline. */
-const timeline = async (
-  args: readonly string[],
-  probe: Probe,
-): Promise<{ result: CliResult; points: TimelinePoint[] }> => {
-  const cli = startCli(args);
-  const started = performance.now();
-  const points: TimelinePoint[] = [];
-  let finished = false;
-  void cli.done.then(() => (finished = true));
-  while (!finished) {
-    const value = probe();
-    if (!points.length || value > points[points.length - 1]!.value)
-      points.push({ ms: performance.now() - started, value });
-    await sleep(50);
-  }
-  const result = await cli.done;
-  if (result.code !== 0)
-    throw new Error(`sonofuse ${args[0]} exited ${result.code}: ${result.stderr.slice(-2000)}`);
-  return { result, points };
-};
-
-/** Where a kill lands: a moment of the uninterrupted timeline, as progress reached + time after it. */
-interface KillPoint {
-  atMs: number;
-  progress: number;
-  afterMs: number;
-}
-
-/**
- * `kills` moments drawn uniformly (seeded) over the uninterrupted run's duration, in order, each
- * turned into the progress the timeline had reached then and the time spent past that progress.
- * Each attempt resumes where the last left off, so sorted moments walk the kills from start to end.
- */
-const killPoints = (
-  points: readonly TimelinePoint[],
-  totalMs: number,
-  kills: number,
-  random: Random,
-): KillPoint[] =>
-  Array.from({ length: kills }, () => random.next() * totalMs)
-    .sort((a, b) => a - b)
-    .map((atMs) => {
-      const reached = [...points].reverse().find((p) => p.ms <= atMs);
-      return {
-        atMs: Math.round(atMs),
-        progress: reached?.value ?? 0,
-        afterMs: Math.round(atMs - (reached?.ms ?? 0)),
-      };
-    });
-
-/**
- * Runs a command and SIGKILLs its process group once `probe` reaches the point's progress (or, when
- * earlier attempts already got that far, once this attempt adds progress of its own) plus the
- * point's delay. A point at progress 0 is a moment of start-up: the delay after the start.
- */
-const killAt = async (
-  args: readonly string[],
-  probe: Probe,
-  point: KillPoint,
-  finalProgress: number,
-): Promise<{ killed: boolean; result: CliResult }> => {
-  const cli = startCli(args);
-  let finished = false;
-  void cli.done.then(() => (finished = true));
-  const started = performance.now();
-  // Progress kept from earlier attempts is reached at once: wait for this attempt's own progress.
-  // (never past the last progress the uninterrupted run made: then the point's delay alone counts).
-  const need = point.progress === 0 ? 0 : Math.min(Math.max(point.progress, probe() + 1), finalProgress);
-  let reachedAt = need === 0 ? started : null;
-  while (!finished) {
-    if (reachedAt === null && probe() >= need) reachedAt = performance.now();
-    if (reachedAt !== null && performance.now() - reachedAt >= point.afterMs) break;
-    await sleep(
-      reachedAt === null ? 25 : Math.min(25, Math.max(1, point.afterMs - (performance.now() - reachedAt))),
-    );
-  }
-  const killed = !finished;
-  if (killed) cli.killGroup();
-  return { killed, result: await cli.done };
-};
-
-const withDb = <T>(path: string, read: (db: Database.Database) => T): T | null => {
-  if (!existsSync(path)) return null;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path, { fileMustExist: true });
-    return read(db);
-  } catch {
-    return null; // not created or not migrated yet
-  } finally {
-    db?.close();
-  }
-};
-
-const hasTable = (db: Database.Database, name: string): boolean =>
-  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-
-const integrity = (path: string): string =>
-  withDb(path, (db) => String(db.pragma('integrity_check', { simple: true }))) ?? 'no database yet';
-
-const count = (path: string, table: string): number =>
-  withDb(path, (db) =>
-    hasTable(db, table) ? (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n : 0,
-  ) ?? 0;
-
-const filesUnder = (dir: string): string[] => {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path).map((f) => join(name, f)));
-    else out.push(name);
-  }
-  return out.sort();
-};
-
-/** Everything an import stores, independent of row ids: one digest plus the counts that matter. */
-const catalogFingerprint = (path: string) =>
-  withDb(path, (db) => {
-    const rows = db
-      .prepare(
-        `SELECT i.file, i.sha256, i.frame, i.width, i.height, i.format,
-           (SELECT group_concat(c.name, '|') FROM image_labels l JOIN label_classes c ON c.id = l.class_id WHERE l.image_id = i.id) AS labels,
-           (SELECT text FROM notes n WHERE n.image_id = i.id) AS note,
-           (SELECT group_concat(m.key || '=' || m.text, '|') FROM image_metadata m WHERE m.image_id = i.id) AS metadata
-         FROM images i ORDER BY i.file, i.frame`,
-      )
-      .all();
-    const byLabel = db
-      .prepare(
-        `SELECT c.name AS label, count(*) AS n FROM image_labels l JOIN label_classes c ON c.id = l.class_id GROUP BY c.name ORDER BY c.name`,
-      )
-      .all() as { label: string; n: number }[];
-    return {
-      images: rows.length,
-      labels: byLabel.map((r) => `${r.label} ${r.n}`).join(', '),
-      digest: createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16),
-      running: (
-        db.prepare(`SELECT count(*) AS n FROM import_jobs WHERE status = 'running'`).get() as { n: number }
-      ).n,
-      foreignKeys: (db.pragma('foreign_key_check') as unknown[]).length,
-      integrity: String(db.pragma('integrity_check', { simple: true })),
-    };
-  });
-
-interface KillRow {
-  kill: number;
-  point: KillPoint;
-  /** What the attempt was (import, start, resume) and how it ended. */
-  outcome: string;
-  /** Progress stored after the kill (rows, epochs…). */
-  stored: string;
-  integrity: string;
-}
-
-const printTable = (title: string, progressLabel: string, rows: readonly KillRow[]): void => {
-  console.log(`\n${title}`);
-  console.log(
-    `${'kill'.padStart(4)}  ${'at ms'.padStart(6)}  ${`kill point (${progressLabel} + ms)`.padEnd(28)}  ${'integrity'.padEnd(9)}  ${'outcome'.padEnd(44)}  stored after the kill`,
-  );
-  for (const r of rows)
-    console.log(
-      `${String(r.kill).padStart(4)}  ${String(r.point.atMs).padStart(6)}  ${`${r.point.progress} + ${r.point.afterMs}`.padEnd(28)}  ${r.integrity.slice(0, 9).padEnd(9)}  ${r.outcome.padEnd(44)}  ${r.stored}`,
-    );
-};
-
-const check = (failures: string[], ok: boolean, what: string): void => {
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
-  if (!ok) failures.push(what);
-};
+const BUSI = resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'busi', 'manifest.csv');
 
 const soakImport = async (work: string, kills: number, random: Random, failures: string[]): Promise<void> => {
   let source = BUSI;
@@ -349,57 +131,6 @@ const soakImport = async (work: string, kills: number, random: Random, failures:
     `import: same store files as the clean import (${storeSoak.length} vs ${storeClean.length}; extra ${extra.length}, missing ${missing.length})`,
   );
 };
-
-/** The run folder of run 1 beside a catalog (`<catalog>-runs/run-1`). */
-const runDirOf = (db: string): string => join(dirname(db), 'catalog-runs', 'run-1');
-
-/** Distinct (seed, method, epoch) entries in the run's curves.jsonl: epochs finished so far. */
-const epochsLogged = (db: string): number => {
-  const path = join(runDirOf(db), 'curves.jsonl');
-  if (!existsSync(path)) return 0;
-  const keys = new Set<string>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    try {
-      const e = JSON.parse(line) as { seed: number; method: string; epoch: number };
-      keys.add(`${e.seed}/${e.method}/${e.epoch}`);
-    } catch {
-      // a line cut by the kill, or the trailing empty one
-    }
-  }
-  return keys.size;
-};
-
-/** Methods whose result file the run wrote (`seed-N/<method>.json`). */
-const finishedMethods = (db: string): number => {
-  const dir = runDirOf(db);
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir)
-    .filter((d) => d.startsWith('seed-'))
-    .reduce((n, d) => n + readdirSync(join(dir, d)).filter((f) => f.endsWith('.json')).length, 0);
-};
-
-/** What a finished run stored: its status, metrics (without timing) and every probability. */
-const runResults = (db: string, runId: number) =>
-  withDb(db, (d) => {
-    const run = d.prepare('SELECT status, summary FROM runs WHERE id = ?').get(runId) as
-      { status: string; summary: string | null } | undefined;
-    const summary = run?.summary ? (JSON.parse(run.summary) as Record<string, unknown>) : null;
-    const methods = summary?.methods as Record<string, Record<string, unknown>> | undefined;
-    const metrics = methods
-      ? Object.fromEntries(
-          Object.entries(methods).map(([m, r]) => [
-            m,
-            { validation: r.validation, test: r.test, bestEpoch: r.bestEpoch },
-          ]),
-        )
-      : null;
-    const predictions = d
-      .prepare(
-        'SELECT method, image_id, split, probs, predicted FROM predictions WHERE run_id = ? ORDER BY method, image_id',
-      )
-      .all(runId) as { method: string; image_id: number; split: string; probs: string; predicted: string }[];
-    return { status: run?.status ?? 'none', metrics, predictions };
-  });
 
 const soakRun = async (work: string, kills: number, random: Random, failures: string[]): Promise<void> => {
   ensureKernelsBuilt(); // the trainer's wasm kernels (out/kernels), as bench:engine does
