@@ -3,20 +3,26 @@
  * moments, re-runs them each time, then checks that nothing was lost or duplicated.
  *
  *   npx tsx bench/kill-soak.ts [--kills 20] [--seed 1] [--phase both|import|run] [--keep]
+ *   (npm run bench:soak -- --kills 20)
+ *
+ * Kill points: each phase first runs uninterrupted while its progress is sampled (images committed;
+ * distinct epochs in the run's curves.jsonl). `--kills` moments drawn uniformly over that run's
+ * duration, in order, become "progress reached + ms after it"; each attempt is killed (its whole
+ * process group, the trainer included) at its point, or, where earlier attempts already got that
+ * far, that long after it makes progress of its own, so the kills walk from start-up to the end.
  *
  * Import: the BUSI manifest (../shared/datasets/busi, copied into the managed store with
- * thumbnails; a generated demo set when BUSI is absent) is imported once uninterrupted into one
- * catalog, then into a second one by a CLI process that is killed at `--kills` random moments in
- * [0, clean import time] and started again each time, then once more to the end. Checks:
- * `PRAGMA integrity_check` after every kill, and at the end integrity, foreign keys, no import left
- * `running`, and the same images (file, hash, frame, size, labels, note, metadata) and store files
- * as the clean import.
+ * thumbnails; a generated demo set when BUSI is absent) is imported uninterrupted into one catalog,
+ * then into a second one by CLI processes killed at the kill points and started again each time,
+ * then once more to the end. Checks: `PRAGMA integrity_check` after every kill, and at the end
+ * integrity, foreign keys, no import left `running`, and the same images (file, hash, frame, size,
+ * labels, note, metadata) and store files as the clean import.
  *
  * Run: a tiny two-stage run (`sonofuse run` on a small generated demo set, a tiny CNN backbone,
- * 64 px, a few epochs) is run once uninterrupted, then on an identical catalog killed at `--kills`
- * random moments and continued with `--resume` each time (the process group is killed, trainer
- * included), then resumed to the end. Checks: the run succeeds with the same metrics and the same
- * stored probabilities as the uninterrupted run with the same seed.
+ * 64 px, a few epochs, every method) runs uninterrupted, then on an identical catalog it is started,
+ * killed at the kill points and continued with `--resume` each time, then resumed to the end.
+ * Checks: integrity after every kill, and the run succeeds with the same metrics and the same stored
+ * probabilities as the uninterrupted run with the same seed.
  *
  * Prints a table of kill points and what each produced. Not part of the test suite: it takes
  * minutes and prints figures; it exits non-zero when a check fails.
@@ -110,7 +116,7 @@ const soakImport = async (work: string, kills: number, random: Random, failures:
   check(
     failures,
     rows.filter((r) => r.outcome.startsWith('killed')).length === kills,
-    `import: all ${kills} kills landed mid-import`,
+    `import: all ${kills} kills hit a running import`,
   );
   check(
     failures,
@@ -255,7 +261,7 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
   check(
     failures,
     rows.filter((r) => r.outcome.includes('killed (SIGKILL)')).length === kills,
-    `run: all ${kills} kills landed mid-run`,
+    `run: all ${kills} kills hit a running run`,
   );
   check(failures, integrity(soakDb) === 'ok', 'run: final integrity_check ok');
   check(failures, got.status === 'done', `run: resumed run succeeded (${got.status})`);
