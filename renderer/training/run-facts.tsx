@@ -20,7 +20,13 @@ export const configLine = (config: RunDetail['config']): string =>
     `stage 1: ${config.stage1.epochs} epochs, ${config.stage1.optimizer} lr ${config.stage1.lr}`,
     `stage 2: ${config.stage2.head} head, ${config.stage2.epochs} epochs`,
     `heads: ${config.heads.epochs} epochs`,
-    `augmentation: ${PRESET_LABELS[config.augmentation.preset]}`,
+    `augmentation: ${PRESET_LABELS[config.augmentation.preset]}${
+      config.augmentation.datasetVersion === undefined
+        ? ''
+        : config.augmentation.datasetVersion === 0
+          ? ' (dataset default)'
+          : ` (dataset version ${config.augmentation.datasetVersion})`
+    }`,
   ].join(' · ');
 
 /**
