@@ -87,10 +87,12 @@ if (make) {
   self('--make', files, '--frames', String(frames));
   const rows = CASES.map((c) => {
     const file = join(files, `${c}.dcm`);
-    const row = JSON.parse(self('--case', c, '--file', file).trim().split('\n').at(-1)!) as Record<
-      string,
-      unknown
-    >;
+    const row = JSON.parse(self('--case', c, '--file', file).trim().split('\n').at(-1)!) as {
+      case: Case;
+      outcome: string;
+      ms: number;
+      maxRssMiB: number;
+    };
     return { ...row, fileBytes: statSync(file).size };
   });
   rmSync(files, { recursive: true, force: true });
