@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { mkdirPrivate, restrictFile, touchPrivate } from '../security/private-files';
@@ -12,6 +13,8 @@ import { migrations as allMigrations, type Migration } from './migrations/index'
 export interface CatalogDb {
   readonly db: Database.Database;
   readonly path: string;
+  /** The file existed readable or writable by group or others (an older SonoFuse's): now 0600. */
+  readonly wasLoose: boolean;
   /** Prepares (once) and runs a write statement. */
   run(name: string, sql: string, ...params: unknown[]): Database.RunResult;
   get<T>(name: string, sql: string, ...params: unknown[]): T | undefined;
@@ -59,7 +62,13 @@ export const migrate = (db: Database.Database, list: readonly Migration[] = allM
  */
 export const openCatalogDb = (options: OpenCatalogOptions): CatalogDb => {
   const onDisk = !options.readonly && options.path !== ':memory:' && options.path !== '';
+  let wasLoose = false;
   if (onDisk) {
+    try {
+      wasLoose = (statSync(options.path).mode & 0o077) !== 0;
+    } catch {
+      // a new catalog
+    }
     mkdirPrivate(dirname(options.path));
     touchPrivate(options.path);
     for (const suffix of ['', '-wal', '-shm']) restrictFile(`${options.path}${suffix}`);
@@ -97,6 +106,7 @@ export const openCatalogDb = (options: OpenCatalogOptions): CatalogDb => {
   return {
     db,
     path: options.path,
+    wasLoose,
     run: (name, sql, ...params) => timed(name, () => prepare(sql).run(...params)),
     get: <T>(name: string, sql: string, ...params: unknown[]) =>
       timed(name, () => prepare(sql).get(...params) as T | undefined),

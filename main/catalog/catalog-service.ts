@@ -7,6 +7,7 @@ import type {
   ImportReport,
 } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
+import { restrictTree } from '../security/private-files';
 import type { JobRegistry } from '../services/job-registry';
 import type { Logger } from '../services/logger';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
@@ -65,6 +66,14 @@ const open = (options: CatalogServiceOptions) => {
   // A key an older SonoFuse kept in the database moves out now, before any backup can copy it.
   if (repo.pseudonyms.migrate()) options.logger?.info('catalog', 'pseudonym key moved out of the catalog');
   const store = createContentStore(options.storeDir ?? storeDirFor(options.dbPath));
+  if (cdb.wasLoose) {
+    // An older SonoFuse left the catalog world-readable: its image store too.
+    const tightened = restrictTree(store.root);
+    options.logger?.info(
+      'catalog',
+      `made an older catalog's store owner-only: ${tightened.folders} folders, ${tightened.files} files`,
+    );
+  }
   // Imports killed mid-way (SIGKILL, crash) left `running` rows and temporary files: settle them.
   recoverInterruptedImports(cdb, store, { logger: options.logger });
   const edits = createCatalogEdits(cdb, repo);

@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Owner-only permissions for everything SonoFuse writes that may hold patient data (catalog
@@ -53,4 +54,30 @@ export const touchPrivate = (path: string): void => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+};
+
+/**
+ * Makes a whole tree owner-only (folders 0700, files 0600), for data an older SonoFuse wrote
+ * world-readable. Symbolic links are neither followed nor changed. Returns what it visited.
+ */
+export const restrictTree = (root: string): { folders: number; files: number } => {
+  const count = { folders: 0, files: 0 };
+  const walk = (dir: string): void => {
+    chmodSync(dir, PRIVATE_DIR_MODE);
+    count.folders++;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        restrictFile(path);
+        count.files++;
+      }
+    }
+  };
+  try {
+    walk(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return count;
 };

@@ -120,6 +120,7 @@ describe('catalog database', () => {
       chmodSync(`${path}-wal`, 0o644);
       const reopened = openCatalogDb({ path });
       expect([mode(path), mode(`${path}-wal`)]).toEqual([0o600, 0o600]);
+      expect([cdb.wasLoose, reopened.wasLoose]).toEqual([false, true]);
       expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
       reopened.close();
       // A user's own existing folder keeps its mode (`--db ~/x.db` never touches ~).

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCatalogService } from '../../../../main/catalog/catalog-service';
 import { resolveMedia } from '../../../../main/host/media-route';
 import { ImageQuery } from '../../../../shared/contract/catalog';
 import { freshCatalog, importOptions, tempDir, writeFile } from './support/catalog-fixtures';
@@ -78,6 +79,27 @@ describe('stored images carry no embedded metadata', () => {
       expect(mode(join(file, '..')), file).toBe(0o700);
     }
     catalog.close();
+  });
+
+  it("makes an older world-readable catalog's store owner-only when the catalog opens", async () => {
+    const { root } = await phiFolder();
+    const { catalog, dir, dbPath } = freshCatalog();
+    await catalog.import(importOptions({ source: root, dataset: 'old' }));
+    catalog.close();
+    const store = join(dir, 'catalog-store');
+    const loosen = (path: string): void => {
+      chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+      if (statSync(path).isDirectory()) for (const name of readdirSync(path)) loosen(join(path, name));
+    };
+    loosen(store);
+    chmodSync(dbPath, 0o644);
+    expect(allFiles(store).every((f) => mode(f) === 0o644)).toBe(true);
+    const reopened = createCatalogService({ dbPath });
+    expect(reopened.datasets().map((d) => d.name)).toEqual(['old']);
+    expect(allFiles(store).length).toBeGreaterThan(4);
+    for (const file of allFiles(store)) expect([mode(file), mode(join(file, '..'))]).toEqual([0o600, 0o700]);
+    expect(mode(store)).toBe(0o700);
+    reopened.close();
   });
 
   it('keeps the original bytes only with keepOriginalBytes', async () => {
