@@ -3,7 +3,9 @@ import { AugmentScreen } from './augment/augment-screen';
 import { BrowseProvider } from './catalog/browse-context';
 import { CatalogScreen } from './catalog/catalog-screen';
 import { CatalogStatus } from './catalog/catalog-status';
-import { WorkspaceProvider } from './catalog/workspace';
+import { UndoProvider, undoMessage, useUndo, useUndoListener } from './catalog/undo-stack';
+import { LabellerStatus, UserNameDialog } from './catalog/user-name';
+import { WorkspaceProvider, useWorkspace } from './catalog/workspace';
 import { JobsIndicator } from './components/jobs-indicator';
 import { LogPanel } from './components/log-panel';
 import { SystemPanel } from './components/system-panel';
@@ -13,6 +15,7 @@ import { LabelingScreen } from './labeling/labeling-screen';
 import { TasksScreen } from './tasks/tasks-screen';
 import { TrainingScreen } from './training/training-screen';
 import type { TransportKind } from './transport/pick-api';
+import './styles/workstation.css';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
 
@@ -27,19 +30,62 @@ export const sections = [
 ] as const;
 export type SectionId = (typeof sections)[number]['id'];
 
+const SECTION_KEY = 'sonofuse.section';
+
+/** The section shown before a reload (so Labeling stays Labeling), else the Catalog. */
+const storedSection = (): SectionId => {
+  try {
+    const id = window.localStorage.getItem(SECTION_KEY);
+    return sections.some((s) => s.id === id) ? (id as SectionId) : 'catalog';
+  } catch {
+    return 'catalog';
+  }
+};
+
 /** The application frame: title bar, section navigation (Alt+1…7), the active section and the status bar. */
 export const App = ({
   transport,
   connection,
-  initialSection = 'catalog',
+  initialSection,
+}: {
+  transport: TransportKind;
+  connection: ConnectionStatus;
+  initialSection?: SectionId;
+}) => (
+  <WorkspaceProvider>
+    <UndoProvider>
+      <BrowseProvider>
+        <Shell transport={transport} connection={connection} initialSection={initialSection} />
+      </BrowseProvider>
+    </UndoProvider>
+  </WorkspaceProvider>
+);
+
+const Shell = ({
+  transport,
+  connection,
+  initialSection,
 }: {
   transport: TransportKind;
   connection: ConnectionStatus;
   initialSection?: SectionId;
 }) => {
-  const [section, setSection] = useState<SectionId>(initialSection);
-  useHotkeys(
-    sections.map((s, i) => ({
+  const ws = useWorkspace();
+  const undo = useUndo();
+  const [section, setSectionState] = useState<SectionId>(() => initialSection ?? storedSection());
+  const [askName, setAskName] = useState(false);
+  const [undoNotice, setUndoNotice] = useState('');
+  const setSection = (id: SectionId): void => {
+    setSectionState(id);
+    try {
+      window.localStorage.setItem(SECTION_KEY, id);
+    } catch {
+      // storage unavailable: the section is simply not remembered
+    }
+  };
+  useUndoListener((o) => setUndoNotice(undoMessage(o)));
+  useHotkeys([
+    ...sections.map((s, i) => ({
       key: String(i + 1),
       alt: true,
       group: 'Sections',
@@ -47,67 +93,87 @@ export const App = ({
       inTextFields: true,
       run: () => setSection(s.id),
     })),
-  );
+    // One undo for the whole app: the last label action of any screen, also from a filter field
+    // (a multi-line note keeps its own text undo).
+    {
+      key: 'z',
+      ctrl: true,
+      group: 'Labeling',
+      description: 'Undo the last label action',
+      inTextFields: true,
+      run: () => {
+        const active = document.activeElement;
+        if (active instanceof HTMLTextAreaElement) return;
+        void undo.undo();
+      },
+    },
+  ]);
+  const needsName = ws.userLoaded && !ws.user;
   return (
-    <WorkspaceProvider>
-      <BrowseProvider>
-        <div className="app">
-          <header className="titlebar">
-            <h1>
-              SonoFuse <span className="muted">fetal ultrasound workstation</span>
-            </h1>
-          </header>
-          <nav className="sidebar" aria-label="Sections">
-            {sections.map((s, i) => (
-              <button
-                key={s.id}
-                type="button"
-                className={section === s.id ? 'nav-item active' : 'nav-item'}
-                aria-current={section === s.id ? 'page' : undefined}
-                aria-keyshortcuts={`Alt+${i + 1}`}
-                onClick={() => setSection(s.id)}
-              >
-                {s.label}
-                <kbd className="nav-key" aria-hidden="true">
-                  Alt {i + 1}
-                </kbd>
-              </button>
-            ))}
-          </nav>
-          <main className={`content content-${section}`}>
-            {section === 'catalog' ? (
-              <CatalogScreen onOpen={() => setSection('labeling')} onImport={() => setSection('import')} />
-            ) : null}
-            {section === 'labeling' ? <LabelingScreen onBack={() => setSection('catalog')} /> : null}
-            {section === 'import' ? <ImportScreen /> : null}
-            {section === 'tasks' ? <TasksScreen onImport={() => setSection('import')} /> : null}
-            {section === 'augment' ? <AugmentScreen /> : null}
-            {section === 'training' ? (
-              <TrainingScreen onEditAugmentation={() => setSection('augment')} />
-            ) : null}
-            {section === 'system' ? (
-              <>
-                <SystemPanel />
-                <LogPanel />
-              </>
-            ) : null}
-          </main>
-          <footer className="statusbar">
-            <span>{transport === 'electron-ipc' ? 'Desktop' : 'Browser mode'}</span>
-            <span role="status" className={`conn conn-${connection}`}>
-              {connection === 'open'
-                ? 'Connected'
-                : connection === 'connecting'
-                  ? 'Connecting…'
-                  : connection === 'refused'
-                    ? 'Connection refused'
-                    : 'Reconnecting…'}
-            </span>
-            <CatalogStatus />
-            <JobsIndicator />
-          </footer>
-        </div>
-      </BrowseProvider>
-    </WorkspaceProvider>
+    <div className="app">
+      <header className="titlebar">
+        <h1>
+          SonoFuse <span className="muted">fetal ultrasound workstation</span>
+        </h1>
+      </header>
+      <nav className="sidebar" aria-label="Sections">
+        {sections.map((s, i) => (
+          <button
+            key={s.id}
+            type="button"
+            className={section === s.id ? 'nav-item active' : 'nav-item'}
+            aria-current={section === s.id ? 'page' : undefined}
+            aria-keyshortcuts={`Alt+${i + 1}`}
+            onClick={() => setSection(s.id)}
+          >
+            {s.label}
+            <kbd className="nav-key" aria-hidden="true">
+              Alt {i + 1}
+            </kbd>
+          </button>
+        ))}
+      </nav>
+      <main className={`content content-${section}`}>
+        {section === 'catalog' ? (
+          <CatalogScreen
+            onOpen={() => setSection('labeling')}
+            onImport={() => setSection('import')}
+            onEditTasks={() => setSection('tasks')}
+          />
+        ) : null}
+        {section === 'labeling' ? (
+          <LabelingScreen onBack={() => setSection('catalog')} onEditTasks={() => setSection('tasks')} />
+        ) : null}
+        {section === 'import' ? <ImportScreen onEditTasks={() => setSection('tasks')} /> : null}
+        {section === 'tasks' ? <TasksScreen onImport={() => setSection('import')} /> : null}
+        {section === 'augment' ? <AugmentScreen /> : null}
+        {section === 'training' ? <TrainingScreen onEditAugmentation={() => setSection('augment')} /> : null}
+        {section === 'system' ? (
+          <>
+            <SystemPanel />
+            <LogPanel />
+          </>
+        ) : null}
+      </main>
+      <footer className="statusbar">
+        <span>{transport === 'electron-ipc' ? 'Desktop' : 'Browser mode'}</span>
+        <span role="status" className={`conn conn-${connection}`}>
+          {connection === 'open'
+            ? 'Connected'
+            : connection === 'connecting'
+              ? 'Connecting…'
+              : connection === 'refused'
+                ? 'Connection refused'
+                : 'Reconnecting…'}
+        </span>
+        <LabellerStatus onChange={() => setAskName(true)} />
+        <CatalogStatus />
+        <JobsIndicator />
+        <span role="status" className="status-undo" data-testid="status-undo">
+          {undoNotice}
+        </span>
+      </footer>
+      {needsName || askName ? <UserNameDialog onClose={() => setAskName(false)} /> : null}
+    </div>
   );
 };

@@ -5,11 +5,13 @@ import {
   useEffect,
   useMemo,
   useReducer,
+  useRef,
   useState,
   type ReactNode,
 } from 'react';
 import { useApi } from '../api-context';
 import { createImagePager, type BrowseQuery, type ImagePager } from './image-pager';
+import { hasFilters } from './filter-summary';
 import { useWorkspace } from './workspace';
 
 /** The catalog filters the user chose; the dataset and task come from the workspace. */
@@ -55,9 +57,48 @@ export const BrowseProvider = ({ children }: { children: ReactNode }) => {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, filters, task, datasetId, generation, revision],
   );
+  const ws = useWorkspace();
+  const unfiltered = !hasFilters(filters);
+  // Where the user was in this dataset/task (unfiltered list): the same image, else the first
+  // unlabeled one. Positions are saved only once the restore of this list has run.
+  const restored = useRef<ImagePager | null>(null);
   useEffect(() => {
-    void pager.request(0, 1);
+    let live = true;
+    void (async () => {
+      await pager.request(0, 1);
+      if (!live) return;
+      if (!unfiltered) {
+        restored.current = pager;
+        return;
+      }
+      const saved = ws.position(datasetId, task);
+      let target: number | null = null;
+      if (saved) {
+        await pager.request(saved.index, saved.index + 1);
+        if (pager.get(saved.index)?.id === saved.imageId) target = saved.index;
+        else if (pager.indexOf(saved.imageId) >= 0) target = pager.indexOf(saved.imageId);
+      }
+      if (target === null) {
+        const total = pager.total() ?? 0;
+        target = total > 0 && pager.get(0)?.labels.length === 0 ? 0 : await pager.nextUnlabeled(0);
+      }
+      if (!live) return;
+      restored.current = pager;
+      setFocus(target ?? 0);
+    })();
+    return () => {
+      live = false;
+    };
+    // Only a new list (pager) restores; the workspace changes with every saved position.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pager]);
+  const focusedId = pager.get(focus)?.id;
+  useEffect(() => {
+    if (restored.current !== pager || !unfiltered || focusedId === undefined) return;
+    const saved = ws.position(datasetId, task);
+    if (saved?.index !== focus || saved.imageId !== focusedId)
+      ws.setPosition(datasetId, task, { index: focus, imageId: focusedId });
+  }, [pager, focus, focusedId, unfiltered, datasetId, task, ws]);
   const setFilters = useCallback((next: BrowseFilters) => {
     setFiltersState(next);
     setFocus(0);

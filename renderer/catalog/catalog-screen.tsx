@@ -3,6 +3,7 @@ import type { AppErrorShape } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { ErrorMessage } from '../components/error-message';
 import { HelpOverlay } from '../components/help-overlay';
+import { ModalDialog } from '../components/modal-dialog';
 import { useHotkeys, type Hotkey } from '../hooks/use-hotkeys';
 import { VirtualGrid } from '../components/virtual-grid';
 import { shortcutForClass } from '../labeling/class-shortcuts';
@@ -12,13 +13,23 @@ import { CatalogFilters } from './catalog-filters';
 import { currentTask, useStats, useTasks } from './catalog-data';
 import { ClassCounts } from './class-counts';
 import { DatasetBar } from './dataset-bar';
+import { describeFilters } from './filter-summary';
+import { TaskProgress } from './task-progress';
+import { undoMessage, useUndo, useUndoListener } from './undo-stack';
 import { useMediaUrl } from './media-url';
 import { ThumbnailCell } from './thumbnail-cell';
 import { useWorkspace } from './workspace';
 
 const TILE = { width: 168, height: 204 } as const;
 
+/** Bulk labels of more images than this ask first. */
+export const BULK_CONFIRM_ABOVE = 5;
+
 const noop = (): void => {};
+
+/** Why class keys label nothing: the task has no classes yet. */
+export const noClassesText = (task: string): string =>
+  `The task "${task}" has no classes yet, so class keys label nothing.`;
 /** The grid's keys, for the "?" overlay (the grid's own key handler runs them). */
 const gridKeys: Hotkey[] = [
   { key: '→', group: 'Move', description: 'Next image (arrows move in the grid)', run: noop },
@@ -34,6 +45,7 @@ const gridKeys: Hotkey[] = [
     run: noop,
   },
   { key: 'Enter', group: 'Label', description: 'Open the focused image in the labeling view', run: noop },
+  { key: 'z', ctrl: true, group: 'Label', description: 'Undo the last label action (any screen)', run: noop },
   {
     key: '1',
     alt: true,
@@ -49,8 +61,17 @@ const gridKeys: Hotkey[] = [
  * keyboard navigation (arrows, Home/End, Page keys), multi-select (Space, Ctrl+A, Escape) and bulk
  * labelling of the selection (a class key or the toolbar). Enter opens the labeling view.
  */
-export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImport: () => void }) => {
+export const CatalogScreen = ({
+  onOpen,
+  onImport,
+  onEditTasks,
+}: {
+  onOpen: () => void;
+  onImport: () => void;
+  onEditTasks?: () => void;
+}) => {
   const api = useApi();
+  const undo = useUndo();
   const ws = useWorkspace();
   const browse = useBrowse();
   const { pager, filters, setFilters, focus, setFocus, selected, setSelected } = browse;
@@ -65,6 +86,11 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
   const [bulkClass, setBulkClass] = useState('');
   const [error, setError] = useState<AppErrorShape | null>(null);
   const [notice, setNotice] = useState('');
+  /** The last bulk change, shown with its own Undo until something else happens. */
+  const [lastBulk, setLastBulk] = useState<number | null>(null);
+  /** A bulk label waiting for confirmation. */
+  const [pending, setPending] = useState<{ cls: string; ids: number[] } | null>(null);
+  const [filtersKey, setFiltersKey] = useState(0);
   const gridRef = useRef<HTMLDivElement>(null);
   const [help, setHelp] = useState(false);
   useHotkeys([{ key: '?', group: 'Help', description: 'Shortcuts', run: () => setHelp((h) => !h) }]);
@@ -88,23 +114,43 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
 
   const onRange = useCallback((start: number, end: number) => void pager.request(start, end), [pager]);
 
-  const bulkLabel = async (cls: string): Promise<void> => {
-    if (ws.datasetId === null || selected.size === 0) return;
+  const applyBulk = async (cls: string, ids: number[]): Promise<void> => {
+    if (ws.datasetId === null || ids.length === 0) return;
     const result = await api.catalog.bulkRelabel({
       datasetId: ws.datasetId,
       task: ws.task,
-      imageIds: [...selected],
+      imageIds: ids,
       to: [cls],
       user: ws.user,
       reason: 'bulk label from the catalog',
     });
     if (!result.ok) return setError(result.error);
     setError(null);
-    setNotice(`Labelled ${result.value.changed} image${result.value.changed === 1 ? '' : 's'} as ${cls}.`);
+    const message = `Labelled ${result.value.changed} image${result.value.changed === 1 ? '' : 's'} as ${cls}.`;
+    setNotice(message);
+    if (result.value.batchId !== null) {
+      undo.push({ batchId: result.value.batchId, description: message.slice(0, -1), imageIds: ids });
+      setLastBulk(result.value.batchId);
+    }
     setSelected(new Set());
     browse.refresh();
     setStatsKey((k) => k + 1);
   };
+
+  /** Labels the selection; more than {@link BULK_CONFIRM_ABOVE} images ask first. */
+  const bulkLabel = (cls: string): void => {
+    if (ws.datasetId === null || selected.size === 0) return;
+    const ids = [...selected];
+    if (ids.length > BULK_CONFIRM_ABOVE) setPending({ cls, ids });
+    else void applyBulk(cls, ids);
+  };
+
+  useUndoListener((o) => {
+    setNotice(undoMessage(o));
+    setLastBulk(null);
+    browse.refresh();
+    setStatsKey((k) => k + 1);
+  });
 
   const toggle = (index: number): void => {
     const row = pager.get(index);
@@ -151,7 +197,10 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
       const at = classes.findIndex((_, i) => shortcutForClass(i) === e.key.toLowerCase());
       if (at >= 0) {
         e.preventDefault();
-        void bulkLabel(classes[at]!);
+        bulkLabel(classes[at]!);
+      } else if (classes.length === 0 && /^[1-9]$/.test(e.key)) {
+        e.preventDefault();
+        setNotice(noClassesText(ws.task));
       }
     }
   };
@@ -165,9 +214,10 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
     <section className="screen catalog-screen" aria-labelledby="catalog-title">
       <header className="screen-header">
         <h2 id="catalog-title">Catalog</h2>
-        <DatasetBar onImport={onImport} />
+        <DatasetBar onImport={onImport} manage />
       </header>
-      <CatalogFilters filters={filters} onChange={setFilters} classes={classes} />
+      <CatalogFilters key={filtersKey} filters={filters} onChange={setFilters} classes={classes} />
+      <TaskProgress stats={datasetStats} task={ws.task} />
       <ClassCounts
         stats={datasetStats}
         colourOf={colourOf}
@@ -205,7 +255,7 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
           type="button"
           className="button"
           disabled={selected.size === 0 || !bulkClass}
-          onClick={() => void bulkLabel(bulkClass)}
+          onClick={() => bulkLabel(bulkClass)}
         >
           Apply
         </button>
@@ -223,12 +273,50 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
         <button type="button" className="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           Shortcuts <kbd>?</kbd>
         </button>
-        <span role="status" className="notice">
+        <span role="status" className="notice" data-testid="catalog-notice">
           {notice}
         </span>
+        {lastBulk !== null ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              const batch = lastBulk;
+              setLastBulk(null);
+              void undo.undo(batch);
+            }}
+          >
+            Undo
+          </button>
+        ) : null}
       </div>
+      {task && classes.length === 0 ? (
+        <p className="notice-panel" data-testid="no-classes">
+          {noClassesText(ws.task)}{' '}
+          {onEditTasks ? (
+            <button type="button" className="link-button" onClick={onEditTasks}>
+              Add classes in Label tasks
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       {error ? <ErrorMessage error={error} /> : null}
       {pagerError ? <ErrorMessage error={pagerError} onRetry={browse.refresh} /> : null}
+      {pager.total() === 0 && describeFilters(filters).length > 0 ? (
+        <p className="empty-state" data-testid="no-match">
+          No images match the filters ({describeFilters(filters).join(' · ')}).{' '}
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setFilters({ sort: filters.sort });
+              setFiltersKey((k) => k + 1);
+            }}
+          >
+            Clear filters
+          </button>
+        </p>
+      ) : null}
       <div className="grid-host" ref={gridRef}>
         <VirtualGrid
           label="Images"
@@ -270,6 +358,33 @@ export const CatalogScreen = ({ onOpen, onImport }: { onOpen: () => void; onImpo
         />
       </div>
       {help ? <HelpOverlay hotkeys={gridKeys} onClose={() => setHelp(false)} /> : null}
+      {pending ? (
+        <ModalDialog labelledBy="bulk-title" onClose={() => setPending(null)}>
+          <h2 id="bulk-title">
+            Label {pending.ids.length.toLocaleString('en')} images as {pending.cls}?
+          </h2>
+          <p>
+            This replaces the current {ws.task} label of every selected image. It can be undone (Ctrl+Z, or
+            Undo beside the message).
+          </p>
+          <div className="form-row">
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => {
+                const { cls, ids } = pending;
+                setPending(null);
+                void applyBulk(cls, ids);
+              }}
+            >
+              Label {pending.ids.length.toLocaleString('en')} images
+            </button>
+            <button type="button" className="button" onClick={() => setPending(null)}>
+              Cancel
+            </button>
+          </div>
+        </ModalDialog>
+      ) : null}
     </section>
   );
 };

@@ -1,19 +1,22 @@
 import { useEffect, useMemo } from 'react';
 import { ErrorMessage } from '../components/error-message';
+import { DatasetManage } from './dataset-manage';
 import { DemoOffer } from './demo-offer';
 import { useDatasets, useTasks } from './catalog-data';
 import { useWorkspace } from './workspace';
 
 /**
- * Dataset, label task and labeller name: the three choices every screen works within. Picks the
- * first dataset (and its first task) by itself when the stored choice no longer exists.
+ * Dataset and label task: the choices every screen works within (the task is remembered per
+ * dataset; the labeller's name is in the status bar). Picks the first dataset (and its first task)
+ * by itself when the stored choice no longer exists. With `manage`, Rename… and Delete… the dataset.
  */
-export const DatasetBar = ({ onImport }: { onImport?: () => void }) => {
+export const DatasetBar = ({ onImport, manage = false }: { onImport?: () => void; manage?: boolean }) => {
   const ws = useWorkspace();
   const [datasets, reloadDatasets] = useDatasets();
   const [tasks] = useTasks();
   const list = useMemo(() => (datasets.status === 'ok' ? datasets.value : []), [datasets]);
   const taskList = useMemo(() => (tasks.status === 'ok' ? tasks.value : []), [tasks]);
+  const current = list.find((d) => d.id === ws.datasetId) ?? null;
 
   useEffect(() => {
     if (datasets.status !== 'ok') return;
@@ -62,18 +65,15 @@ export const DatasetBar = ({ onImport }: { onImport?: () => void }) => {
           ))}
         </select>
       </label>
-      <label className="field">
-        <span>Labeller</span>
-        <input
-          type="text"
-          value={ws.user}
-          size={14}
-          onChange={(e) => ws.setUser(e.target.value)}
-          onBlur={(e) => {
-            if (!e.target.value.trim()) ws.setUser('sonographer');
+      {manage && current ? (
+        <DatasetManage
+          dataset={current}
+          onChanged={() => {
+            reloadDatasets();
+            ws.bump();
           }}
         />
-      </label>
+      ) : null}
     </div>
   );
 };

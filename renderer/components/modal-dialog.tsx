@@ -30,7 +30,8 @@ export const ModalDialog = ({
 
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
+    // A field with autoFocus inside keeps the focus; otherwise the dialog itself takes it.
+    if (!ref.current?.contains(document.activeElement)) ref.current?.focus();
     // Keys aimed outside the dialog (focus left it, e.g. after a click on the backdrop's edge):
     // seen first, in the capture phase, and kept from every other listener.
     const onKey = (event: KeyboardEvent): void => {

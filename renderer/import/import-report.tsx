@@ -74,6 +74,10 @@ export const ImportReportView = ({ report }: { report: ImportReport }) => {
           <dd>{report.duplicates.length.toLocaleString('en')}</dd>
         </div>
         <div>
+          <dt>Already in another dataset</dt>
+          <dd data-testid="report-elsewhere">{(report.elsewhere?.images ?? 0).toLocaleString('en')}</dd>
+        </div>
+        <div>
           <dt>Rejected</dt>
           <dd data-testid="report-rejected">{report.errors.length.toLocaleString('en')}</dd>
         </div>

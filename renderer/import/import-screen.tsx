@@ -40,14 +40,23 @@ const dialogKind = { manifest: 'csv', folder: 'folder', dicom: 'dicom' } as cons
  * app:chooseFiles with NOT_SUPPORTED and keeps only the path field); progress arrives as catalog:onImportProgress for this job's
  * id, the import can be cancelled, and its report stays on screen afterwards.
  */
-export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => void }) => {
+export const ImportScreen = ({
+  onDone,
+  onEditTasks,
+}: {
+  onDone?: (report: ImportReport) => void;
+  /** Opens Label tasks (offered when the import left its task without classes). */
+  onEditTasks?: () => void;
+}) => {
   const api = useApi();
   const ws = useWorkspace();
   const [kind, setKind] = useState<SourceKind>('manifest');
   const [source, setSource] = useState('');
   const [dataset, setDataset] = useState('');
   const [task, setTask] = useState('label');
-  const [inPlace, setInPlace] = useState(true);
+  // Copy into the managed store unless the user chooses otherwise: moved or deleted originals then
+  // cannot break the catalog.
+  const [inPlace, setInPlace] = useState(false);
   const [keepOriginal, setKeepOriginal] = useState(false);
   const [multiLabel, setMultiLabel] = useState(false);
   const [frames, setFrames] = useState<'all' | 'first' | 'middle'>('all');
@@ -87,6 +96,9 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
   );
 
   const start = async (): Promise<void> => {
+    // A dataset needs a real name: never a silent default.
+    const name = dataset.trim();
+    if (!name) return;
     const id = newJobId();
     job.current = id;
     setJobId(id);
@@ -94,7 +106,6 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
     setReport(null);
     setError(null);
     setCancelling(false);
-    const name = dataset.trim() || 'dataset';
     if (kind !== 'manifest' && burnedIn === 'mask-band' && maskText.trim()) {
       const mask = parseMaskText(maskText);
       const stored = mask
@@ -153,7 +164,7 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
         aria-label="Import source"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!running && source.trim()) void start();
+          if (!running && source.trim() && dataset.trim()) void start();
         }}
       >
         <fieldset className="segmented">
@@ -202,10 +213,17 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
             <input
               type="text"
               value={dataset}
+              required
+              aria-describedby={dataset.trim() ? undefined : 'dataset-name-hint'}
               onChange={(e) => setDataset(e.target.value)}
-              placeholder="busi"
             />
           </label>
+          {dataset.trim() ? null : (
+            <span id="dataset-name-hint" className="field-hint">
+              Name the dataset, e.g. after its source (a new name creates a new dataset).
+            </span>
+          )}
+
           <label className="field">
             <span>Label task</span>
             <input type="text" value={task} size={10} onChange={(e) => setTask(e.target.value)} />
@@ -301,7 +319,11 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
         ) : null}
         {kind === 'manifest' ? <ColumnMapping rows={mapping} onChange={setMapping} /> : null}
         <div className="form-row">
-          <button type="submit" className="button primary" disabled={running || !source.trim()}>
+          <button
+            type="submit"
+            className="button primary"
+            disabled={running || !source.trim() || !dataset.trim()}
+          >
             {running ? 'Importing…' : 'Start import'}
           </button>
         </div>
@@ -319,6 +341,14 @@ export const ImportScreen = ({ onDone }: { onDone?: (report: ImportReport) => vo
       ) : null}
       {error ? <ErrorMessage error={error} /> : null}
       {report ? <ImportReportView report={report} /> : null}
+      {report && report.imported > 0 && Object.keys(report.labels).length === 0 && onEditTasks ? (
+        <p className="notice-panel" data-testid="import-no-classes">
+          These images came in unlabeled.{' '}
+          <button type="button" className="link-button" onClick={onEditTasks}>
+            Add the task&apos;s classes in Label tasks
+          </button>
+        </p>
+      ) : null}
     </section>
   );
 };

@@ -43,7 +43,13 @@ export const labelingHotkeys = (
   });
   return [
     ...classes,
-    { key: 'z', ctrl: true, group: 'Labeling', description: 'Undo the last change', run: actions.undo },
+    {
+      key: 'z',
+      ctrl: true,
+      group: 'Labeling',
+      description: 'Undo the last label action (any screen)',
+      run: actions.undo,
+    },
     { key: 'u', group: 'Labeling', description: 'Undo the last change', run: actions.undo },
     { key: 's', group: 'Labeling', description: 'Skip to the next unlabeled image', run: actions.skip },
     { key: 'f', group: 'Labeling', description: 'Flag for review (again: unflag)', run: actions.flag },

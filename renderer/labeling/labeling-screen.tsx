@@ -1,6 +1,11 @@
-import { useReducer, useRef, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { useApi } from '../api-context';
-import { currentTask, useTasks } from '../catalog/catalog-data';
+import { useBrowse } from '../catalog/browse-context';
+import { currentTask, useStats, useTasks } from '../catalog/catalog-data';
+import { noClassesText } from '../catalog/catalog-screen';
+import { describeFilters } from '../catalog/filter-summary';
+import { TaskProgress } from '../catalog/task-progress';
+import { useUndo } from '../catalog/undo-stack';
 import { DatasetBar } from '../catalog/dataset-bar';
 import { useMediaUrl } from '../catalog/media-url';
 import { useWorkspace } from '../catalog/workspace';
@@ -23,13 +28,22 @@ import { initialViewer, viewerReducer } from './viewer-state';
  * with their keys, the clinical note (autosaved) and the image's label and note history. Every
  * action has a key; "?" lists them all.
  */
-export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
+export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; onEditTasks?: () => void }) => {
   const api = useApi();
   const ws = useWorkspace();
+  const browse = useBrowse();
+  const undoStack = useUndo();
   const mediaUrl = useMediaUrl();
   const [tasks, reloadTasks] = useTasks();
   const task = currentTask(tasks, ws.task);
   const session = useLabelingSession(task);
+  const [changedElsewhere, setChangedElsewhere] = useState(0);
+  useEffect(() => api.catalog.onChanged(() => setChangedElsewhere((n) => n + 1)), [api]);
+  const [stats] = useStats(`${session.changes}:${changedElsewhere}`);
+  const datasetStats =
+    stats.status === 'ok' ? (stats.value.find((d) => d.id === ws.datasetId) ?? null) : null;
+  const filtered = describeFilters(browse.filters);
+  const noClasses = task !== null && task.classes.length === 0;
   const [view, dispatch] = useReducer(viewerReducer, initialViewer);
   const [help, setHelp] = useState(false);
   const noteRef = useRef<HTMLTextAreaElement>(null);
@@ -52,7 +66,22 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
     dispatch,
   );
   // The "?" sheet is a modal: while it is open it owns the keyboard (Escape or "?" close it only).
-  useHotkeys(hotkeys, !help);
+  // Ctrl+Z is bound once by the app shell (one undo for every screen); the sheet still lists it.
+  useHotkeys(
+    [
+      ...hotkeys.filter((h) => !(h.ctrl && h.key === 'z')),
+      // With no classes a class key says why nothing happens, instead of nothing.
+      ...(noClasses
+        ? ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((key) => ({
+            key,
+            group: 'Classes',
+            description: 'No classes yet',
+            run: () => session.setNotice(`${noClassesText(ws.task)} Add them under Label tasks (Alt+4).`),
+          }))
+        : []),
+    ],
+    !help,
+  );
 
   const { row, detail } = session;
   const shortcut = (key: string, extra: { ctrl?: boolean } = {}) => hotkeyLabel({ key, ...extra });
@@ -75,6 +104,19 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
         <span className="file-name" data-testid="current-file">
           {row?.file ?? ''}
         </span>
+        <TaskProgress stats={datasetStats} task={ws.task} />
+        {filtered.length > 0 ? (
+          <span className="filter-active" data-testid="filter-active">
+            Filtered: {filtered.join(' · ')}{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => browse.setFilters({ sort: browse.filters.sort })}
+            >
+              Show all
+            </button>
+          </span>
+        ) : null}
         <span className="toolbar-gap" />
         <button type="button" className="button" onClick={session.previous} aria-keyshortcuts="ArrowLeft">
           Previous
@@ -134,7 +176,16 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
             )}
           </div>
           <aside className="labeling-side" aria-label="Labels, note and history">
-            {task ? (
+            {noClasses ? (
+              <p className="notice-panel" data-testid="no-classes">
+                {noClassesText(ws.task)}{' '}
+                {onEditTasks ? (
+                  <button type="button" className="link-button" onClick={onEditTasks}>
+                    Add classes in Label tasks
+                  </button>
+                ) : null}
+              </p>
+            ) : task ? (
               <ClassButtons
                 task={task}
                 current={session.labels}
@@ -152,9 +203,21 @@ export const LabelingScreen = ({ onBack }: { onBack: () => void }) => {
                   ref={noteRef}
                   imageId={detail.id}
                   saved={detail.note ?? ''}
-                  save={(text) =>
-                    api.catalog.setNote({ imageId: detail.id, text, user: ws.user, reason: '' })
-                  }
+                  save={async (text) => {
+                    const result = await api.catalog.setNote({
+                      imageId: detail.id,
+                      text,
+                      user: ws.user,
+                      reason: '',
+                    });
+                    if (result.ok && result.value.batchId !== null)
+                      undoStack.push({
+                        batchId: result.value.batchId,
+                        description: `note of ${detail.file}`,
+                        imageIds: [detail.id],
+                      });
+                    return result;
+                  }}
                   onSaved={() => session.noteSaved(detail.id)}
                   onEscape={() => noteRef.current?.blur()}
                 />

@@ -2,14 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppErrorShape, ImageDetail, LabelTask, Result } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { useBrowse } from '../catalog/browse-context';
+import { undoMessage, useUndo, useUndoListener } from '../catalog/undo-stack';
 import { useWorkspace } from '../catalog/workspace';
 import { applyClassPress } from './class-shortcuts';
-
-/** One change this window made, so Ctrl+Z can return to the image it touched. */
-interface Done {
-  imageId: number;
-  index: number;
-}
 
 /**
  * The labeling view's state machine over the shared browse list: which image is shown, its
@@ -21,6 +16,7 @@ interface Done {
 export const useLabelingSession = (task: LabelTask | null) => {
   const api = useApi();
   const ws = useWorkspace();
+  const stack = useUndo();
   const { pager, focus, setFocus, version } = useBrowse();
   const [detail, setDetail] = useState<ImageDetail | null>(null);
   const [error, setError] = useState<AppErrorShape | null>(null);
@@ -32,7 +28,8 @@ export const useLabelingSession = (task: LabelTask | null) => {
   /** Bumped when an undo may have changed the note under the editor, so it remounts. */
   const [noteEpoch, setNoteEpoch] = useState(0);
   const skipped = useRef(new Set<number>());
-  const done = useRef<Done[]>([]);
+  /** Bumped after every change this view made or undid (progress counts re-read). */
+  const [changes, setChanges] = useState(0);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const loadSeq = useRef(0);
   const total = pager.total() ?? 0;
@@ -114,34 +111,41 @@ export const useLabelingSession = (task: LabelTask | null) => {
       const result = await api.catalog.setLabels({ imageId: r.id, task: t.name, labels, user, reason: '' });
       if (fail(result)) return;
       const saved = result.ok ? result.value.labels : labels;
-      done.current.push({ imageId: r.id, index: at });
+      if (result.ok && result.value.batchId !== null)
+        stack.push({
+          batchId: result.value.batchId,
+          description: `${r.file}: ${saved.join(', ') || 'cleared'}`,
+          imageIds: [r.id],
+        });
+      setChanges((c) => c + 1);
       pager.patchLabels(r.id, saved);
       setNotice(`${r.file}: ${saved.join(', ') || 'cleared'}`);
       if (t.kind === 'single' && state.current.autoAdvance) await advance(at);
       else await load(r.id);
     });
 
-  const undo = () =>
-    run(async () => {
-      const result = await api.catalog.undo({ user: state.current.user });
-      if (fail(result) || !result.ok) return;
-      if (result.value.undone === 0) {
-        setNotice('Nothing to undo.');
-        return;
-      }
-      const last = done.current.pop();
-      const target = last?.imageId ?? state.current.row?.id;
-      if (last) goTo(pager.indexOf(last.imageId) >= 0 ? pager.indexOf(last.imageId) : last.index);
-      if (target !== undefined) {
+  /** Undo through the app's one undo stack; the listener below returns to the image it changed. */
+  const undo = () => run(async () => void (await stack.undo()));
+
+  useUndoListener(
+    (outcome) =>
+      void run(async () => {
+        setChanges((c) => c + 1);
+        if (outcome.error) return setError(outcome.error);
+        setNotice(undoMessage(outcome));
+        if (outcome.undone === 0) return;
+        const target = outcome.entry?.imageIds[0] ?? state.current.row?.id;
+        if (target === undefined) return;
+        const at = pager.indexOf(target);
+        if (at >= 0) goTo(at);
         const fresh = await fetchDetail(target);
         if (fresh.ok) {
           pager.patchLabels(target, fresh.value.labels);
           setDetail(fresh.value);
         }
-      }
-      setNoteEpoch((e) => e + 1);
-      setNotice(`Undid ${result.value.undone} change${result.value.undone === 1 ? '' : 's'}.`);
-    });
+        setNoteEpoch((e) => e + 1);
+      }),
+  );
 
   const skip = () =>
     run(async () => {
@@ -154,7 +158,7 @@ export const useLabelingSession = (task: LabelTask | null) => {
   /** Flags the shown image with the typed reason, or clears its flag (the reason then says why). */
   const flag = () =>
     run(async () => {
-      const { row: r, detail: d, user, focus: at, flagReason: reason } = state.current;
+      const { row: r, detail: d, user, flagReason: reason } = state.current;
       if (!r) return;
       const flagged = d !== null && d.id === r.id && d.flag !== null;
       const result = await api.catalog.setFlag({
@@ -164,14 +168,25 @@ export const useLabelingSession = (task: LabelTask | null) => {
         reason: reason.trim() || (flagged ? 'review done' : ''),
       });
       if (fail(result)) return;
-      done.current.push({ imageId: r.id, index: at });
+      if (result.ok && result.value.batchId !== null)
+        stack.push({
+          batchId: result.value.batchId,
+          description: `${r.file}: ${flagged ? 'flag removed' : 'flagged'}`,
+          imageIds: [r.id],
+        });
       setFlagReason('');
       setNotice(flagged ? 'Review flag removed.' : 'Flagged for review.');
       await load(r.id);
     });
 
-  const noteSaved = (imageId: number) => {
-    done.current.push({ imageId, index: pager.indexOf(imageId) });
+  /** A note save landed (batch `batchId`): undoable like a label. */
+  const noteSaved = (imageId: number, batchId: number | null = null) => {
+    if (batchId !== null)
+      stack.push({
+        batchId,
+        description: `note of ${state.current.row?.file ?? `image ${imageId}`}`,
+        imageIds: [imageId],
+      });
     if (state.current.row?.id === imageId) void load(imageId);
   };
 
@@ -191,6 +206,8 @@ export const useLabelingSession = (task: LabelTask | null) => {
     busy,
     notice,
     noteEpoch,
+    changes,
+    setNotice,
     autoAdvance,
     setAutoAdvance,
     press,

@@ -18,7 +18,7 @@ type Answer = (input: unknown) => Result<unknown>;
  * parsed by the real contract schemas when they get here.
  */
 export const createFakeCatalog = (
-  options: { images?: number; classes?: string[]; kind?: 'single' | 'multi' } = {},
+  options: { images?: number; classes?: string[]; kind?: 'single' | 'multi'; userName?: string | null } = {},
 ) => {
   const count = options.images ?? 12;
   const classes = options.classes ?? ['benign', 'malignant', 'normal'];
@@ -31,6 +31,8 @@ export const createFakeCatalog = (
       classes: classes.map((name) => ({ name, parent: null, colour: null })),
     },
   ];
+  const datasets = [{ id: 1, name: 'busi', createdAt: '2026-01-01', deleted: false }];
+  const settings: { userName: string | null } = { userName: options.userName ?? null };
   const labels = new Map<string, string[]>(); // `${task}:${id}`
   const notes = new Map<number, string>();
   const flags = new Map<number, ImageFlag>();
@@ -85,7 +87,32 @@ export const createFakeCatalog = (
   };
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
   const answers: Partial<Record<CallChannel, Answer>> = {
-    'catalog:datasets': () => ok([{ id: 1, name: 'busi', createdAt: '2026-01-01', images: count }]),
+    'catalog:datasets': () =>
+      ok(datasets.filter((d) => !d.deleted).map(({ deleted: _, ...d }) => ({ ...d, images: count }))),
+    'catalog:renameDataset': (input) => {
+      const i = input as CallParsedInput<'catalog:renameDataset'>;
+      const d = datasets.find((x) => x.id === i.datasetId && !x.deleted)!;
+      if (datasets.some((x) => x.name === i.name && x !== d))
+        return {
+          ok: false,
+          error: { code: 'CONFLICT', message: `a dataset named "${i.name}" already exists` },
+        };
+      d.name = i.name;
+      return ok({ id: d.id, name: d.name, createdAt: d.createdAt, images: count });
+    },
+    'catalog:deleteDataset': (input) => {
+      const i = input as CallParsedInput<'catalog:deleteDataset'>;
+      const d = datasets.find((x) => x.id === i.datasetId && !x.deleted)!;
+      if (d.name !== i.confirmName)
+        return { ok: false, error: { code: 'CONFLICT', message: 'the name typed does not match' } };
+      d.deleted = true;
+      return ok({ id: d.id, name: d.name, at: '2026-01-02T10:00:00.000Z', user: i.user });
+    },
+    'catalog:settings': () => ok({ userName: settings.userName }),
+    'catalog:setUserName': (input) => {
+      settings.userName = (input as CallParsedInput<'catalog:setUserName'>).name;
+      return ok({ userName: settings.userName });
+    },
     'catalog:tasks': () => ok(tasks),
     'catalog:splits': () => ok([]),
     'catalog:stats': (input) => {
@@ -230,10 +257,16 @@ export const createFakeCatalog = (
       notes.set(i.imageId, i.text);
       return ok({ batchId: batch });
     },
-    'catalog:undo': () => {
+    'catalog:undo': (input) => {
+      const only = (input as CallParsedInput<'catalog:undo'>).batchId;
       const last = [...history]
         .reverse()
-        .find((h) => h.origin === 'edit' && !history.some((u) => u.undoesBatch === h.batchId));
+        .find(
+          (h) =>
+            h.origin === 'edit' &&
+            (only === undefined || h.batchId === only) &&
+            !history.some((u) => u.undoesBatch === h.batchId),
+        );
       if (!last) return ok({ batchId: null, undone: 0 });
       const entries = history.filter((h) => h.batchId === last.batchId);
       const undone = last.batchId;
@@ -290,5 +323,5 @@ export const createFakeCatalog = (
     }),
     'jobs:list': () => ok([]),
   };
-  return { answers, labelsOf, notes, flags, history, rows, tasks, taskChanges };
+  return { answers, labelsOf, notes, flags, history, rows, tasks, taskChanges, datasets, settings };
 };

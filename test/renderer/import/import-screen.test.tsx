@@ -57,7 +57,7 @@ describe('ImportScreen', () => {
     expect(sent).toMatchObject({
       source: '/data/busi/manifest.csv',
       dataset: 'busi',
-      referenceInPlace: true,
+      referenceInPlace: false,
       mapping: { diagnosis: 'label' },
       task: 'label',
       user: 'alice',
@@ -104,6 +104,7 @@ describe('ImportScreen', () => {
     fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
       target: { value: '/data/busi/manifest.csv' },
     });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'busi' } });
     fireEvent.click(screen.getByRole('checkbox', { name: /Read files outside the manifest's folder/ }));
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
@@ -122,6 +123,9 @@ describe('ImportScreen', () => {
     fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
       target: { value: '/data/busi/manifest.csv' },
     });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'busi' } });
+    // Copies by default; referencing in place hides the choice, unticking it shows it again.
+    fireEvent.click(screen.getByRole('checkbox', { name: /Reference images in place/ }));
     expect(screen.queryByRole('checkbox', { name: /Keep embedded metadata/ })).toBeNull();
     fireEvent.click(screen.getByRole('checkbox', { name: /Reference images in place/ }));
     const keep = screen.getByRole('checkbox', { name: /Keep embedded metadata/ });
@@ -140,6 +144,64 @@ describe('ImportScreen', () => {
     ]);
   });
 
+  it('requires a dataset name (no silent "dataset"), and copies images unless "Reference in place" is ticked', async () => {
+    const importCall = vi.fn(async (): Promise<Result<ImportReport>> => ({ ok: true, value: report }));
+    const fake = createFakeApi({ 'catalog:datasets': () => ({ ok: true, value: [] }) });
+    const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
+    renderScreen(<ImportScreen />, api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/data/busi/manifest.csv' },
+    });
+    const name = screen.getByRole('textbox', { name: 'Dataset name' }) as HTMLInputElement;
+    expect(name.value).toBe('');
+    expect(name.placeholder).toBe('');
+    expect(name.required).toBe(true);
+    expect(screen.getByText(/Name the dataset/)).toBeTruthy();
+    const start = screen.getByRole('button', { name: 'Start import' }) as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+    await act(async () => {
+      fireEvent.submit(start.closest('form')!);
+    });
+    expect(importCall).not.toHaveBeenCalled();
+    fireEvent.change(name, { target: { value: '   ' } });
+    expect(start.disabled).toBe(true);
+    expect(
+      (screen.getByRole('checkbox', { name: /Reference images in place/ }) as HTMLInputElement).checked,
+    ).toBe(false);
+    fireEvent.change(name, { target: { value: 'fetal-brain' } });
+    await act(async () => {
+      fireEvent.click(start);
+    });
+    expect(importCall.mock.calls[0]).toEqual([
+      expect.objectContaining({ dataset: 'fetal-brain', referenceInPlace: false }),
+    ]);
+  });
+
+  it('reports images already in another dataset beside the duplicates', async () => {
+    const elsewhere = {
+      images: 33,
+      datasets: [{ name: 'fetal-planes', images: 33 }],
+      examples: [{ file: 'a.png', dataset: 'fetal-planes' }],
+    };
+    const notice = '33 imported images are already in another dataset (same content): fetal-planes 33.';
+    const importCall = vi.fn(async (): Promise<Result<ImportReport>> => ({
+      ok: true,
+      value: { ...report, duplicates: [], elsewhere, notices: [notice] },
+    }));
+    const fake = createFakeApi({ 'catalog:datasets': () => ({ ok: true, value: [] }) });
+    const api = { ...fake.api, catalog: { ...fake.api.catalog, import: importCall } } as typeof fake.api;
+    renderScreen(<ImportScreen />, api);
+    fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
+      target: { value: '/d/m.csv' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'copy' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
+    });
+    expect((await screen.findByTestId('report-elsewhere')).textContent).toBe('33');
+    expect(screen.getByTestId('import-notice').textContent).toBe(notice);
+  });
+
   it('shows an import failure as a message', async () => {
     const fake = createFakeApi({
       'catalog:datasets': () => ({ ok: true, value: [] }),
@@ -149,6 +211,7 @@ describe('ImportScreen', () => {
     fireEvent.change(screen.getByRole('textbox', { name: /Manifest file/ }), {
       target: { value: '/nope.csv' },
     });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Dataset name' }), { target: { value: 'busi' } });
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start import' }));
     });

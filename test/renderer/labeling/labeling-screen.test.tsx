@@ -58,19 +58,19 @@ describe('LabelingScreen', () => {
     expect(catalog.labelsOf('label', 1)).toEqual(['benign']);
   });
 
-  it('Ctrl+Z undoes through catalog:undo and returns to the image it changed', async () => {
+  it('U undoes through the app undo stack (catalog:undo of that batch) and returns to the image it changed', async () => {
     const { calls, catalog } = setup();
     await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
     await key('3');
     await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-002.png'));
-    await key('z', { ctrlKey: true });
-    expect(calls('catalog:undo')).toEqual([{ user: 'alice' }]);
+    await key('u');
+    await waitFor(() => expect(calls('catalog:undo')).toEqual([{ user: 'alice', batchId: 1 }]));
     await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
     expect(catalog.labelsOf('label', 1)).toEqual([]);
     await waitFor(() =>
       expect(screen.getByRole('button', { name: /normal/ }).getAttribute('aria-pressed')).toBe('false'),
     );
-    expect(screen.getByTestId('labeling-notice').textContent).toBe('Undid 1 change.');
+    expect(screen.getByTestId('labeling-notice').textContent).toBe('Undid: img-001.png: normal (1 change).');
   });
 
   it('autosaves the note through catalog:setNote and shows it in the note history', async () => {
