@@ -122,4 +122,41 @@ describe('DICOM reader: trust the pixel data, not the header', () => {
     expect([...(await image.decode(2)).pixels]).toEqual([30, 30, 30, 30]);
     await expect(image.decode(3)).rejects.toThrow('DICOM has no frame 3');
   });
+
+  it('answers 2,000 seeded byte mutations with an image or an ImportFailure, nothing else', async () => {
+    const base = [
+      writeDicom({ rows: 6, cols: 5, frames: 2, pixels: Buffer.alloc(60, 40) }),
+      writeDicom({ rows: 4, cols: 4, bitsAllocated: 16, pixels: Buffer.alloc(32, 3), burnedIn: 'YES' }),
+      writeDicom({ rows: 3, cols: 3, samplesPerPixel: 3, pixels: Buffer.alloc(27, 9), deflate: true }),
+    ];
+    // mulberry32, seed 14: the same mutations every run.
+    let seed = 14;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const outcomes = { read: 0, failed: 0 };
+    const unexpected: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(base[i % base.length]!);
+      // Mutate 1-4 bytes after the preamble (tags, lengths, values), sometimes cut the file.
+      for (let k = 1 + Math.floor(random() * 4); k > 0; k--)
+        bytes[132 + Math.floor(random() * (bytes.length - 132))] = Math.floor(random() * 256);
+      const file =
+        random() < 0.2 ? bytes.subarray(0, 132 + Math.floor(random() * (bytes.length - 132))) : bytes;
+      try {
+        const image = readDicom(file, limits);
+        for (let f = 0; f < image.frameCount; f++) await image.decode(f);
+        outcomes.read++;
+      } catch (error) {
+        if (error instanceof ImportFailure) outcomes.failed++;
+        else unexpected.push(`${i}: ${String(error).slice(0, 120)}`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect(outcomes.read + outcomes.failed).toBe(2000);
+    expect(outcomes.failed).toBeGreaterThan(100);
+  });
 });
