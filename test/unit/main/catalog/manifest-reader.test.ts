@@ -29,4 +29,29 @@ describe('planManifest', () => {
     expect({ ...first.metadata }).toEqual({ site: 's0' });
     expect(first.path).toBe(join(root, '0.png'));
   });
+
+  it('parses rows in batches and still names the one malformed row among hundreds', async () => {
+    const root = tempDir('sonofuse-plan-');
+    const rows = ['file,label,note'];
+    for (let i = 0; i < 600; i++)
+      rows.push(
+        i === 300 ? `${i}.png,x,"bad"quote` : `${i}.png,x,"note ${i}, with a comma\nand a second line"`,
+      );
+    const path = writeFile(root, 'm.csv', `${rows.join('\n')}\n`);
+    const plan = await planManifest(path, { mapping: {}, multiLabel: false });
+    expect(plan.total).toBe(599);
+    expect(plan.issues).toEqual([
+      { file: 'm.csv', line: 602, code: 'malformed-row', reason: expect.stringContaining('malformed CSV') },
+    ]);
+    const entries = [];
+    for await (const batch of plan.batches(100)) entries.push(...batch);
+    // Every row spans two lines: row i starts on line 2 + 2i (the bad row 300 holds one line).
+    expect(entries[299]).toMatchObject({
+      file: '299.png',
+      line: 600,
+      note: 'note 299, with a comma\nand a second line',
+    });
+    expect(entries[300]).toMatchObject({ file: '301.png', line: 603 });
+    expect(entries.at(-1)).toMatchObject({ file: '599.png', line: 1199 });
+  });
 });
