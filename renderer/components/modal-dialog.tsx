@@ -35,7 +35,7 @@ export const ModalDialog = ({
     // Keys aimed outside the dialog (focus left it, e.g. after a click on the backdrop's edge):
     // seen first, in the capture phase, and kept from every other listener.
     const onKey = (event: KeyboardEvent): void => {
-      if (ref.current?.contains(event.target as Node)) return;
+      if (event.target instanceof Node && ref.current?.contains(event.target)) return;
       event.stopPropagation();
       event.preventDefault();
       if (event.key === 'Escape' || keys.current.includes(event.key)) close.current();
