@@ -45,6 +45,7 @@ export const createSafeStorageSecrets = (dir: string, keystore?: SafeStorageLike
         return left;
       },
       write: (name, secret) => encrypted.write(name, secret),
+      create: (name, secret) => encrypted.create(name, secret),
     };
     return chosen;
   };
@@ -52,5 +53,6 @@ export const createSafeStorageSecrets = (dir: string, keystore?: SafeStorageLike
     where: dir,
     read: (name) => pick().read(name),
     write: (name, secret) => pick().write(name, secret),
+    create: (name, secret) => pick().create(name, secret),
   };
 };

@@ -1,5 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
@@ -14,6 +23,11 @@ export interface SecretStore {
   readonly where: string;
   read(name: string): string | null;
   write(name: string, secret: string): void;
+  /**
+   * Stores `secret` under `name` only if nothing is there yet, atomically, and returns what is
+   * stored then: two processes creating a key at once end up with the same one.
+   */
+  create(name: string, secret: string): string;
 }
 
 /** How a secret is turned into file bytes and back (plain text by default). */
@@ -44,7 +58,20 @@ export const keyDirFor = (dbPath: string, env: NodeJS.ProcessEnv = process.env):
  */
 export const createFileSecretStore = (dir: string, codec: SecretCodec = plain): SecretStore => {
   const pathOf = (name: string): string => join(dir, `${name}${codec.suffix}`);
-  return {
+  /** Writes a 0600 temporary file in the 0700 folder, then `commit`s it to the secret's path. */
+  const place = (name: string, secret: string, commit: (temporary: string, target: string) => void): void => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      writeFileSync(temporary, codec.encode(secret), { mode: 0o600, flag: 'wx' });
+      chmodSync(temporary, 0o600);
+      commit(temporary, pathOf(name));
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  };
+  const store: SecretStore = {
     where: dir,
     read(name) {
       const path = pathOf(name);
@@ -60,18 +87,21 @@ export const createFileSecretStore = (dir: string, codec: SecretCodec = plain): 
       return codec.decode(readFileSync(path));
     },
     write(name, secret) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      chmodSync(dir, 0o700);
-      const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      place(name, secret, (temporary, target) => renameSync(temporary, target));
+    },
+    create(name, secret) {
       try {
-        writeFileSync(temporary, codec.encode(secret), { mode: 0o600, flag: 'wx' });
-        chmodSync(temporary, 0o600);
-        renameSync(temporary, pathOf(name));
-      } finally {
-        rmSync(temporary, { force: true });
+        // link() fails when the target exists: the first writer's secret stays.
+        place(name, secret, (temporary, target) => linkSync(temporary, target));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
+      const stored = store.read(name);
+      if (stored === null) throw new AppError('CONFLICT', `${pathOf(name)} vanished while it was created`);
+      return stored;
     },
   };
+  return store;
 };
 
 /** Hex digits of a pseudonym: 128 bits of HMAC-SHA-256 (older catalogs used 12, i.e. 48 bits). */
@@ -157,8 +187,7 @@ export const createPseudonyms = (cdb: CatalogDb, store: SecretStore) => {
             `this catalog's pseudonym key is not in ${store.where}; restore it from where it was kept, or import without pseudonyms`,
           );
         }
-        key = randomBytes(32).toString('hex');
-        store.write(name, key);
+        key = store.create(name, randomBytes(32).toString('hex'));
         putSetting(cdb, 'pseudonym_key_check', checkOf(key));
       } else if (check !== null && check !== checkOf(key)) {
         throw new AppError('CONFLICT', `the pseudonym key in ${store.where} is not this catalog's`);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalogDb } from '../../../../main/catalog/catalog-db';
-import { keyDirFor } from '../../../../main/catalog/pseudonym-keys';
+import { createFileSecretStore, keyDirFor } from '../../../../main/catalog/pseudonym-keys';
 import { freshCatalog, importOptions, makeImage, tempDir, writeFile } from './support/catalog-fixtures';
 import { writeDicom } from './support/dicom-writer';
 
@@ -129,5 +129,13 @@ describe('pseudonym key outside the catalog', () => {
     ]);
     expect(databaseBytes(dbPath)).not.toContain('MRN-4');
     catalog.close();
+  });
+
+  it('creates a key once: a second creator (another process) gets the first one', () => {
+    const dir = join(tempDir(), 'k.keys');
+    expect(createFileSecretStore(dir).create('pseudonym-n', 'first')).toBe('first');
+    expect(createFileSecretStore(dir).create('pseudonym-n', 'second')).toBe('first');
+    expect(readdirSync(dir)).toEqual(['pseudonym-n.key']);
+    expect(statSync(join(dir, 'pseudonym-n.key')).mode & 0o777).toBe(0o600);
   });
 });
