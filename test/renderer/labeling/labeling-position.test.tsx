@@ -77,7 +77,8 @@ describe('Labeling position and progress (issue #16 items 3, 5)', () => {
     const catalog = labelled([1]);
     const Filtered = () => {
       const browse = useBrowse();
-      useEffect(() => browse.setFilters({ sort: { by: 'id', dir: 'asc' }, unlabeled: true }), []); // eslint-disable-line react-hooks/exhaustive-deps
+      const { setFilters } = browse;
+      useEffect(() => setFilters({ sort: { by: 'id', dir: 'asc' }, unlabeled: true }), [setFilters]);
       return null;
     };
     mount(
