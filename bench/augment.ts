@@ -18,6 +18,9 @@ import { createAugmenter, type AugmentEngine } from '../main/augment/create-augm
 import { batchSeed } from '../main/augment/seeded-random';
 import { detectSector, type RawImage, type SectorInfo } from '../main/augment/sector-detect';
 import { prepareSourceImage, stackImages } from '../main/augment/source-image';
+import { phantomClasses } from '../main/demo/phantom-anatomy';
+import { renderPhantomImage } from '../main/demo/phantom-image';
+import { createRandom } from '../main/demo/seeded-random';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -139,4 +142,46 @@ if (sheet) {
   const written = await writeContactSheet(resolve(sheet), tiles, { columns: 6 });
   log(`contact sheet ${written.path} (${written.width}×${written.height})`);
 }
+// Kept sector share of the ultrasound-default crop (issue 16): the share of each image's detected
+// (and rotated) sector area the resized crop keeps, over 4 draws of every image; on BUSI (mostly
+// rectangular scans) and on synthetic phantom fans (curvilinear sectors like fetal scans).
+const phantoms: RawImage[] = Array.from({ length: 32 }, (_, i) => {
+  const side = source.size;
+  const data = renderPhantomImage(
+    {
+      size: side,
+      label: phantomClasses[i % phantomClasses.length]!,
+      pose: { cx: side / 2, cy: side * 0.55, scale: side / 256, angle: 0 },
+      gain: 1,
+      halfAngle: 0.5 + (i % 4) * 0.07,
+    },
+    createRandom(i + 1),
+  );
+  return { data, width: side, height: side, channels: 1 };
+});
+const shareRows: Array<Record<string, unknown>> = [];
+for (const [setName, images] of [
+  ['BUSI', prepared],
+  ['phantom fans', phantoms],
+] as const) {
+  const detected = images.map((p) => detectSector(p));
+  const aug = createAugmenter(buildPreset('ultrasound-default', { outputSize: size }));
+  const shares: number[] = [];
+  for (let draw = 0; draw < 4; draw++)
+    for (const p of aug.plan(images.length, source.size, source.size, batchSeed(1, draw, 0), detected)
+      .params) {
+      const v = p.steps.find((s) => s.kind === 'resized-crop')?.values.sectorShare;
+      if (typeof v === 'number') shares.push(v);
+    }
+  shares.sort((a, b) => a - b);
+  const q = (f: number) => shares[Math.floor(f * (shares.length - 1))] ?? Number.NaN;
+  const row = { set: setName, draws: shares.length, min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9) };
+  shareRows.push(row);
+  log(
+    `ultrasound-default crop keeps of the sector (${setName}, ${row.draws} draws): min ${row.min.toFixed(2)}, ` +
+      `10th pct ${row.p10.toFixed(2)}, median ${row.median.toFixed(2)}, 90th pct ${row.p90.toFixed(2)} (bound: ≥ 0.60)`,
+  );
+}
+results.keptSectorShare = shareRows;
+
 if (json) console.log(JSON.stringify(results, null, 2));

@@ -236,3 +236,14 @@ export const convexClip = (poly: Polygon, box: Box): Polygon => {
   }
   return out;
 };
+
+/** Area of a simple polygon (shoelace formula; 0 for fewer than 3 points). */
+export const polygonArea = (poly: Polygon): number => {
+  let twice = 0;
+  for (let k = 0; k < poly.length; k++) {
+    const p = poly[k];
+    const q = poly[(k + 1) % poly.length];
+    twice += p[0] * q[1] - q[0] * p[1];
+  }
+  return poly.length < 3 ? 0 : Math.abs(twice) / 2;
+};

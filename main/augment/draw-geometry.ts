@@ -4,6 +4,7 @@ import {
   convexClip,
   inscribedBox,
   intersectBoxes,
+  polygonArea,
   rotationAbout,
   scale,
   compose,
@@ -96,6 +97,22 @@ const resizedCropBox = (
 };
 
 /**
+ * What a crop box keeps: `area`, its share of the frame; `sectorShare`, the share of the sector's
+ * area (inside the frame) it contains, when a sector is known.
+ */
+export const cropShares = (
+  box: Box,
+  sector: Polygon | null,
+  h: number,
+  w: number,
+): { area: number; sectorShare?: number } => {
+  const area = (box.w * box.h) / (w * h);
+  if (!sector) return { area };
+  const whole = polygonArea(convexClip(sector, { x: 0, y: 0, w, h }));
+  return whole > 0 ? { area, sectorShare: polygonArea(convexClip(sector, box)) / whole } : { area };
+};
+
+/**
  * Draws one image's parameters for a geometric step. `h`/`w` is the frame before the step and
  * `sector` the sector polygon in that frame (edge pixels), or null.
  */
@@ -130,15 +147,22 @@ export const drawGeometry = (
       const region = cropRegion(step.region, sector, h, w);
       const x = placeWindow(rng, region.x, region.w, step.size, w);
       const y = placeWindow(rng, region.y, region.h, step.size, h);
-      return { map: translate(x, y), applied: true, values: { x, y, w: step.size, h: step.size } };
+      const b = { x, y, w: step.size, h: step.size };
+      return { map: translate(x, y), applied: true, values: { ...b, ...cropShares(b, sector, h, w) } };
     }
     case 'resized-crop': {
       const region = cropRegion(step.region, sector, h, w);
-      const b = resizedCropBox(rng, region, step.scale, step.ratio);
+      let b = resizedCropBox(rng, region, step.scale, step.ratio);
+      const kept = (box: Box) => cropShares(box, sector, h, w).sectorShare ?? 1;
+      if (step.minSectorShare > 0) {
+        for (let attempt = 1; attempt < 10 && kept(b) < step.minSectorShare; attempt++)
+          b = resizedCropBox(rng, region, step.scale, step.ratio);
+        if (kept(b) < step.minSectorShare) b = region;
+      }
       return {
         map: compose(translate(b.x, b.y), scale(b.w / step.size, b.h / step.size)),
         applied: true,
-        values: { x: b.x, y: b.y, w: b.w, h: b.h },
+        values: { x: b.x, y: b.y, w: b.w, h: b.h, ...cropShares(b, sector, h, w) },
       };
     }
     case 'hflip': {

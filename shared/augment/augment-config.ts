@@ -74,6 +74,11 @@ export const ResizedCropStep = z.object({
   scale: range(0.01, 1, 'Fraction of the region area').default([0.08, 1]),
   ratio: range(0.1, 10, 'Aspect ratio w/h').default([3 / 4, 4 / 3]),
   region: CropRegion,
+  /**
+   * With a detected sector: redraw (up to 10 times, then take the whole region) until the crop
+   * keeps at least this share of the sector's area, so no crop is a fragment of the scan. 0: off.
+   */
+  minSectorShare: z.number().min(0).max(1).default(0).describe('Least share of the sector a crop keeps'),
 });
 
 export const HFlipStep = z.object({ kind: z.literal('hflip'), p: probability.default(0.5) });

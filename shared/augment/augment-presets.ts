@@ -49,9 +49,11 @@ const flipSteps = (h: boolean, v: boolean): AugmentStep[] => [
  *   unless the task allows them.
  * - `ultrasound-default`: blanks everything outside the detected sector (overlay text, calipers
  *   beside the fan) so the rotation's zero fill is indistinguishable from the scanner's own black
- *   background; mild rotation about the sector centre; a random resized crop drawn inside the
- *   largest rectangle inscribed in the rotated sector (no fill, no fan border in the crop); gain, contrast, gamma, depth ramp, speckle, slight blur; no flips
- *   unless the task allows them.
+ *   background; mild rotation about the sector centre; a random resized crop of the rotated
+ *   sector's bounding box that keeps at least 60% of the sector's area (the crop inscribed in the
+ *   fan kept 25-60% of it and often left a fragment: a piece of skull, plain speckle; the black
+ *   corners it now shows are the scanner's own background, as at evaluation); gain, contrast,
+ *   gamma, depth ramp, speckle, slight blur; no flips unless the task allows them.
  * - `none`: resize to the output size and normalise only.
  */
 export const buildPreset = (name: PresetName, options: PresetOptions = {}): AugmentConfig => {
@@ -79,9 +81,10 @@ export const buildPreset = (name: PresetName, options: PresetOptions = {}): Augm
           {
             kind: 'resized-crop',
             size: outputSize,
-            scale: [0.6, 1],
+            scale: [0.5, 1],
             ratio: [0.85, 1.18],
-            region: 'sector-inscribed',
+            region: 'sector-bbox',
+            minSectorShare: 0.6,
           },
           ...flipSteps(options.horizontalFlip ?? false, options.verticalFlip ?? false),
           { kind: 'brightness', p: 0.8, range: [0.8, 1.25] },
