@@ -16,6 +16,7 @@ import { createRunStore } from '../../main/runs/run-store';
 import { createLogger } from '../../main/services/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath, shootContent } from './support/browser';
+import { nameLabeller } from './support/labeller';
 
 const BUSI = resolve('..', 'shared', 'datasets', 'busi');
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
@@ -167,6 +168,7 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await page.goto(host.url);
+    await nameLabeller(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -255,12 +257,25 @@ describe('training and review in browser mode (Debian Chromium, seeded run)', ()
       `review of run ${seeded.runId} (stage1_image)`,
     );
     await page.screenshot({ path: screenshotPath('review-image-history') });
+    // Issue 16 (12): the saliency picker follows the dark theme (not the browser's light default).
+    expect(
+      await dialog.getByLabel('Saliency class').evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(11, 14, 17)');
     const dialogViolations = (
       await new AxeBuilder({ page }).include('[role="dialog"]').analyze()
     ).violations.map((v) => `${v.id}: ${v.help}`);
     expect(dialogViolations).toEqual([]);
     await page.keyboard.press('Escape');
     await poll(() => dialog.count()).toBe(0);
+    // Focus returns to the thumbnail that opened the peek.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      `Open image ${seeded.wrongImage}`,
+    );
+    // The status bar stays one 28px row and the window never scrolls (the content area does).
+    expect(await page.locator('footer.statusbar').evaluate((el) => el.getBoundingClientRect().height)).toBe(
+      28,
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
 
     const report = join(dataDir, 'report.html');
     await page.getByLabel('Save to (path on this computer)').fill(report);
