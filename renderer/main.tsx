@@ -3,7 +3,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { ApiProvider } from './api-context';
 import { App, type ConnectionStatus } from './app';
 import { MediaProvider } from './catalog/media-url';
-import { pickApi } from './transport/pick-api';
+import { pickApi, type PickedApi } from './transport/pick-api';
 import './styles/app.css';
 
 const container = document.getElementById('root');
@@ -12,12 +12,10 @@ const root: Root = createRoot(container);
 
 let connection: ConnectionStatus = 'connecting';
 let render: () => void = () => {};
-const picked = pickApi((status) => {
-  connection = status;
-  render();
-});
+let picked: PickedApi | null = null;
 
 render = () => {
+  if (!picked) return; // The launch code is being traded for the token (one loopback round trip).
   if (!picked.ok) {
     root.render(
       <div className="fatal" role="alert">
@@ -37,4 +35,10 @@ render = () => {
     </StrictMode>,
   );
 };
-render();
+void pickApi((status) => {
+  connection = status;
+  render();
+}).then((result) => {
+  picked = result;
+  render();
+});

@@ -50,5 +50,8 @@ export const serveStatic = (
     'Content-Length': String(size),
     'Cache-Control': relativePath === 'index.html' ? 'no-store' : 'public, max-age=31536000, immutable',
   });
-  createReadStream(file).pipe(res);
+  // A file that vanishes or fails to read after the headers went out ends this response only.
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 };

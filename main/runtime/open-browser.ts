@@ -1,34 +1,90 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const candidates = [
+const defaultCandidates = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',
   '/usr/bin/google-chrome-stable',
 ];
 
+/** A browser window the host opened, with its throwaway profile. */
+export interface OpenedBrowser {
+  browser: string;
+  /** The profile folder (0700, in the temp folder): cache, cookies and storage of this window only. */
+  profileDir: string;
+  /** Closes the browser if it still runs and removes its profile; resolves when both are done. */
+  close(): Promise<void>;
+}
+
+export interface OpenBrowserOptions {
+  env?: NodeJS.ProcessEnv;
+  candidates?: readonly string[];
+  spawn?: typeof nodeSpawn;
+  /** Where the profile folder is made (default: the OS temp folder). */
+  tempDir?: string;
+}
+
 /**
- * Opens the browser-mode URL in a local Chromium app window when there is a display. Returns the
- * browser used, or null. Never fails the caller: the URL is always printed as well.
+ * The Chromium arguments: a fresh profile (so the window's disk cache, cookies and session storage
+ * never mix with the user's own profile and are deleted on exit), no first-run or network chatter.
+ * The URL should carry a one-time launch code, never the token: the command line is readable by
+ * every local user in /proc.
  */
-export const openInLocalBrowser = (url: string, env: NodeJS.ProcessEnv = process.env): string | null => {
+export const browserArgs = (url: string, profileDir: string): string[] => [
+  `--user-data-dir=${profileDir}`,
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  `--app=${url}`,
+];
+
+const waitForExit = (child: ChildProcess, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(resolve, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Opens the browser-mode URL in a local Chromium app window with a throwaway profile when there is
+ * a display. Returns the window, or null. Never fails the caller: the URL is always printed as well.
+ * The profile is removed when the browser exits and by {@link OpenedBrowser.close}.
+ */
+export const openInLocalBrowser = (url: string, options: OpenBrowserOptions = {}): OpenedBrowser | null => {
+  const env = options.env ?? process.env;
   if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return null;
-  const browser = candidates.find((c) => existsSync(c));
+  const browser = (options.candidates ?? defaultCandidates).find((c) => existsSync(c));
   if (!browser) return null;
+  let profileDir: string | null = null;
   try {
-    const child = spawn(
+    profileDir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'sonofuse-browser-'));
+    chmodSync(profileDir, 0o700);
+    const dir = profileDir;
+    const removeProfile = (): void => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    const child = (options.spawn ?? nodeSpawn)(browser, browserArgs(url, dir), { stdio: 'ignore' });
+    child.on('error', removeProfile);
+    child.on('exit', removeProfile);
+    return {
       browser,
-      [`--app=${url}`, '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      {
-        detached: true,
-        stdio: 'ignore',
+      profileDir: dir,
+      async close() {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          await waitForExit(child, 5000);
+        }
+        removeProfile();
       },
-    );
-    child.on('error', () => {});
-    child.unref();
-    return browser;
+    };
   } catch {
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     return null;
   }
 };

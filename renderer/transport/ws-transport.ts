@@ -9,6 +9,9 @@ import {
 
 const TOKEN_KEY = 'sonofuse.token';
 
+/** Keeps the launch's token for reloads of this tab only (sessionStorage, never localStorage). */
+export const keepToken = (storage: Storage, token: string): void => storage.setItem(TOKEN_KEY, token);
+
 /**
  * Reads the per-launch token the host put in the URL fragment, keeps it for reloads of this tab
  * (sessionStorage), and removes it from the address bar.
@@ -16,7 +19,7 @@ const TOKEN_KEY = 'sonofuse.token';
 export const takeToken = (location: Location, storage: Storage, history: History): string | null => {
   const match = /(?:^#|&)token=([0-9a-f]{16,128})/.exec(location.hash);
   if (match?.[1]) {
-    storage.setItem(TOKEN_KEY, match[1]);
+    keepToken(storage, match[1]);
     history.replaceState(null, '', location.pathname + location.search);
     return match[1];
   }

@@ -26,3 +26,16 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 /** Sub-protocol name both sides agree on; the token travels in the `token` query parameter. */
 export const WS_PATH = '/ws';
 export const WS_PROTOCOL = 'sonofuse.v1';
+
+/**
+ * The browser mode's launch exchange. The host opens (or prints) `/#launch=<code>`: a one-time code
+ * valid for a short time. The page POSTs it to {@link SESSION_PATH} in the {@link LAUNCH_HEADER}
+ * header and receives the launch's token ({@link SessionGrant}, in a Result envelope); the code is
+ * spent at the first attempt. So the token itself never appears on a command line or in a URL
+ * the browser keeps.
+ */
+export const SESSION_PATH = '/session';
+export const LAUNCH_HEADER = 'x-sonofuse-launch';
+export const LaunchCode = z.string().regex(/^[0-9a-f]{32}$/);
+export const SessionGrant = z.object({ token: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export type SessionGrant = z.infer<typeof SessionGrant>;

@@ -84,3 +84,34 @@ describe('app shell in browser mode (Debian Chromium)', () => {
     await page.close();
   });
 });
+
+describe('launch address (one-time code instead of the token)', () => {
+  let host: HostProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    host = await startAppHost([], {}, { keepLaunch: true });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('opens the app once, keeps working on reload, and is refused the second time', async () => {
+    expect(host.launchUrl).toMatch(/#launch=[0-9a-f]{32}$/);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(host.launchUrl);
+    await expect.poll(() => page.locator('.conn').textContent()).toContain('Connected');
+    expect(page.url()).not.toContain('launch=');
+    await page.reload();
+    await expect.poll(() => page.locator('.conn').textContent()).toContain('Connected');
+    // The same address in a fresh tab (or copied from a command line) no longer works.
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(host.launchUrl);
+    await expect.poll(() => second.getByRole('alert').textContent()).toContain('already used');
+    await page.close();
+    await second.close();
+  });
+});

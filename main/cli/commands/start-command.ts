@@ -10,6 +10,9 @@ import { projectRoot } from '../../runtime/package-info';
 import { createLogger } from '../../services/logger';
 import type { CliCommand } from '../command';
 
+/** How long the address printed in the terminal stays valid (the user may need a moment to open it). */
+const PRINTED_LAUNCH_TTL_MS = 10 * 60_000;
+
 /**
  * `sonofuse start`: the Electron app when its binary is installed, otherwise (or with --browser)
  * the loopback host serving the same renderer and contract to a local browser.
@@ -58,19 +61,23 @@ export const startCommand: CliCommand = {
       port,
       routes: [createMediaRoute(() => catalogMediaSource(core.services))],
     });
-    io.out(`SonoFuse browser mode: ${host.url}`);
-    io.out('Open that address in a browser on this machine (it works only on 127.0.0.1). Ctrl+C stops.');
-    if (!values['no-open']) {
-      const opened = openInLocalBrowser(host.url);
+    // The printed address and the window's address carry different one-time launch codes; the
+    // token never goes on a command line (readable in /proc) or into a URL the browser keeps.
+    io.out(`SonoFuse browser mode: ${host.launchUrl(PRINTED_LAUNCH_TTL_MS)}`);
+    io.out(
+      'Open that address in a browser on this machine (it works only on 127.0.0.1, once, within 10 minutes; reloading the tab keeps working). Ctrl+C stops.',
+    );
+    const opened = values['no-open'] ? null : openInLocalBrowser(host.launchUrl());
+    if (!values['no-open'])
       io.err(
-        opened ? `Opened ${opened}.` : 'No local browser window opened (no display or no Chromium found).',
+        opened
+          ? `Opened ${opened.browser} with a throwaway profile.`
+          : 'No local browser window opened (no display or no Chromium found).',
       );
-    }
     return await new Promise<number>((resolve) => {
       const stop = (): void => {
         io.err('Stopping…');
-        void host
-          .close()
+        void Promise.all([host.close(), opened?.close()])
           .then(() => core.dispose())
           .then(() => resolve(0));
       };

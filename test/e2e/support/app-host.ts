@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface HostProcess {
+  /** `origin/#token=…`: a reusable address for tests that open many pages (built from the launch). */
   url: string;
+  /** The one-time address the host printed; spent already unless `keepLaunch` was asked for. */
+  launchUrl: string;
   origin: string;
   token: string;
   child: ChildProcess;
@@ -19,6 +22,7 @@ export interface HostProcess {
 export const startAppHost = async (
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  options: { keepLaunch?: boolean } = {},
 ): Promise<HostProcess> => {
   // Every host gets its own data folder unless the test chooses one: never the user's catalog.
   const dataDir = env.SONOFUSE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'sonofuse-e2e-data-'));
@@ -35,7 +39,7 @@ export const startAppHost = async (
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /SonoFuse browser mode: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(output);
+      const match = /SonoFuse browser mode: (http:\/\/127\.0\.0\.1:\d+\/#launch=[0-9a-f]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -46,10 +50,20 @@ export const startAppHost = async (
     child.once('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
   });
   const parsed = new URL(url);
+  // Trade the printed one-time code for the token as the page would, so tests can open many pages.
+  let token = '';
+  if (!options.keepLaunch) {
+    const response = await fetch(`${parsed.origin}/session`, {
+      method: 'POST',
+      headers: { Origin: parsed.origin, 'x-sonofuse-launch': parsed.hash.replace('#launch=', '') },
+    });
+    token = ((await response.json()) as { value: { token: string } }).value.token;
+  }
   return {
-    url,
+    url: `${parsed.origin}/#token=${token}`,
+    launchUrl: url,
     origin: parsed.origin,
-    token: parsed.hash.replace('#token=', ''),
+    token,
     child,
     async stop() {
       if (child.exitCode !== null) return;

@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +31,17 @@ const connect = (url: string, headers: Record<string, string>) =>
     },
   );
 
+/** The next frame that answers something (log events from other sockets may arrive in between). */
 const nextFrame = (ws: WebSocket) =>
-  new Promise<Frame>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+  new Promise<Frame>((resolve) => {
+    const onMessage = (d: WebSocket.RawData): void => {
+      const frame = JSON.parse(d.toString()) as Frame;
+      if (frame.type === 'event') return;
+      ws.off('message', onMessage);
+      resolve(frame);
+    };
+    ws.on('message', onMessage);
+  });
 
 const httpGet = (port: number, path: string, headers: Record<string, string> = {}) =>
   new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
@@ -42,6 +52,30 @@ const httpGet = (port: number, path: string, headers: Record<string, string> = {
     });
     req.on('error', reject);
     req.end();
+  });
+
+const post = (port: number, path: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+/** Writes raw bytes (a request no HTTP client would build) and resolves with what came back. */
+const rawRequest = (port: number, text: string) =>
+  new Promise<string>((resolve) => {
+    const socket = netConnect(port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    socket.on('data', (c) => {
+      out += c.toString();
+      if (/\r\n\r\n/.test(out)) socket.end();
+    });
+    socket.on('close', () => resolve(out));
+    socket.on('error', () => resolve(out));
   });
 
 describe('loopback host', () => {
@@ -79,10 +113,79 @@ describe('loopback host', () => {
     return frame;
   };
 
-  it('binds 127.0.0.1 only and puts the token in the URL fragment', () => {
+  it('binds 127.0.0.1 only; launch URLs carry a one-time code in the fragment, never the token', () => {
     expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(host.url).toBe(`${host.origin}/#token=${host.token}`);
     expect(host.token).toMatch(/^[0-9a-f]{64}$/);
+    const first = host.launchUrl();
+    expect(first).toMatch(new RegExp(`^${host.origin}/#launch=[0-9a-f]{32}$`));
+    expect(first).not.toContain(host.token);
+    expect(host.launchUrl()).not.toBe(first);
+  });
+
+  it('trades a launch code for the token once, from its own origin only, and not after it expired', async () => {
+    const code = (url: string) => url.split('#launch=')[1]!;
+    const session = (launch: string, origin = host.origin) =>
+      post(host.port, '/session', { Origin: origin, 'x-sonofuse-launch': launch });
+    const fresh = code(host.launchUrl());
+    const foreign = await session(fresh, 'http://evil.example');
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_ORIGIN' } });
+    const granted = await session(fresh);
+    expect(granted.status).toBe(200);
+    expect(granted.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(granted.body)).toEqual({ ok: true, value: { token: host.token } });
+    const again = await session(fresh);
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect((await session(code(host.launchUrl(0)))).status).toBe(401);
+    expect((await session('0'.repeat(32))).status).toBe(401);
+    expect((await session('')).status).toBe(401);
+  });
+
+  it('answers malformed request targets with 400 on pages and upgrades and keeps serving', async () => {
+    for (const target of ['http://[/', '//[', 'http://a:99999/', 'http://%/']) {
+      const page = await rawRequest(
+        host.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(page).toMatch(/^HTTP\/1\.1 400 /);
+      expect(page).toContain('INVALID_INPUT');
+      const upgrade = await rawRequest(
+        host.port,
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: ${host.origin}\r\n\r\n`,
+      );
+      expect(upgrade).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect((await httpGet(host.port, '/')).status).toBe(200);
+    expect((await validCall()).result?.ok).toBe(true);
+  });
+
+  it('logs refused upgrades at most once per reason and interval, however many arrive', async () => {
+    const before = core.services.logger
+      .recent(500)
+      .filter((e) => e.message.includes('refused a WebSocket upgrade')).length;
+    for (let i = 0; i < 40; i++) await connect(`ws://127.0.0.1:${host.port}/ws?token=bad${i}`, goodHeaders);
+    const after = core.services.logger
+      .recent(500)
+      .filter((e) => e.message.includes('refused a WebSocket upgrade')).length;
+    expect(after - before).toBeLessThanOrEqual(1);
+    expect((await validCall()).result?.ok).toBe(true);
+  });
+
+  it('closes a socket that sends a frame over the inbound limit (4 MiB) and keeps serving others', async () => {
+    const { ws } = await connect(wsUrl, goodHeaders);
+    const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
+    ws!.send(
+      JSON.stringify({
+        type: 'call',
+        id: 1,
+        channel: 'app:info',
+        input: { pad: 'x'.repeat(5 * 1024 * 1024) },
+      }),
+    );
+    expect(await closed).toBe(1009);
+    expect((await validCall()).result?.ok).toBe(true);
   });
 
   it('serves a call over an authenticated socket', async () => {
@@ -170,7 +273,12 @@ describe('loopback host', () => {
 
   it('pushes contract events to connected clients', async () => {
     const { ws } = await connect(wsUrl, goodHeaders);
-    const frame = nextFrame(ws!);
+    const frame = new Promise<Frame>((resolve) =>
+      ws!.on('message', (d) => {
+        const f = JSON.parse(d.toString()) as Frame & { payload?: { source?: string } };
+        if (f.payload?.source === 'test') resolve(f);
+      }),
+    );
     core.services.logger.info('test', 'hello clients');
     expect(await frame).toMatchObject({
       type: 'event',
