@@ -35,13 +35,17 @@ export const encapsulatedFramesHeld = (ds: DataSet, pixel: Element): number => {
   return table.length > 0 ? table.length : fragments.length;
 };
 
-/** Decodes one JPEG (baseline/extended) frame; sharp refuses anything over `maxPixels`. */
+/**
+ * Decodes one JPEG (baseline/extended) frame. Its own header must give the file's rows × columns
+ * (checked before decoding: a small JPEG claiming a huge size is refused, not expanded), and sharp
+ * refuses anything over `maxPixels` anyway.
+ */
 export const decodeJpegFrame = async (
   ds: DataSet,
   pixel: Element,
   frame: number,
   frameCount: number,
-  maxPixels: number,
+  size: { rows: number; cols: number; maxPixels: number },
 ): Promise<DicomFrame> => {
   let bytes: Uint8Array;
   try {
@@ -60,8 +64,23 @@ export const decodeJpegFrame = async (
       `DICOM frame ${frame} cannot be read: ${String((error as Error).message ?? error).slice(0, 200)}`,
     );
   }
+  const input = { failOn: 'error', limitInputPixels: size.maxPixels } as const;
+  let header: sharp.Metadata;
   try {
-    const input = { failOn: 'error', limitInputPixels: maxPixels } as const;
+    header = await sharp(bytes, input).metadata();
+  } catch (error) {
+    throw new ImportFailure(
+      'corrupt',
+      `DICOM JPEG frame ${frame} does not decode: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (header.width !== size.cols || header.height !== size.rows) {
+    throw new ImportFailure(
+      'corrupt',
+      `DICOM JPEG frame ${frame} is ${header.width}×${header.height} but the file says ${size.cols}×${size.rows}`,
+    );
+  }
+  try {
     const { data, info } = await sharp(bytes, input).raw().toBuffer({ resolveWithObject: true });
     const channels = info.channels >= 3 ? 3 : 1;
     const pixels =

@@ -174,7 +174,8 @@ export const readDicom = (bytes: Uint8Array, limits: DicomLimits): DicomImage =>
     if (!pixel.encapsulatedPixelData)
       throw new ImportFailure('corrupt', 'DICOM says JPEG but its pixel data is not encapsulated');
     frameCount = checkedFrameCount(ds, encapsulatedFramesHeld(ds, pixel), maxFrames);
-    decode = (frame) => decodeJpegFrame(ds, pixel, frame, frameCount, limits.maxPixels);
+    decode = (frame) =>
+      decodeJpegFrame(ds, pixel, frame, frameCount, { rows, cols, maxPixels: limits.maxPixels });
   } else {
     if (pixel.encapsulatedPixelData)
       throw new ImportFailure('corrupt', 'DICOM says uncompressed but its pixel data is encapsulated');

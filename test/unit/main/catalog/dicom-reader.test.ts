@@ -92,6 +92,13 @@ describe('DICOM reader: trust the pixel data, not the header', () => {
       writeDicom({ ...spec, jpegFrames: [jpeg, jpeg], frames: 2, firstFragmentLength: 0xfffffff0 }),
     );
     expect(failure).toMatchObject({ code: 'corrupt' });
+    // A JPEG larger than the file's rows × columns is refused before it is decoded.
+    const big = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    await expect(readDicom(writeDicom({ ...spec, jpegFrames: [big] }), limits).decode(0)).rejects.toThrow(
+      'DICOM JPEG frame 0 is 64×48 but the file says 8×8',
+    );
     // Three frames claimed, two fragments there.
     expect(failureOf(writeDicom({ ...spec, jpegFrames: [jpeg, jpeg], numberOfFrames: '3' }))).toEqual({
       code: 'corrupt',
