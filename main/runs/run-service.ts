@@ -50,11 +50,6 @@ export interface RunServiceOptions {
   maxActive?: number;
 }
 
-const stageOf = (stage: string): RunProgress['stage'] =>
-  (['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done'] as const).find(
-    (s) => s === stage,
-  ) ?? 'prepare';
-
 /**
  * Runs as the app and the CLI start them: prepares the manifest from the catalog, starts the
  * two-stage job in a trainer process, turns its messages into `run:onProgress` / `run:onStatus`
@@ -174,18 +169,17 @@ export const createRunService = (options: RunServiceOptions) => {
     });
     run.on('log', (m: FromTrainerOf<'log'>) => logger.info('run', `run ${record.id}: ${m.message}`));
     run.on('progress', ({ progress: p }) => {
+      if (p.stage === 'train') return; // a plain fit's stage: never sent by a run's job
       job?.progress(
         p.batch,
         p.batchesPerEpoch || null,
         `${p.stage} ${p.method ?? ''} epoch ${p.epoch}/${p.epochs}`,
-        // The trainer's ETA, the one the Training screen shows: one ETA source.
-        p.etaSeconds !== null && p.etaSeconds >= 0 ? p.etaSeconds : null,
       );
       const payload: RunProgress = {
         runId: record.id,
         seed: p.seed ?? record.config.seed,
-        stage: stageOf(p.stage),
-        method: (p.method as RunMethod | undefined) ?? null,
+        stage: p.stage,
+        method: p.method ?? null,
         epoch: Math.max(0, p.epoch),
         epochs: Math.max(0, p.epochs),
         batch: Math.max(0, p.batch),
@@ -196,7 +190,7 @@ export const createRunService = (options: RunServiceOptions) => {
         curve:
           p.curve && p.method
             ? {
-                method: p.method as RunMethod,
+                method: p.method,
                 epoch: Math.max(1, p.curve.epoch),
                 trainLoss: p.curve.trainLoss,
                 trainAccuracy: null,
@@ -236,6 +230,7 @@ export const createRunService = (options: RunServiceOptions) => {
         }
       } else if (outcome.status === 'cancelled') {
         store.setStatus(record.id, 'cancelled');
+        logger.info('run', `run ${record.id} cancelled; resume continues from its last checkpoint`);
         job?.cancelled('cancelled; resume continues from the last checkpoint');
         emitStatus(record.id, 'cancelled');
       } else {
@@ -341,6 +336,7 @@ export const createRunService = (options: RunServiceOptions) => {
       if (queue.some((q) => q.record.id === runId))
         throw new AppError('CONFLICT', `run ${runId} is already queued`);
       if (record.status === 'succeeded') throw new AppError('CONFLICT', `run ${runId} has already finished`);
+      logger.info('run', `run ${runId} resumed (was ${record.status})`);
       await schedule(record, true);
       return { runId };
     },
@@ -350,12 +346,14 @@ export const createRunService = (options: RunServiceOptions) => {
       if (q >= 0) {
         queue.splice(q, 1);
         store.setStatus(runId, 'cancelled');
+        logger.info('run', `run ${runId} cancelled while queued`);
         emitStatus(runId, 'cancelled');
         settle(runId);
         return { cancelled: true };
       }
       const a = active.get(runId);
       a?.run.cancel();
+      if (a) logger.info('run', `run ${runId}: cancel requested (stops at the next batch)`);
       return { cancelled: a !== undefined };
     },
     /** Resolves when the run (queued or running) has ended and its outcome is stored. */

@@ -18,7 +18,8 @@ import { RunManifest } from './run-manifest';
 import { encodeModalities, type Modalities } from './run-modalities';
 import { prepareRunImages } from './run-images';
 import type { PredictionRow, RunJobResult } from './run-job-result';
-import { runSeed, type MethodOutcome } from './run-seed';
+import type { MethodOutcome } from './seed-context';
+import { trainSeedMethods } from './seed-methods';
 import { exportRunModel } from './model-export';
 
 export const TwoStageJobConfig = z.object({
@@ -96,7 +97,7 @@ const aggregate = (perSeed: MethodOutcome[][], method: RunMethod): MethodResult 
 /**
  * The two-stage run as a trainer job: reads the manifest, decodes the images once, encodes notes
  * and metadata once, then for each seed builds a fresh pretrained network (wasm: data-parallel
- * replicas; other backends: this thread) and runs every method (run-seed.ts). Writes the first
+ * replicas; other backends: this thread) and runs every method (seed-methods.ts). Writes the first
  * seed's per-image probabilities to predictions.json and returns metrics, timings and backend.
  */
 export const runTwoStageJob = async (
@@ -236,7 +237,7 @@ export const runTwoStageJob = async (
           outcomes,
           timing: t,
           notices: n,
-        } = await runSeed({
+        } = await trainSeedMethods({
           tf: ctx.tf,
           manifest,
           images,

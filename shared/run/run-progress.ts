@@ -5,6 +5,40 @@ import { RunMethod } from './run-config';
 export const RunStage = z.enum(['prepare', 'features', 'heads', 'stage1', 'stage2', 'evaluate', 'done']);
 export type RunStage = z.infer<typeof RunStage>;
 
+/** What the trainer reports as its stage: a run's stage, or `train` for a plain fit (generic jobs). */
+export const TrainerStage = z.union([RunStage, z.literal('train')]);
+export type TrainerStage = z.infer<typeof TrainerStage>;
+
+/**
+ * The one progress shape from the fit loop through the trainer protocol to the run service
+ * (which adds run id and backend to make a RunProgress): throttled by the fit loop (~4 Hz),
+ * `curve` set once per finished epoch. Runs count epochs from 1 (the fit loop from 0: the run's
+ * runners add one).
+ */
+export const TrainerProgress = z.object({
+  stage: TrainerStage,
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  batch: z.number().int(),
+  batchesPerEpoch: z.number().int(),
+  loss: z.number(),
+  imagesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  /** Multi-method jobs (the two-stage run): which method and seed this progress belongs to. */
+  method: RunMethod.optional(),
+  seed: z.number().int().optional(),
+  /** Set once per finished epoch: the point the live curves add. */
+  curve: z
+    .object({
+      epoch: z.number().int(),
+      trainLoss: z.number(),
+      validationLoss: z.number().nullable(),
+      validationAccuracy: z.number().nullable(),
+    })
+    .optional(),
+});
+export type TrainerProgress = z.infer<typeof TrainerProgress>;
+
 /** One point of a training curve (per epoch), for the live charts. */
 export const CurvePoint = z.object({
   method: RunMethod,

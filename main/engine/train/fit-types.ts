@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import type { TrainerProgress, TrainerStage } from '../../../shared/run/run-progress';
 
 /** The tfjs namespace the loop runs on: the one `selectBackend` returned. */
 export type Tf = typeof tfjs;
@@ -117,31 +118,8 @@ export interface FitCallbacks {
   trainEnd?(result: FitResult): unknown;
 }
 
-/** Throttled progress for the UI (see `fit-progress.ts`). */
-export interface FitProgress {
-  stage: string;
-  /** 0-based epoch in progress; `batch` of `batchesPerEpoch` batches of it are done. */
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batchesPerEpoch: number;
-  loss: number;
-  imagesPerSecond: number;
-  etaSeconds: number | null;
-  /** Multi-method jobs (the two-stage run): which method and seed this progress belongs to. */
-  method?: string;
-  seed?: number;
-  /** Set once per finished epoch: the point the live curves add. */
-  curve?: EpochCurve;
-}
-
-/** An epoch's figures for the live training curves. */
-export interface EpochCurve {
-  epoch: number;
-  trainLoss: number;
-  validationLoss: number | null;
-  validationAccuracy: number | null;
-}
+/** Throttled progress for the UI (see `fit-progress.ts`): the one shape the trainer protocol carries. */
+export type FitProgress = TrainerProgress;
 
 /** Options of the training loop (`fitTrainable`), whatever it trains. */
 export interface LoopOptions {
@@ -175,7 +153,7 @@ export interface LoopOptions {
   /** Progress for the UI, throttled to `progressIntervalMs` (default 250 ms, ~4 Hz). */
   onProgress?: (progress: FitProgress) => void;
   progressIntervalMs?: number;
-  stage?: string;
+  stage?: TrainerStage;
   now?: () => number;
 }
 

@@ -144,7 +144,7 @@ export const readOptimizerState = async (tf: Tf, optimizer: Optimizer): Promise<
   for (const key of POWERS) {
     const v = (optimizer as unknown as RunningPowers)[key];
     if (v instanceof tf.Variable)
-      out.push({ name: `__${key}`, shape: [], dtype: 'float32', data: (await v.data()) as Float32Array });
+      out.push({ name: `__${key}`, shape: [], dtype: 'float32', data: Float32Array.from(await v.data()) });
   }
   return out;
 };

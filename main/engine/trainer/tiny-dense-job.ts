@@ -76,7 +76,7 @@ export const tinyDenseJob = defineJobKind<TinyDenseConfig>({
           runDir: ctx.runDir,
           resume: ctx.resume,
           signal: ctx.signal,
-          stage: 'tiny-dense',
+          stage: 'train',
           onProgress: ctx.progress,
           callbacks: [
             {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrainerProgress } from '../../../shared/run/run-progress';
 
 /**
  * The typed message protocol between the main process (supervisor) and the trainer process.
@@ -39,26 +40,8 @@ export const BackendAttemptSchema = z.object({
   ms: z.number(),
 });
 
-export const FitProgressSchema = z.object({
-  stage: z.string(),
-  epoch: z.number().int(),
-  epochs: z.number().int(),
-  batch: z.number().int(),
-  batchesPerEpoch: z.number().int(),
-  loss: z.number(),
-  imagesPerSecond: z.number(),
-  etaSeconds: z.number().nullable(),
-  method: z.string().max(64).optional(),
-  seed: z.number().int().optional(),
-  curve: z
-    .object({
-      epoch: z.number().int(),
-      trainLoss: z.number(),
-      validationLoss: z.number().nullable(),
-      validationAccuracy: z.number().nullable(),
-    })
-    .optional(),
-});
+/** Progress as the fit loop makes it (one shape end to end, see shared/run/run-progress.ts). */
+export const FitProgressSchema = TrainerProgress;
 
 /** Failures the trainer reports itself. */
 export const TrainerErrorCode = z.enum([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensembleWarmStart } from '../../../../main/runs/run-seed';
+import { ensembleWarmStart } from '../../../../main/runs/stage2-runner';
 
 describe('ensembleWarmStart (geometric mean of the single-modality experts)', () => {
   it('stacks the kernels in fusion-column order, each expert weighted 1/M', () => {

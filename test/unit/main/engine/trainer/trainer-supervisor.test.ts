@@ -53,7 +53,7 @@ describe('trainer supervisor (scripted transport)', () => {
     run.on('progress', (m) => progress.push(m.progress.batch));
     fake.say({ type: 'ready', jobId: 's1', backend: 'cpu', attempts: [] });
     const p = {
-      stage: 's',
+      stage: 'train',
       epoch: 0,
       epochs: 1,
       batch: 1,
