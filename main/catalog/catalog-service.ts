@@ -23,7 +23,7 @@ import { createRepository } from './catalog-repository';
 import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
-import { createFileSecretStore, createPseudonyms, keyDirFor, type SecretStore } from './pseudonym-keys';
+import { createPseudonyms, defaultSecretStore, type SecretStore } from './pseudonym-keys';
 import { elsewhereNotice, isFolder, manifestBeside, manifestNotice, noClassesNotice } from './import-hints';
 import { recoverInterruptedImports } from './import-recovery';
 import { runImport } from './import-runner';
@@ -61,7 +61,7 @@ const open = (options: CatalogServiceOptions) => {
   const repo = createRepository(
     cdb,
     undefined,
-    createPseudonyms(cdb, options.secrets ?? createFileSecretStore(keyDirFor(options.dbPath))),
+    createPseudonyms(cdb, options.secrets ?? defaultSecretStore(options.dbPath)),
   );
   // A key an older SonoFuse kept in the database moves out now, before any backup can copy it.
   if (repo.pseudonyms.migrate()) options.logger?.info('catalog', 'pseudonym key moved out of the catalog');
@@ -212,6 +212,11 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
         return report;
       } catch (error) {
         job?.fail(error instanceof AppError ? error.message : 'import failed; see the log');
+        // The System log lists failed imports: the dataset and the error's code, no paths or text.
+        options.logger?.warn(
+          'catalog',
+          `import into "${input.dataset}" failed (${error instanceof AppError ? error.code : 'INTERNAL'})`,
+        );
         throw error;
       } finally {
         running.delete(jobId);
@@ -250,6 +255,12 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       const result = s().edits.setLabels(input);
       if (result.batchId !== null)
         changed({ datasetId: datasetOf(input.imageId), kind: 'labels', imageIds: [input.imageId] });
+      // A relabel with a reason (review, correction) goes to the System log; ids only, no text.
+      if (result.batchId !== null && input.reason.trim())
+        options.logger?.info(
+          'catalog',
+          `image ${input.imageId} relabelled in task "${input.task}" (batch ${result.batchId})`,
+        );
       return result;
     },
     bulkRelabel(input: {
@@ -262,8 +273,13 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       reason: string;
     }) {
       const { changed: count, batchId, imageIds } = s().edits.bulkRelabel(input);
-      if (batchId !== null)
+      if (batchId !== null) {
         changed({ datasetId: input.datasetId, kind: 'labels', imageIds: firstIds(imageIds) });
+        options.logger?.info(
+          'catalog',
+          `${count} image(s) of dataset ${input.datasetId} relabelled in task "${input.task}" (batch ${batchId})`,
+        );
+      }
       return { changed: count, batchId };
     },
     setNote(input: { imageId: number; text: string; user: string; reason: string }) {

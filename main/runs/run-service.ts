@@ -231,6 +231,7 @@ export const createRunService = (options: RunServiceOptions) => {
       } else if (outcome.status === 'cancelled') {
         store.setStatus(record.id, 'cancelled');
         logger.info('run', `run ${record.id} cancelled; resume continues from its last checkpoint`);
+        logger.info('run', `run ${record.id} cancelled; resume continues from its last checkpoint`);
         job?.cancelled('cancelled; resume continues from the last checkpoint');
         emitStatus(record.id, 'cancelled');
       } else {
@@ -337,6 +338,7 @@ export const createRunService = (options: RunServiceOptions) => {
         throw new AppError('CONFLICT', `run ${runId} is already queued`);
       if (record.status === 'succeeded') throw new AppError('CONFLICT', `run ${runId} has already finished`);
       logger.info('run', `run ${runId} resumed (was ${record.status})`);
+      logger.info('run', `run ${runId} resumed (was ${record.status})`);
       await schedule(record, true);
       return { runId };
     },
@@ -347,12 +349,14 @@ export const createRunService = (options: RunServiceOptions) => {
         queue.splice(q, 1);
         store.setStatus(runId, 'cancelled');
         logger.info('run', `run ${runId} cancelled while queued`);
+        logger.info('run', `run ${runId} cancelled while queued`);
         emitStatus(runId, 'cancelled');
         settle(runId);
         return { cancelled: true };
       }
       const a = active.get(runId);
       a?.run.cancel();
+      if (a) logger.info('run', `run ${runId}: cancel requested (stops at the next batch)`);
       if (a) logger.info('run', `run ${runId}: cancel requested (stops at the next batch)`);
       return { cancelled: a !== undefined };
     },

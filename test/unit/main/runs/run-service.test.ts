@@ -272,6 +272,23 @@ describe('run augmentation', () => {
   });
 });
 
+describe('run events in the System log', () => {
+  it('lists cancels and resumes (ids only)', async () => {
+    const cancelling = fakeSupervisor({ outcome: 'cancelled' });
+    const logger = createLogger({ minLevel: 'info' });
+    const runs = createRunService({ catalog, logger, supervisor: cancelling.supervisor });
+    const { runId } = await runs.start({ dataset: 'phantoms' });
+    runs.cancel(runId);
+    await runs.wait(runId);
+    await runs.resume(runId);
+    await runs.wait(runId);
+    const lines = logger.recent(100).map((e) => e.message);
+    expect(lines).toContain(`run ${runId}: cancel requested (stops at the next batch)`);
+    expect(lines).toContain(`run ${runId} cancelled; resume continues from its last checkpoint`);
+    expect(lines).toContain(`run ${runId} resumed (was cancelled)`);
+  });
+});
+
 describe('run queue', () => {
   it('runs one at a time: later starts wait queued in order, a queued run can be cancelled', async () => {
     const { supervisor, started } = fakeSupervisor({ outcome: 'completed' });
