@@ -6,7 +6,7 @@ import {
 } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
-import { createFileSecretStore, createPseudonyms, keyDirFor, type Pseudonyms } from './pseudonym-keys';
+import { createPseudonyms, defaultSecretStore, type Pseudonyms } from './pseudonym-keys';
 
 /** How a metadata cell is stored: numbers and dates also get a numeric column for range queries. */
 export interface TypedValue {
@@ -61,7 +61,7 @@ export interface ImageRow {
 export const createRepository = (
   cdb: CatalogDb,
   now: () => string = () => new Date().toISOString(),
-  pseudonyms: Pseudonyms = createPseudonyms(cdb, createFileSecretStore(keyDirFor(cdb.path))),
+  pseudonyms: Pseudonyms = createPseudonyms(cdb, defaultSecretStore(cdb.path)),
 ) => {
   const repo = {
     now,

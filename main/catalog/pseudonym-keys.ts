@@ -104,6 +104,26 @@ export const createFileSecretStore = (dir: string, codec: SecretCodec = plain): 
   return store;
 };
 
+/** Secrets in memory only: for an in-memory catalog (tests, previews), whose pseudonyms die with it. */
+export const createMemorySecretStore = (): SecretStore => {
+  const held = new Map<string, string>();
+  return {
+    where: 'memory',
+    read: (name) => held.get(name) ?? null,
+    write: (name, secret) => void held.set(name, secret),
+    create: (name, secret) => {
+      if (!held.has(name)) held.set(name, secret);
+      return held.get(name)!;
+    },
+  };
+};
+
+/** The default store of a catalog: key files in {@link keyDirFor}, or memory for an in-memory database. */
+export const defaultSecretStore = (dbPath: string): SecretStore =>
+  dbPath === ':memory:' || dbPath === ''
+    ? createMemorySecretStore()
+    : createFileSecretStore(keyDirFor(dbPath));
+
 /** Hex digits of a pseudonym: 128 bits of HMAC-SHA-256 (older catalogs used 12, i.e. 48 bits). */
 export const PSEUDONYM_HEX = 32;
 const LEGACY_HEX = 12;

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalogDb } from '../../../../main/catalog/catalog-db';
+import { createRepository } from '../../../../main/catalog/catalog-repository';
 import { createFileSecretStore, keyDirFor } from '../../../../main/catalog/pseudonym-keys';
 import { freshCatalog, importOptions, makeImage, tempDir, writeFile } from './support/catalog-fixtures';
 import { writeDicom } from './support/dicom-writer';
@@ -137,5 +138,15 @@ describe('pseudonym key outside the catalog', () => {
     expect(createFileSecretStore(dir).create('pseudonym-n', 'second')).toBe('first');
     expect(readdirSync(dir)).toEqual(['pseudonym-n.key']);
     expect(statSync(join(dir, 'pseudonym-n.key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps an in-memory catalog key in memory (no key folder appears anywhere)', () => {
+    const cdb = openCatalogDb({ path: ':memory:' });
+    const repo = createRepository(cdb);
+    cdb.run('t', `INSERT INTO datasets (id, name, created_at) VALUES (1, 'd', 'now')`);
+    expect(repo.pseudonymGroupKey(1, 'patient', 'P', 'MRN-9')).toMatch(/^P-[0-9a-f]{32}$/);
+    expect(existsSync(join(process.cwd(), '..keys'))).toBe(false);
+    expect(existsSync('.keys')).toBe(false);
+    cdb.close();
   });
 });
