@@ -174,6 +174,18 @@ export const startHost = async (options: HostOptions): Promise<RunningHost> => {
     });
   };
 
+  // CONNECT (a proxy tunnel) is not served: answer it like any refused method instead of a silent close.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    const body = JSON.stringify({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Only GET is served.' },
+    });
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {
