@@ -174,6 +174,8 @@ export const createRunService = (options: RunServiceOptions) => {
         p.batch,
         p.batchesPerEpoch || null,
         `${p.stage} ${p.method ?? ''} epoch ${p.epoch}/${p.epochs}`,
+        // The trainer's ETA, the one the Training screen shows: one ETA source.
+        p.etaSeconds !== null && p.etaSeconds >= 0 ? p.etaSeconds : null,
       );
       const payload: RunProgress = {
         runId: record.id,
