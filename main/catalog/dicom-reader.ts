@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import * as dicomNamespace from 'dicom-parser';
 import type { DataSet, Element, ParseDicomOptions } from 'dicom-parser';
-import type { FrameChoice } from '../../shared/contract/catalog';
+import { MAX_METADATA_VALUE_CHARS, type FrameChoice } from '../../shared/contract/catalog';
 import { decodeJpegFrame, encapsulatedFramesHeld } from './dicom-encapsulated';
 import { decodeNativeFrame, nativeLayout, type DicomFrame } from './dicom-native';
 import { IDENTIFYING_TAGS, SAFE_TAGS, TAG, TRANSFER_SYNTAX } from './dicom-tags';
@@ -190,7 +190,8 @@ export const readDicom = (bytes: Uint8Array, limits: DicomLimits): DicomImage =>
       const element: Element | undefined = ds.elements[tag];
       if (!element || element.items || (element.vr && BINARY_VRS.has(element.vr))) continue;
       const value = text(ds, tag);
-      if (value !== null) out[name] = value;
+      // A value over the catalog's metadata limit is left out (it would refuse the whole chunk).
+      if (value !== null && value.length <= MAX_METADATA_VALUE_CHARS) out[name] = value;
     }
     return out;
   };

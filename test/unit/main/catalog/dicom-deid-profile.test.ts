@@ -71,4 +71,31 @@ describe('DICOM PS3.15 Annex E basic profile', () => {
     expect(metadata.get('dicom_patient_name')).toBe(secretOf('x00100010'));
     expect(detail.patient).toBe(secretOf('x00100020'));
   });
+
+  it('leaves out a value over the metadata limit instead of failing the import', async () => {
+    const root = tempDir('sonofuse-annexe-');
+    const huge = 'C'.repeat(300_000);
+    writeFile(
+      root,
+      'huge.dcm',
+      writeDicom({
+        rows: 4,
+        cols: 4,
+        pixels: Buffer.alloc(16, 3),
+        extra: [
+          { group: 0x0020, element: 0x4000, vr: 'UT', value: huge },
+          { group: 0x0008, element: 0x1030, vr: 'LO', value: 'kept' },
+        ],
+      }),
+    );
+    const { catalog } = freshCatalog();
+    const report = await catalog.import(
+      importOptions({ source: root, dataset: 'd', includeIdentifying: true }),
+    );
+    expect(report).toMatchObject({ imported: 1, errors: [] });
+    const metadata = new Map(catalog.image(1).metadata.map((m) => [m.key, m.value]));
+    expect(metadata.has('dicom_image_comments')).toBe(false);
+    expect(metadata.get('dicom_study_description')).toBe('kept');
+    catalog.close();
+  });
 });
