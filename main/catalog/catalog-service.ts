@@ -64,7 +64,15 @@ const open = (options: CatalogServiceOptions) => {
     createPseudonyms(cdb, options.secrets ?? defaultSecretStore(options.dbPath)),
   );
   // A key an older SonoFuse kept in the database moves out now, before any backup can copy it.
-  if (repo.pseudonyms.migrate()) options.logger?.info('catalog', 'pseudonym key moved out of the catalog');
+  // If the key folder cannot be written now, the catalog still opens; pseudonymising refuses later.
+  try {
+    if (repo.pseudonyms.migrate()) options.logger?.info('catalog', 'pseudonym key moved out of the catalog');
+  } catch (error) {
+    options.logger?.warn(
+      'catalog',
+      `pseudonym key not moved out of the catalog: ${(error as Error).message}`,
+    );
+  }
   const store = createContentStore(options.storeDir ?? storeDirFor(options.dbPath));
   if (cdb.wasLoose) {
     // An older SonoFuse left the catalog world-readable: its image store too.

@@ -60,8 +60,13 @@ export const createFileSecretStore = (dir: string, codec: SecretCodec = plain): 
   const pathOf = (name: string): string => join(dir, `${name}${codec.suffix}`);
   /** Writes a 0600 temporary file in the 0700 folder, then `commit`s it to the secret's path. */
   const place = (name: string, secret: string, commit: (temporary: string, target: string) => void): void => {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new AppError('UNAVAILABLE', `the key folder ${dir} cannot be made (${code ?? 'error'})`);
+    }
     const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       writeFileSync(temporary, codec.encode(secret), { mode: 0o600, flag: 'wx' });
@@ -79,8 +84,9 @@ export const createFileSecretStore = (dir: string, codec: SecretCodec = plain): 
       try {
         info = lstatSync(path);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return null;
+        throw new AppError('UNAVAILABLE', `the key folder ${dir} cannot be read (${code ?? 'error'})`);
       }
       if (!info.isFile()) throw new AppError('CONFLICT', `${path} is not a regular file`);
       if ((info.mode & 0o077) !== 0) chmodSync(path, 0o600);

@@ -149,4 +149,25 @@ describe('pseudonym key outside the catalog', () => {
     expect(existsSync('.keys')).toBe(false);
     cdb.close();
   });
+
+  it('opens a catalog whose key cannot be moved out yet, and refuses to pseudonymise until it can', async () => {
+    const { dbPath, dir } = freshCatalog();
+    const old = openCatalogDb({ path: dbPath });
+    old.run('t', `INSERT INTO settings (key, value) VALUES ('pseudonym_key', ?)`, 'cd'.repeat(32));
+    old.close();
+    // A file where the key folder should be: the key cannot be written there.
+    writeFile(join(dbPath, '..', '..'), `${join(dbPath, '..').split('/').at(-1)}.keys`, 'not a folder');
+    const { catalog, logger } = freshCatalog(dir);
+    expect(catalog.datasets()).toEqual([]);
+    expect(logger.recent(100).map((e) => e.message)).toContainEqual(
+      expect.stringContaining('pseudonym key not moved out of the catalog'),
+    );
+    const root = tempDir('sonofuse-pkey-');
+    writeFile(root, 'a.dcm', dicomOf('MRN-7', 1));
+    await expect(catalog.import(importOptions({ source: root, dataset: 'd' }))).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('cannot be'),
+    });
+    catalog.close();
+  });
 });
