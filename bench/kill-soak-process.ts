@@ -1,7 +1,7 @@
 /** Process control for the kill -9 soak (bench/kill-soak.ts): start, time, and kill the CLI. */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Random } from '../main/demo/seeded-random';
+import type { Random } from '../shared/random/seeded-random';
 
 const ROOT = resolve(import.meta.dirname, '..');
 

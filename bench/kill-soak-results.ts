@@ -99,10 +99,13 @@ export const check = (failures: string[], ok: boolean, what: string): void => {
 export const runDirOf = (db: string): string => join(dirname(db), 'catalog-runs', 'run-1');
 
 /** Distinct (seed, method, epoch) entries in the run's curves.jsonl: epochs finished so far. */
-export const epochsLogged = (db: string): number => {
+export const epochsLogged = (db: string): number => curveKeys(db).size;
+
+/** `seed/method/epoch` of every epoch the run's curves.jsonl holds. */
+export const curveKeys = (db: string): Set<string> => {
   const path = join(runDirOf(db), 'curves.jsonl');
-  if (!existsSync(path)) return 0;
   const keys = new Set<string>();
+  if (!existsSync(path)) return keys;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     try {
       const e = JSON.parse(line) as { seed: number; method: string; epoch: number };
@@ -111,7 +114,27 @@ export const epochsLogged = (db: string): number => {
       // a line cut by the kill, or the trailing empty one
     }
   }
-  return keys.size;
+  return keys;
+};
+
+/**
+ * Run progress for kill points: epochs logged plus the files the run folder holds (manifest, image
+ * hashes, encoded notes and metadata, pretrained features, checkpoints, results), so the minutes
+ * before the first epoch have steps too. Files only appear (checkpoints are replaced in place).
+ */
+export const runProgress = (db: string): number => {
+  const dir = runDirOf(db);
+  if (!existsSync(dir)) return 0;
+  const files = (d: string): number =>
+    readdirSync(d, { withFileTypes: true }).reduce(
+      (n, e) => n + (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.tmp') ? 0 : 1),
+      0,
+    );
+  try {
+    return epochsLogged(db) + files(dir);
+  } catch {
+    return 0; // the folder changed while it was read; the next sample counts it
+  }
 };
 
 /** Methods whose result file the run wrote (`seed-N/<method>.json`). */

@@ -33,16 +33,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { storeDirFor } from '../main/catalog/catalog-paths';
 import { ensureKernelsBuilt } from '../main/engine/wasm/build-kernels';
-import { createRandom, type Random } from '../main/demo/seeded-random';
+import { createRandom, type Random } from '../shared/random/seeded-random';
 import { writeTinyRunFixture } from '../test/support/tiny-run-fixture';
 import { killAt, killPoints, runCli, timeline } from './kill-soak-process';
 import {
   catalogFingerprint,
   check,
   count,
+  curveKeys,
   epochsLogged,
   filesUnder,
   finishedMethods,
+  runProgress,
   hasTable,
   integrity,
   printTable,
@@ -193,17 +195,18 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
     '--json',
   ];
   const resumeArgs = (db: string, id: number) => ['run', '--db', db, '--resume', String(id), '--json'];
-  const { result: clean, points } = await timeline(runArgs(cleanDb), () => epochsLogged(cleanDb));
+  const { result: clean, points } = await timeline(runArgs(cleanDb), () => runProgress(cleanDb));
   const expected = runResults(cleanDb, 1)!;
-  const at = (n: number): string => `${((points.find((p) => p.value >= n)?.ms ?? NaN) / 1000).toFixed(1)} s`;
+  const gaps = points.map((p, i) => p.ms - (points[i - 1]?.ms ?? 0));
   console.log(
-    `run timeline: first epoch logged at ${at(1)}, half of them at ${at(points.at(-1)!.value / 2)}, last at ${at(points.at(-1)!.value)}`,
+    `\nrun timeline: ${points.length} progress steps (run-folder files + epochs), the first at ${((points.find((p) => p.value > 0)?.ms ?? NaN) / 1000).toFixed(1)} s, ` +
+      `longest gap ${(Math.max(...gaps) / 1000).toFixed(1)} s`,
   );
   console.log(
-    `\nrun: ${(clean.ms / 1000).toFixed(1)} s uninterrupted (status ${expected.status}, ${epochsLogged(cleanDb)} epochs logged, ${expected.predictions.length} stored probabilities)`,
+    `run: ${(clean.ms / 1000).toFixed(1)} s uninterrupted (status ${expected.status}, ${epochsLogged(cleanDb)} epochs logged, ${expected.predictions.length} stored probabilities)`,
   );
   const rows: KillRow[] = [];
-  const probe = () => epochsLogged(soakDb);
+  const probe = () => runProgress(soakDb);
   for (const [i, point] of killPoints(points, clean.ms, kills, random).entries()) {
     const status = count(soakDb, 'runs') > 0 ? (runResults(soakDb, 1)?.status ?? 'none') : 'none';
     if (status === 'done') {
@@ -228,14 +231,14 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
       kill: i + 1,
       point,
       outcome: `${started ? 'resume' : 'start'}: ${killed ? `killed (${result.signal})` : `finished first (exit ${result.code})`}, run ${after?.status ?? 'not created'}`,
-      stored: `${probe()} epochs, ${finishedMethods(soakDb)} methods done, ${after?.predictions.length ?? 0} probabilities`,
+      stored: `${epochsLogged(soakDb)} epochs, ${finishedMethods(soakDb)} methods done, ${after?.predictions.length ?? 0} probabilities`,
       integrity: integrity(soakDb),
     });
   }
   const last = runResults(soakDb, 1);
   let finalMs = 0;
   if (last?.status !== 'done') finalMs = (await runCli(resumeArgs(soakDb, 1))).ms;
-  printTable('run kills', 'epochs', rows);
+  printTable('run kills', 'progress', rows);
   const got = runResults(soakDb, 1)!;
   let maxDiff = 0;
   const byKey = new Map(expected.predictions.map((p) => [`${p.method}/${p.image_id}`, p]));
@@ -274,6 +277,14 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
     failures,
     got.predictions.length === expected.predictions.length && maxDiff === 0,
     `run: same stored probabilities (${got.predictions.length} vs ${expected.predictions.length}, max |Δp| ${maxDiff})`,
+  );
+  const cleanCurves = curveKeys(cleanDb);
+  const soakCurves = curveKeys(soakDb);
+  const lost = [...cleanCurves].filter((k) => !soakCurves.has(k));
+  check(
+    failures,
+    lost.length === 0 && soakCurves.size === cleanCurves.size,
+    `run: the same epochs in curves.jsonl (${soakCurves.size} vs ${cleanCurves.size}${lost.length ? `; missing ${lost.join(', ')}` : ''})`,
   );
   if (JSON.stringify(got.metrics) !== JSON.stringify(expected.metrics)) {
     console.log('uninterrupted metrics:', JSON.stringify(expected.metrics));
