@@ -18,6 +18,7 @@ interface Row {
   sha256: string;
   patient: string | null;
   note_preview: string | null;
+  flagged: 0 | 1;
   part: SplitPart | null;
   imported_at: string;
 }
@@ -46,6 +47,7 @@ export const queryImages = (
         'images.pageRows',
         `SELECT i.id, i.dataset_id, i.file, i.format, i.source_format, i.width, i.height, i.frame, i.sha256, i.imported_at,
            pg.key AS patient, substr(n.text, 1, 200) AS note_preview,
+           EXISTS (SELECT 1 FROM image_flags f WHERE f.image_id = i.id) AS flagged,
            (SELECT part FROM split_assignments WHERE split_id = ? AND image_id = i.id) AS part
          FROM images i
          LEFT JOIN groups pg ON pg.id = i.patient_group_id
@@ -82,6 +84,7 @@ export const queryImages = (
     labels: labels.get(r.id) ?? [],
     patient: r.patient,
     notePreview: r.note_preview,
+    flagged: r.flagged === 1,
     part: r.part,
     importedAt: r.imported_at,
   }));

@@ -1,8 +1,13 @@
 import { memo } from 'react';
 import type { ImageSummary } from '../../shared/contract/index';
+import { middleEllipsis } from '../components/short-path';
 import type { MediaUrl } from './media-url';
+import '../styles/thumbnail-marks.css';
 
-/** One tile of the catalog grid: the thumbnail, the file name and the current labels. */
+/**
+ * One tile of the catalog grid: the thumbnail with flag and note markers, the file name (cut in
+ * the middle: frames of one sweep differ at the end) and the current labels.
+ */
 export const ThumbnailCell = memo(function ThumbnailCell({
   row,
   mediaUrl,
@@ -16,9 +21,23 @@ export const ThumbnailCell = memo(function ThumbnailCell({
   return (
     <div className="thumb">
       <img src={mediaUrl(row.id, 'thumb')} alt="" loading="lazy" decoding="async" draggable={false} />
+      {row.flagged || row.notePreview ? (
+        <span className="thumb-markers">
+          {row.flagged ? (
+            <span className="thumb-marker flag" title="Flagged for review" data-testid="marker-flag">
+              ⚑<span className="sr-only"> flagged</span>
+            </span>
+          ) : null}
+          {row.notePreview ? (
+            <span className="thumb-marker note" title={`Note: ${row.notePreview}`} data-testid="marker-note">
+              ✎<span className="sr-only"> has a note</span>
+            </span>
+          ) : null}
+        </span>
+      ) : null}
       <div className="thumb-caption">
         <span className="thumb-file" title={row.file}>
-          {row.file}
+          {middleEllipsis(row.file)}
         </span>
         <span className="thumb-labels">
           {row.labels.length === 0 ? (

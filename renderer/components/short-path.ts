@@ -13,3 +13,13 @@ export const shortenPath = (path: string, max = 40): string => {
     tail = `${parts.pop()}${sep}${tail}`;
   return `…${sep}${tail}`;
 };
+
+/**
+ * Cuts a file name in the middle ("frame_2019_05_…_0034.png") so the end, where frames of one
+ * sweep differ, stays visible; names that fit are kept whole.
+ */
+export const middleEllipsis = (name: string, max = 24): string => {
+  if (name.length <= max) return name;
+  const keepEnd = Math.ceil((max - 1) / 2);
+  return `${name.slice(0, max - 1 - keepEnd)}…${name.slice(name.length - keepEnd)}`;
+};

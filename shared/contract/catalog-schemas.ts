@@ -238,6 +238,8 @@ export const ImageSummary = z.object({
   notePreview: z.string().nullable(),
   part: SplitPart.nullable(),
   importedAt: z.string(),
+  /** The image carries a review flag (the grid marks it). */
+  flagged: z.boolean().optional(),
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 

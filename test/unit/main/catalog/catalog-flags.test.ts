@@ -79,6 +79,24 @@ describe('review flags', () => {
     ).toBe(2);
   });
 
+  it('marks flagged images in the page rows the grid draws (flag marker)', () => {
+    catalog.setFlag({ imageId: ids[1]!, flagged: true, user: 'ana', reason: 'x' });
+    const rows = catalog.images({
+      task: 'label',
+      datasetId,
+      sort: { by: 'id', dir: 'asc' },
+      offset: 0,
+      limit: 10,
+    }).items;
+    expect(rows.filter((r) => r.flagged).map((r) => r.id)).toEqual([ids[1]!]);
+    catalog.setFlag({ imageId: ids[1]!, flagged: false, user: 'ana', reason: '' });
+    expect(
+      catalog
+        .images({ task: 'label', datasetId, sort: { by: 'id', dir: 'asc' }, offset: 0, limit: 10 })
+        .items.some((r) => r.flagged),
+    ).toBe(false);
+  });
+
   it('undoes a flag change like any other edit', () => {
     catalog.setFlag({ imageId: ids[3]!, flagged: true, user: 'ana', reason: 'blurred' });
     expect(catalog.undo('ana')).toMatchObject({ undone: 1 });
