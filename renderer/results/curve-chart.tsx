@@ -106,23 +106,29 @@ export const CurveChart = ({
   height?: number;
 }) => {
   const box = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
   const data = curveData(curves, quantity, plannedEpochs);
-  const key = JSON.stringify(data);
+  const aligned = [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData;
+  const latest = useRef({ data, aligned });
+  latest.current = { data, aligned };
+  // The chart is built once per set of series; new points only update its data (no re-layout).
+  const seriesKey = JSON.stringify(data.series.map((s) => [s.label, s.colour, s.dashed]));
+  const dataKey = JSON.stringify(aligned);
   useEffect(() => {
     const el = box.current;
-    if (!el || !canDraw() || data.series.length === 0) return;
-    let plot: uPlot | null = null;
+    if (!el || !canDraw() || latest.current.data.series.length === 0) return;
     let resize: ResizeObserver | null = null;
     let live = true;
     const width = () => Math.max(240, Math.floor(el.clientWidth));
     // Loaded on first draw: uPlot reads the display's pixel ratio when its module loads.
     void import('uplot').then(({ default: UPlot }) => {
       if (!live) return;
-      plot = new UPlot(
+      const { data: d, aligned: a } = latest.current;
+      const plot = new UPlot(
         {
           width: width(),
           height,
-          scales: { x: { time: false, range: [1, Math.max(2, data.epochs.length)] } },
+          scales: { x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max)] } },
           axes: [
             { ...AXIS, label: 'epoch', incrs: [1, 2, 5, 10, 20, 50] },
             {
@@ -136,7 +142,7 @@ export const CurveChart = ({
           cursor: { drag: { x: false, y: false } },
           series: [
             { label: 'epoch' },
-            ...data.series.map((s) => ({
+            ...d.series.map((s) => ({
               label: s.label,
               stroke: s.colour,
               width: 2,
@@ -147,21 +153,23 @@ export const CurveChart = ({
             })),
           ],
         },
-        [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData,
+        a,
         el,
       );
-      const drawn = plot;
-      resize = new ResizeObserver(() => drawn.setSize({ width: width(), height }));
+      plotRef.current = plot;
+      resize = new ResizeObserver(() => plot.setSize({ width: width(), height }));
       resize.observe(el);
     });
     return () => {
       live = false;
       resize?.disconnect();
-      plot?.destroy();
+      plotRef.current?.destroy();
+      plotRef.current = null;
     };
-    // `key` is the data; a new chart is cheap (a few dozen points).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, height, quantity]);
+  }, [seriesKey, height, quantity]);
+  useEffect(() => {
+    plotRef.current?.setData(latest.current.aligned);
+  }, [dataKey]);
   const summary = data.series
     .map((s) => {
       const known = s.values.filter((v): v is number => v !== null);
@@ -177,7 +185,7 @@ export const CurveChart = ({
       <figcaption>
         {title} <span className="muted small">· epochs 1–{data.epochs.length}</span>
       </figcaption>
-      <div ref={box} className="curve-canvas" />
+      <div ref={box} className={data.series.length > 0 ? 'curve-canvas drawn' : 'curve-canvas'} />
       {data.series.length === 0 ? <p className="muted small">No epoch has finished yet.</p> : null}
     </figure>
   );
