@@ -160,6 +160,17 @@ export const CatalogScreen = ({
     else next.add(row.id);
     setSelected(next);
   };
+  /** Where a Shift+click range starts: the last image clicked without Shift. */
+  const anchor = useRef<number | null>(null);
+  /** Adds images `from`…`to` (either order) to the selection, as a file browser's Shift+click. */
+  const selectRange = (from: number, to: number): void => {
+    const next = new Set(selected);
+    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
+      const row = pager.get(i);
+      if (row) next.add(row.id);
+    }
+    setSelected(next);
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     const page = columns * 4;
@@ -344,8 +355,12 @@ export const CatalogScreen = ({
             <div
               className="cell-hit"
               onClick={(e) => {
+                if (e.shiftKey) selectRange(anchor.current ?? focus, i);
+                else {
+                  anchor.current = i;
+                  if (e.ctrlKey || e.metaKey) toggle(i);
+                }
                 setFocus(i);
-                if (e.ctrlKey || e.metaKey || e.shiftKey) toggle(i);
               }}
               onDoubleClick={() => {
                 setFocus(i);

@@ -128,6 +128,20 @@ describe('CatalogScreen', () => {
     expect(help.textContent).toContain('Space');
   });
 
+  it('Shift+click selects the range from the last clicked image; Ctrl+click toggles one', async () => {
+    setup();
+    const hit = async (name: string) =>
+      (await screen.findByRole('option', { name })).querySelector('.cell-hit') as HTMLElement;
+    fireEvent.click(await hit('img-005.png: unlabeled'));
+    fireEvent.click(await hit('img-009.png: unlabeled'), { shiftKey: true });
+    expect(screen.getByTestId('result-count').textContent).toBe('30 images · 5 selected');
+    fireEvent.click(await hit('img-007.png: unlabeled'), { ctrlKey: true });
+    expect(screen.getByTestId('result-count').textContent).toBe('30 images · 4 selected');
+    // A range upwards from the new anchor (7) adds 3…7.
+    fireEvent.click(await hit('img-003.png: unlabeled'), { shiftKey: true });
+    expect(screen.getByTestId('result-count').textContent).toBe('30 images · 7 selected');
+  });
+
   it('shows a failing query as an error with a retry, not a blank grid', async () => {
     const catalog = createFakeCatalog();
     catalog.answers['catalog:images'] = () => ({
