@@ -15,12 +15,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { buildPreset, type PresetName } from '../shared/augment/augment-presets';
 import { renderAugmentationPreview, writeContactSheet } from '../main/augment/augment-preview';
 import { createAugmenter, type AugmentEngine } from '../main/augment/create-augmenter';
-import { batchSeed } from '../main/augment/seeded-random';
+import { createRandom, mixSeed } from '../shared/random/seeded-random';
 import { detectSector, type RawImage, type SectorInfo } from '../main/augment/sector-detect';
 import { prepareSourceImage, stackImages } from '../main/augment/source-image';
 import { phantomClasses } from '../main/demo/phantom-anatomy';
 import { renderPhantomImage } from '../main/demo/phantom-image';
-import { createRandom } from '../main/demo/seeded-random';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,9 +82,9 @@ for (const backend of backends) {
       const start = performance.now();
       for (let i = 0; i < n; i++) {
         const p0 = performance.now();
-        aug.plan(batch, source.size, source.size, batchSeed(1, 0, i), sectors);
+        aug.plan(batch, source.size, source.size, mixSeed(1, 0, i), sectors);
         planMs += performance.now() - p0;
-        const out = aug.augment(x, { seed: batchSeed(1, 0, i), sectors });
+        const out = aug.augment(x, { seed: mixSeed(1, 0, i), sectors });
         await out.images.data(); // include the read-back a trainer's first layer would force
         out.images.dispose();
       }
@@ -168,8 +167,7 @@ for (const [setName, images] of [
   const aug = createAugmenter(buildPreset('ultrasound-default', { outputSize: size }));
   const shares: number[] = [];
   for (let draw = 0; draw < 4; draw++)
-    for (const p of aug.plan(images.length, source.size, source.size, batchSeed(1, draw, 0), detected)
-      .params) {
+    for (const p of aug.plan(images.length, source.size, source.size, mixSeed(1, draw, 0), detected).params) {
       const v = p.steps.find((s) => s.kind === 'resized-crop')?.values.sectorShare;
       if (typeof v === 'number') shares.push(v);
     }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { AugmentConfig, AugmentConfigInput, DrawnParams } from '../../shared/augment/augment-config';
 import { createAugmenter } from './create-augmenter';
-import { batchSeed } from './seeded-random';
+import { mixSeed } from '../../shared/random/seeded-random';
 import { detectSector, type RawImage, type SectorInfo } from './sector-detect';
 import { encodePng, prepareSourceImage, stackImages, toRawImages, type ImageInput } from './source-image';
 import { PRIVATE_FILE_MODE } from '../security/private-files';
@@ -24,7 +24,7 @@ export interface PreviewRequest {
   n: number;
   /**
    * The batch seed image `k`'s renderings are drawn with; rendering `j` is slot `j` of that batch.
-   * Default `batchSeed(seed, 0, k)`; pass the trainer's own derivation to mirror its batches.
+   * Default `mixSeed(seed, 0, k)`; pass the trainer's own derivation to mirror its batches.
    */
   deriveSeed?: (seed: number, imageOrdinal: number) => number;
 }
@@ -58,7 +58,7 @@ export const renderAugmentationPreview = async (request: PreviewRequest): Promis
     // n copies built in JS (converted once): wasm's Tile kernel is slow (~0.1 s for 16 × 256²).
     const batch = stackImages(Array.from({ length: request.n }, () => prepared));
     const out = augmenter.augment(batch, {
-      seed: (request.deriveSeed ?? ((s, i) => batchSeed(s, 0, i)))(request.seed, k),
+      seed: (request.deriveSeed ?? ((s, i) => mixSeed(s, 0, i)))(request.seed, k),
       sectors: Array.from({ length: request.n }, () => sector),
       output: 'display',
     });

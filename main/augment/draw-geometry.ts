@@ -14,7 +14,7 @@ import {
   type Box,
   type Polygon,
 } from './augment-geometry';
-import type { Rng } from './seeded-random';
+import type { Rng } from '../../shared/random/seeded-random';
 
 export type GeometricStep = Extract<
   AugmentStep,

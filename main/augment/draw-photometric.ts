@@ -1,6 +1,6 @@
 import type { AugmentStep, DrawnStep } from '../../shared/augment/augment-config';
 import type { PlanOp } from './augment-plan-types';
-import { fillNormal, type Rng } from './seeded-random';
+import { fillNormal, type Rng } from '../../shared/random/seeded-random';
 
 export type PhotometricStep = Exclude<
   AugmentStep,

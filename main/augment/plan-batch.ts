@@ -20,7 +20,7 @@ import {
 import type { BatchPlan, PlanOp } from './augment-plan-types';
 import { drawGeometry, frameAfter, type GeometricStep } from './draw-geometry';
 import { drawPhotometric, type PhotometricStep, type StepStreams } from './draw-photometric';
-import { createRng, mixSeed, STREAM } from './seeded-random';
+import { createRng, mixSeed, STREAM } from '../../shared/random/seeded-random';
 import type { SectorInfo } from './sector-detect';
 
 export interface PlanBatchInput {

@@ -1,5 +1,5 @@
 import type { SplitPart } from '../../shared/contract/catalog';
-import { createRandom } from '../demo/seeded-random';
+import { createRandom } from '../../shared/random/seeded-random';
 
 export interface SplitItem {
   id: number;

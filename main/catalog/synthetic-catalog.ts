@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createRandom } from '../demo/seeded-random';
+import { createRandom } from '../../shared/random/seeded-random';
 import type { CatalogDb } from './catalog-db';
 
 /** The classes of the generated rows, in order. */

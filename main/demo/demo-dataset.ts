@@ -5,7 +5,7 @@ import { csvRow } from '../../shared/csv/csv-writer';
 import { phantomClasses, type PhantomClass } from './phantom-anatomy';
 import { renderPhantomImage } from './phantom-image';
 import { drawNote, drawProbeMetadata, type NoteKind } from './phantom-notes';
-import { createRandom, deriveSeed } from './seeded-random';
+import { createRandom, deriveSeed } from '../../shared/random/seeded-random';
 
 export interface DemoDatasetOptions {
   outDir: string;

@@ -1,4 +1,4 @@
-import type { Random } from './seeded-random';
+import type { Random } from '../../shared/random/seeded-random';
 
 /** The demo's classes: four standard fetal views plus "other". */
 export const phantomClasses = ['head', 'abdomen', 'femur', 'thorax', 'other'] as const;

@@ -1,5 +1,5 @@
 import { anatomyEcho, type PhantomClass, type Pose } from './phantom-anatomy';
-import type { Random } from './seeded-random';
+import type { Random } from '../../shared/random/seeded-random';
 
 export interface PhantomImageOptions {
   size: number;

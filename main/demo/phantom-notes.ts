@@ -1,5 +1,5 @@
 import type { PhantomClass } from './phantom-anatomy';
-import type { Random } from './seeded-random';
+import type { Random } from '../../shared/random/seeded-random';
 
 /** Notes that describe the view (informative). */
 const informative: Record<PhantomClass, string[]> = {

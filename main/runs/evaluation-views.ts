@@ -1,5 +1,5 @@
 import type { Augmenter } from '../augment/create-augmenter';
-import { batchSeed } from '../augment/seeded-random';
+import { mixSeed } from '../../shared/random/seeded-random';
 import { inferChunks } from './image-inference';
 import { augmentedBatch, type RunImages } from './run-images';
 
@@ -10,7 +10,7 @@ import { augmentedBatch, type RunImages } from './run-images';
  * alone, so an image's views do not depend on what else is in its batch: the exported model
  * reproduces the run's scores image by image.
  */
-export const viewSeed = (seed: number, view: number): number => batchSeed(seed, 300_000 + view, 0);
+export const viewSeed = (seed: number, view: number): number => mixSeed(seed, 300_000 + view, 0);
 
 /** A model-ready batch of view `view` (0: the clean evaluation pipeline). */
 export const viewBatch = (

@@ -1,4 +1,4 @@
-import { batchSeed } from '../augment/seeded-random';
+import { mixSeed } from '../../shared/random/seeded-random';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
 import { join } from 'node:path';
 import type { FeatureSet } from './feature-head';
@@ -51,7 +51,7 @@ export const runFrozenFeatureHeads = async (ctx: SeedContext, book: SeedBook): P
       for (let v = 0; v < PRETRAINED_VIEWS; v++) {
         emit(v, total);
         const out = await inferRows(trainer, images, split.train, augmenters.train, 'features', {
-          seedOf: (c) => batchSeed(seed, 100_000 + v, c),
+          seedOf: (c) => mixSeed(seed, 100_000 + v, c),
           signal: ctx.signal,
         });
         views.push(out.rows);

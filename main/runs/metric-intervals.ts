@@ -3,7 +3,7 @@ import { AppError } from '../../shared/contract/result';
 import type { MethodIntervals, MetricInterval, RunIntervals } from '../../shared/contract/run-intervals';
 import { confusionMetrics } from '../../shared/metrics/classification-metrics';
 import type { RunMethod } from '../../shared/run/run-config';
-import { createRng } from '../augment/seeded-random';
+import { createRng } from '../../shared/random/seeded-random';
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 2000). */

@@ -1,5 +1,5 @@
 import type { RunMethod } from '../../shared/run/run-config';
-import { batchSeed } from '../augment/seeded-random';
+import { mixSeed } from '../../shared/random/seeded-random';
 import { rawLinearHead, type FeatureSet } from './feature-head';
 import { inferRows } from './image-inference';
 import { concatRows } from './run-modalities';
@@ -35,6 +35,9 @@ export const ensembleWarmStart = (
   return { kernel, bias };
 };
 
+/** Stream id that keeps stage 2's augmentation apart from stage 1's (same shuffle and batch seeds). */
+const STAGE2_STREAM = 2;
+
 /**
  * Stage 2 (`proposed`): the fusion head on the frozen stage-1 backbone's image features ⊕ note
  * embedding ⊕ metadata encoding, trained through the fit loop with the image features of freshly
@@ -43,7 +46,7 @@ export const ensembleWarmStart = (
  */
 export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1Output): Promise<void> => {
   if (!(await book.pending('proposed'))) return;
-  const { trainer, images, augmenters, modalities, seed } = ctx;
+  const { trainer, images, augmenters, modalities } = ctx;
   const { split, config } = book;
   const { imageHead, evalFeatures } = stage1;
   const outcome = await book.timed('stage2', async () => {
@@ -72,15 +75,11 @@ export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1
       ]);
     const trainSet: FeatureSet = {
       ...book.set(split.train, fusion(split.train, tr.rows)),
+      // Augmented with stage 2's stream of the fit loop's batch seed: the same after a resume,
+      // different for the two halves of a batch split after out-of-memory.
       fresh: async (positions, bctx) => {
         const rows = positions.map((p) => split.train[p]!);
-        const batchIndex = Math.floor(bctx.offset / config.batchSize);
-        const batch = augmentedBatch(
-          images,
-          rows,
-          augmenters.train,
-          batchSeed(seed, 200_000 + bctx.epoch, batchIndex),
-        );
+        const batch = augmentedBatch(images, rows, augmenters.train, mixSeed(bctx.seed, STAGE2_STREAM));
         const feats = await trainer.predict(batch.x, batch.shape, 'features');
         return fusion(rows, feats).x;
       },

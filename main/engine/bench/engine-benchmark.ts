@@ -3,6 +3,7 @@ import type { TfNamespace } from '../backend/backend-loaders';
 import { createDataParallelTrainer } from '../wasm/data-parallel-trainer';
 import { createInferenceModel } from '../wasm/inference-model';
 import { buildMobileNetV2 } from './engine-mobilenet-v2';
+import { mulberry32 } from '../../../shared/random/seeded-random';
 
 type Tf = TfNamespace;
 type Tensor = ReturnType<Tf['tensor']>;
@@ -68,16 +69,8 @@ export const BENCH_CLASSES = 4;
 
 /** Deterministic uniform(-1, 1) floats (mulberry32), so every run measures the same inputs. */
 export const benchFloats = (seed: number, n: number): Float32Array => {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const g = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => g.next() * 2 - 1);
 };
 
 /** A batch of random images and one-hot labels cycling over the classes. */

@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import type { FitModel, NamedVariable, Tf } from './fit-types';
-import { createSeededRng } from './seeded-rng';
+import { createSeededRng } from '../../../shared/random/seeded-random';
 
 /** A small fully connected net: the trainer's generic tiny job and the golden-value tests use it. */
 export interface DenseNetSpec {

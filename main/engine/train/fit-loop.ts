@@ -13,7 +13,7 @@ import type {
   LoopOptions,
   Tf,
 } from './fit-types';
-import { batchSeed, createSeededRng } from './seeded-rng';
+import { batchSeed, createSeededRng } from '../../../shared/random/seeded-random';
 import { createTfTrainable } from './tf-trainable';
 import type { Trainable } from './trainable';
 

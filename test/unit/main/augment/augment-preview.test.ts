@@ -11,7 +11,7 @@ import {
   writeContactSheet,
 } from '../../../../main/augment/augment-preview';
 import { createAugmenter } from '../../../../main/augment/create-augmenter';
-import { batchSeed, createRng } from '../../../../main/augment/seeded-random';
+import { mixSeed, createRng } from '../../../../shared/random/seeded-random';
 import { detectSector, type RawImage } from '../../../../main/augment/sector-detect';
 import { prepareSourceImage, stackImages, toRawImages } from '../../../../main/augment/source-image';
 import { tf, useCpu } from './augment-test-setup';
@@ -67,7 +67,7 @@ describe('renderAugmentationPreview', () => {
     const prepared = await prepareSourceImage(images[1].pixels, config.source);
     const x = stackImages([prepared]);
     const out = createAugmenter(config).augment(x, {
-      seed: batchSeed(8, 0, 0),
+      seed: mixSeed(8, 0, 0),
       sectors: [detectSector(prepared)],
       output: 'display',
     });

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildPreset, type PresetName } from '../../../../shared/augment/augment-presets';
 import { createAugmenter, type AugmentEngine } from '../../../../main/augment/create-augmenter';
-import { batchSeed, createRng } from '../../../../main/augment/seeded-random';
+import { mixSeed, createRng } from '../../../../shared/random/seeded-random';
 import type { SectorInfo } from '../../../../main/augment/sector-detect';
 import { tf } from './augment-test-setup';
 
@@ -32,7 +32,7 @@ const runOn = async (
     [3, 28, 28, 1],
   );
   const out = createAugmenter(buildPreset(preset, { outputSize: 24 }), { engine }).augment(x, {
-    seed: batchSeed(5, 2, 1),
+    seed: mixSeed(5, 2, 1),
     sectors: [fan, fan, null],
   });
   const values = out.images.dataSync() as Float32Array;

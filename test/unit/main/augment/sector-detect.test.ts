@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spanAt } from '../../../../main/augment/augment-geometry';
-import { createRng } from '../../../../main/augment/seeded-random';
+import { createRng } from '../../../../shared/random/seeded-random';
 import { detectSector, type RawImage, type SectorInfo } from '../../../../main/augment/sector-detect';
 
 /** Grey image from a per-pixel function (values 0..255). */

@@ -6,7 +6,7 @@ import { queryImages } from '../../../../main/catalog/catalog-query';
 import { ftsQuery } from '../../../../main/catalog/query-filters';
 import { createCatalogSplits } from '../../../../main/catalog/catalog-splits';
 import { createRepository } from '../../../../main/catalog/catalog-repository';
-import { createRandom } from '../../../../main/demo/seeded-random';
+import { createRandom } from '../../../../shared/random/seeded-random';
 import { seedSyntheticCatalog } from '../../../../main/catalog/synthetic-catalog';
 import { tempDir } from './support/catalog-fixtures';
 

@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { generateDemoDataset } from '../../../../main/demo/demo-dataset';
-import { createRandom, deriveSeed } from '../../../../main/demo/seeded-random';
+import { createRandom, deriveSeed } from '../../../../shared/random/seeded-random';
 
 const groupBy = <T>(items: T[], key: (item: T) => string): Record<string, T[]> => {
   const out: Record<string, T[]> = {};

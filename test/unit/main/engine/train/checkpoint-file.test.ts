@@ -8,7 +8,7 @@ import {
   readCheckpoint,
   writeFileAtomic,
 } from '../../../../../main/engine/train/checkpoint-file';
-import { createSeededRng } from '../../../../../main/engine/train/seeded-rng';
+import { createSeededRng } from '../../../../../shared/random/seeded-random';
 import { tempRunDir } from './fit-helpers';
 
 const sample = () => ({
