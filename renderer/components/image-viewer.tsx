@@ -10,9 +10,12 @@ export interface ImageViewerProps {
 
 /**
  * The large image of the labeling view: wheel zooms around the pointer, dragging pans, and the
- * window/level sliders change contrast/brightness for display only (the stored image is never
- * altered). State lives in the parent so keyboard shortcuts can drive it too.
+ * window/level sliders (with their values) change contrast/brightness for display only (the
+ * stored image is never altered); − and + buttons zoom about the centre. State lives in the parent so keyboard shortcuts can drive it too.
  */
+/** One click of the zoom buttons (the wheel's step). */
+const ZOOM_STEP = 1.15;
+
 export const ImageViewer = ({ src, alt, state, dispatch }: ImageViewerProps) => {
   const drag = useRef<{ x: number; y: number } | null>(null);
   return (
@@ -23,7 +26,7 @@ export const ImageViewer = ({ src, alt, state, dispatch }: ImageViewerProps) => 
           const rect = e.currentTarget.getBoundingClientRect();
           dispatch({
             type: 'zoom',
-            factor: e.deltaY < 0 ? 1.15 : 1 / 1.15,
+            factor: e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP,
             anchorX: e.clientX - rect.left - rect.width / 2,
             anchorY: e.clientY - rect.top - rect.height / 2,
           });
@@ -61,6 +64,9 @@ export const ImageViewer = ({ src, alt, state, dispatch }: ImageViewerProps) => 
             value={state.brightness}
             onChange={(e) => dispatch({ type: 'window', brightness: Number(e.target.value) })}
           />
+          <output className="viewer-value" data-testid="level-value">
+            {state.brightness.toFixed(2)}×
+          </output>
         </label>
         <label>
           Window
@@ -72,9 +78,30 @@ export const ImageViewer = ({ src, alt, state, dispatch }: ImageViewerProps) => 
             value={state.contrast}
             onChange={(e) => dispatch({ type: 'window', contrast: Number(e.target.value) })}
           />
+          <output className="viewer-value" data-testid="window-value">
+            {state.contrast.toFixed(2)}×
+          </output>
         </label>
-        <span className="muted" aria-live="polite">
-          {Math.round(state.zoom * 100)}%
+        <span className="viewer-zoom" role="group" aria-label="Zoom">
+          <button
+            type="button"
+            className="button small"
+            aria-label="Zoom out"
+            onClick={() => dispatch({ type: 'zoom', factor: 1 / ZOOM_STEP })}
+          >
+            −
+          </button>
+          <span className="muted" aria-live="polite" data-testid="zoom-value">
+            {Math.round(state.zoom * 100)}%
+          </span>
+          <button
+            type="button"
+            className="button small"
+            aria-label="Zoom in"
+            onClick={() => dispatch({ type: 'zoom', factor: ZOOM_STEP })}
+          >
+            +
+          </button>
         </span>
         <button type="button" className="button" onClick={() => dispatch({ type: 'reset' })}>
           Reset view
