@@ -9,7 +9,7 @@ import type {
   ImportProgress,
   ImportReport,
 } from '../../shared/contract/catalog';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
 import type { ContentStore } from './content-store';
@@ -17,7 +17,7 @@ import { scanFolder } from './folder-scanner';
 import { streamPlan, type StreamedPlan } from './import-entry';
 import { currentOwner } from './import-owner';
 import { confineEntry, outsideNotice } from './import-confinement';
-import { mapLimited, readEntry, type EntryOutcome } from './import-reader';
+import { readEntry, type EntryOutcome } from './import-reader';
 import { strippedNotice } from './image-metadata-strip';
 import { writeChunk, type ReadyEntry } from './import-writer';
 import { planManifest } from './manifest-reader';
@@ -26,8 +26,16 @@ import { planManifest } from './manifest-reader';
 export const IMPORT_CHUNK = 32;
 /** Files read and decoded at once (sharp decodes off the main thread). */
 const IN_FLIGHT = 4;
+/**
+ * Encoded images (store copies and thumbnails) a chunk may hold before what is ready is written:
+ * with a file's own cap (e.g. 256 MiB of DICOM frames) this bounds an import's memory, where a
+ * chunk of 32 large files otherwise held all of them at once.
+ */
+export const MAX_HELD_BYTES = 256 * 1024 ** 2;
 
 export interface ImportDeps {
+  /** Overrides {@link MAX_HELD_BYTES} (tests). */
+  maxHeldBytes?: number;
   cdb: CatalogDb;
   repo: Repository;
   store: ContentStore;
@@ -126,13 +134,41 @@ export const runImport = async (
         status = 'cancelled';
         break;
       }
-      const outcomes: EntryOutcome[] = await mapLimited(chunk, IN_FLIGHT, async (entry) => {
-        const confined = await confineEntry(entry, outsidePolicy);
-        return confined.kind === 'error' ? confined : readEntry(confined.entry, ctx);
-      });
-      const ready: ReadyEntry[] = [];
-      outcomes.forEach((outcome, i) => {
-        const entry = chunk[i]!;
+      // What is ready is written (one transaction) whenever it holds more than maxHeldBytes of
+      // encoded images, and at the end of the chunk.
+      let ready: ReadyEntry[] = [];
+      let held = 0;
+      const flush = (): void => {
+        if (ready.length === 0) return;
+        const batch = ready;
+        ready = [];
+        held = 0;
+        const written = cdb.transaction(() =>
+          writeChunk({ repo, store: deps.store, datasetId, taskId, importJobId, options }, batch),
+        );
+        written.forEach((count, i) => {
+          imported += count;
+          for (const label of batch[i]!.entry.labels) labels[label] = (labels[label] ?? 0) + count;
+          const removed = batch[i]!.decoded.images.flatMap((image) => image.removedMetadata);
+          if (removed.length > 0) stripped.files++;
+          for (const kind of removed) stripped.kinds.add(kind);
+        });
+      };
+      // Up to IN_FLIGHT reads run at once; outcomes are taken in the chunk's order.
+      const pending: Array<Promise<EntryOutcome>> = [];
+      let next = 0;
+      const launch = (): void => {
+        const entry = chunk[next++]!;
+        const read = confineEntry(entry, outsidePolicy).then((confined) =>
+          confined.kind === 'error' ? confined : readEntry(confined.entry, ctx),
+        );
+        read.catch(() => undefined); // a failure surfaces where it is awaited, never unhandled
+        pending.push(read);
+      };
+      while (next < chunk.length && pending.length < IN_FLIGHT) launch();
+      for (const entry of chunk) {
+        const outcome = await pending.shift()!;
+        if (next < chunk.length) launch();
         if (outcome.kind === 'error') errors.push(outcome.issue);
         else if (outcome.kind === 'skipped') skipped++;
         else if (outcome.kind === 'duplicate') {
@@ -153,19 +189,15 @@ export const runImport = async (
           } else {
             seen.set(outcome.sha256, { file: entry.file, labels: entry.labels });
             ready.push({ entry, sha256: outcome.sha256, bytes: outcome.bytes, decoded: outcome.decoded });
+            held += outcome.decoded.images.reduce(
+              (sum, image) => sum + image.storeBytes.length + (image.thumbnail?.length ?? 0),
+              0,
+            );
+            if (held > (deps.maxHeldBytes ?? MAX_HELD_BYTES)) flush();
           }
         }
-      });
-      const written = cdb.transaction(() =>
-        writeChunk({ repo, store: deps.store, datasetId, taskId, importJobId, options }, ready),
-      );
-      written.forEach((count, i) => {
-        imported += count;
-        for (const label of ready[i]!.entry.labels) labels[label] = (labels[label] ?? 0) + count;
-        const removed = ready[i]!.decoded.images.flatMap((image) => image.removedMetadata);
-        if (removed.length > 0) stripped.files++;
-        for (const kind of removed) stripped.kinds.add(kind);
-      });
+      }
+      flush();
       done += chunk.length;
       emit('importing');
     }

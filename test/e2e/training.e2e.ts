@@ -8,7 +8,7 @@ import { ImportOptions } from '../../shared/contract/catalog';
 import { defaultCatalogPath } from '../../main/catalog/catalog-paths';
 import { createCatalogService } from '../../main/catalog/catalog-service';
 import { generateDemoDataset } from '../../main/demo/demo-dataset';
-import { createLogger } from '../../main/services/logger';
+import { createLogger } from '../../main/core/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath, shootContent } from './support/browser';
 
