@@ -12,7 +12,7 @@ import { ImageQuery, ImportOptions, type ImageQueryInput } from '../shared/contr
 import { queryImages } from '../main/catalog/catalog-query';
 import { createCatalogService } from '../main/catalog/catalog-service';
 import { seedSyntheticCatalog } from '../main/catalog/synthetic-catalog';
-import { createLogger } from '../main/services/logger';
+import { createLogger } from '../main/core/logger';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { ImportOptions } from '../shared/contract/catalog';
 import { createCatalogService } from '../main/catalog/catalog-service';
-import { createLogger } from '../main/services/logger';
+import { createLogger } from '../main/core/logger';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number): number => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createAppCore } from '../contract-server/create-app-core';
 import { projectRoot } from '../runtime/package-info';
 import { catalogMediaSource } from '../host/media-route';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../core/logger';
 import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createNativeFileChooser } from './file-dialog';
 import { hardenApp } from './harden';

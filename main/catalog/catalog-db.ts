@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { mkdirPrivate, restrictFile, touchPrivate } from '../security/private-files';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 import { migrations as allMigrations, type Migration } from './migrations/index';
 
 /**

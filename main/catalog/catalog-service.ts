@@ -8,8 +8,8 @@ import type {
 } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import { restrictTree } from '../security/private-files';
-import type { JobRegistry } from '../services/job-registry';
-import type { Logger } from '../services/logger';
+import type { JobRegistry } from '../core/job-registry';
+import type { Logger } from '../core/logger';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
 import { backupCatalog, protectedCatalogFiles } from './catalog-backup';
 import { createCatalogEdits } from './catalog-edits';

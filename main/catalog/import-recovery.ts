@@ -1,5 +1,5 @@
 import type { ImportReport } from '../../shared/contract/catalog';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 import type { CatalogDb } from './catalog-db';
 import type { ContentStore } from './content-store';
 import { ownerAlive, processExists, type ImportOwner } from './import-owner';

@@ -1,6 +1,6 @@
-import type { Handlers } from '../contract-server/dispatcher';
+import type { Handlers } from './dispatcher';
 import { checkOutputPath } from '../security/output-path';
-import type { CatalogService } from './catalog-service';
+import type { CatalogService } from '../catalog/catalog-service';
 
 type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
 

@@ -1,5 +1,5 @@
-import { createServices, type Services, type ServicesOptions } from '../services/create-services';
-import { createLogger } from '../services/logger';
+import { createServices, type Services, type ServicesOptions } from './create-services';
+import { createLogger } from '../core/logger';
 import { createHandlers } from './create-handlers';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventHub, type EventHub } from './event-hub';

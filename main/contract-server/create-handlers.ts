@@ -1,9 +1,9 @@
 import type { Handlers } from './dispatcher';
-import type { Services } from '../services/create-services';
-import { createCatalogHandlers } from '../catalog/catalog-handlers';
+import type { Services } from './create-services';
+import { createCatalogHandlers } from './catalog-handlers';
 import { createAugmentHandlers } from './augment-handlers';
 import { installDemo } from '../demo/demo-service';
-import { createRunHandlers } from '../runs/run-handlers';
+import { createRunHandlers } from './run-handlers';
 
 /**
  * Maps every contract call to a service method. Kept as thin as the preload: no logic here beyond

@@ -4,11 +4,11 @@ import { createCatalogService, type CatalogService } from '../catalog/catalog-se
 import type { SecretStore } from '../catalog/pseudonym-keys';
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
-import { createAppInfoService, type AppInfoService } from './app-info-service';
-import { unsupportedFileChooser, type FileChooser } from './file-chooser';
-import { createJobRegistry, type JobRegistry } from './job-registry';
-import { createLogger, type Logger } from './logger';
-import type { EventHub } from '../contract-server/event-hub';
+import { createAppInfoService, type AppInfoService } from '../services/app-info-service';
+import { unsupportedFileChooser, type FileChooser } from '../services/file-chooser';
+import { createJobRegistry, type JobRegistry } from '../core/job-registry';
+import { createLogger, type Logger } from '../core/logger';
+import type { EventHub } from './event-hub';
 import { createRunService, type RunService } from '../runs/run-service';
 import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
 import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';

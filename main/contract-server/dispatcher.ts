@@ -9,7 +9,7 @@ import {
   type CallParsedInput,
   type Result,
 } from '../../shared/contract/index';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 
 /** Who sent a call; transports fill it in so handlers (and logs) can tell callers apart. */
 export interface CallContext {

@@ -1,7 +1,7 @@
-import type { Handlers } from '../contract-server/dispatcher';
+import type { Handlers } from './dispatcher';
 import { checkOutputPath } from '../security/output-path';
-import { runIntervals } from './metric-intervals';
-import type { RunService } from './run-service';
+import { runIntervals } from '../runs/metric-intervals';
+import type { RunService } from '../runs/run-service';
 
 type RunChannel = Extract<keyof Handlers, `run:${string}`>;
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 
 /**
  * Logs refusals (a wrong token, origin or Host) at most once per `intervalMs` per reason, with a

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { ClientFrame, type ServerFrame } from '../../shared/contract/index';
 import type { AppCore } from '../contract-server/create-app-core';
-import type { Logger } from '../services/logger';
+import type { Logger } from '../core/logger';
 
 /** What one socket may send and receive; the defaults suit the app, tests shrink them. */
 export interface SocketLimits {

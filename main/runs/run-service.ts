@@ -20,8 +20,8 @@ import {
   type TrainerSupervisor,
 } from '../engine/trainer/trainer-supervisor';
 import { renderValidationReportCsv, renderValidationReportHtml } from '../report/validation-report';
-import type { JobHandle, JobRegistry } from '../services/job-registry';
-import type { Logger } from '../services/logger';
+import type { JobHandle, JobRegistry } from '../core/job-registry';
+import type { Logger } from '../core/logger';
 import { buildRunManifest, type PreparedRun } from './build-run-manifest';
 import { createCurveWriter, readCurves } from './run-curves';
 import { PredictionRow, RunJobResult } from './run-job-result';

@@ -13,7 +13,7 @@ import { createCatalogService } from '../../main/catalog/catalog-service';
 import { buildRunManifest } from '../../main/runs/build-run-manifest';
 import { toSnapshot } from '../../main/runs/run-snapshot';
 import { createRunStore } from '../../main/runs/run-store';
-import { createLogger } from '../../main/services/logger';
+import { createLogger } from '../../main/core/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath, shootContent } from './support/browser';
 import { nameLabeller } from './support/labeller';

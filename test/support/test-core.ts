@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackendProbe } from '../../main/runtime/backend-probe';
 import { createAppCore, type AppCore } from '../../main/contract-server/create-app-core';
-import { createLogger } from '../../main/services/logger';
+import { createLogger } from '../../main/core/logger';
 
 /** A fixed backend list so tests do not depend on what this machine has installed. */
 export const fakeProbe: BackendProbe = {

@@ -4,7 +4,7 @@ import { buildPreset, PRESET_NAMES, type PresetName } from '../../../shared/augm
 import { writeAugmentationContactSheet } from '../../augment/augment-preview';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand } from '../command';
 
 /**

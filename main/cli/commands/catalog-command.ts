@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { DatasetStats } from '../../../shared/contract/catalog';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {

@@ -5,7 +5,7 @@ import { createCatalogService } from '../../catalog/catalog-service';
 import { generateDemoDataset } from '../../demo/demo-dataset';
 import { installDemo } from '../../demo/demo-service';
 import { createRunService } from '../../runs/run-service';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { printRunTable, runJson } from './run-command';
 import { UsageError, type CliCommand } from '../command';
 

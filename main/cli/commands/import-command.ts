@@ -10,7 +10,7 @@ import {
 } from '../../../shared/contract/catalog';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 /** `--map old=new` pairs → a column mapping. */

@@ -7,7 +7,7 @@ import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
 import { loadRunModel } from '../../runs/model-predict';
 import { createRunStore } from '../../runs/run-store';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { parseMapping } from './import-command';
 import { UsageError, type CliCommand } from '../command';
 

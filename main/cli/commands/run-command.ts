@@ -7,7 +7,7 @@ import type { RunProgress } from '../../../shared/run/run-progress';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
 import { createRunService } from '../../runs/run-service';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { mergeConfig, readConfigFile } from './run-config-file';
 

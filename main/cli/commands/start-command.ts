@@ -7,7 +7,7 @@ import { createBackendProbe } from '../../runtime/backend-probe';
 import { ensureBuilt, rendererOutDir } from '../../runtime/build-output';
 import { openInLocalBrowser } from '../../runtime/open-browser';
 import { projectRoot } from '../../runtime/package-info';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import type { CliCommand } from '../command';
 
 /** How long the address printed in the terminal stays valid (the user may need a moment to open it). */

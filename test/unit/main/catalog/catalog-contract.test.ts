@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppCore } from '../../../../main/contract-server/create-app-core';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { fakeProbe } from '../../../support/test-core';
 import { makeImage, tempDir, writeFile } from './support/catalog-fixtures';
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate, openCatalogDb } from '../../../../main/catalog/catalog-db';
 import { migrations } from '../../../../main/catalog/migrations/index';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { tempDir } from './support/catalog-fixtures';
 
 describe('catalog database', () => {

@@ -7,7 +7,7 @@ import { ImportOptions } from '../../../../shared/contract/catalog';
 import { createCatalogService } from '../../../../main/catalog/catalog-service';
 import { runCommand } from '../../../../main/cli/commands/run-command';
 import { exportModelCommand, predictCommand } from '../../../../main/cli/commands/predict-command';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { captureIo } from '../../../support/capture-io';
 import { writeTinyRunFixture } from '../../../support/tiny-run-fixture';
 

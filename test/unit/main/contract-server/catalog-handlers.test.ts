@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestCore } from '../../../support/test-core';
-import { makeImage, tempDir, writeFile } from './support/catalog-fixtures';
+import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
 
 const ctx = { transport: 'test' as const, peer: 't' };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/contract/index';
 import { createHandlers } from '../../../../main/contract-server/create-handlers';
 import { createDispatcher, type Handlers } from '../../../../main/contract-server/dispatcher';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { createTestCore } from '../../../support/test-core';
 
 const ctx = { transport: 'test' as const, peer: 't1' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../shared/contract/index';
-import { createJobRegistry } from '../../../../main/services/job-registry';
+import { createJobRegistry } from '../../../../main/core/job-registry';
 import { createTestCore } from '../../../support/test-core';
 
 const clock = () => {

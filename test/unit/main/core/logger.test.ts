@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createLogger, MAX_LOG_MESSAGE, redact } from '../../../../main/services/logger';
+import { createLogger, MAX_LOG_MESSAGE, redact } from '../../../../main/core/logger';
 
 describe('logger', () => {
   it('keeps a bounded ring, filters by level and notifies subscribers', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRefusalLog } from '../../../../main/host/refusal-log';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 
 describe('refusal log', () => {
   it('writes one line per reason and interval, then says how many it left out', () => {

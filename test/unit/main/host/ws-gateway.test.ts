@@ -5,7 +5,7 @@ import type { AppCore } from '../../../../main/contract-server/create-app-core';
 import type { Dispatcher } from '../../../../main/contract-server/dispatcher';
 import { createEventHub } from '../../../../main/contract-server/event-hub';
 import { attachContractSocket, DEFAULT_SOCKET_LIMITS, encodeFrame } from '../../../../main/host/ws-gateway';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 
 type Frame = {
   type: string;

@@ -17,9 +17,9 @@ import type {
 } from '../../../../main/engine/trainer/trainer-supervisor';
 import type { FromTrainerMessage } from '../../../../main/engine/trainer/trainer-protocol';
 import { RunManifest } from '../../../../main/runs/run-manifest';
-import { createRunHandlers } from '../../../../main/runs/run-handlers';
+import { createRunHandlers } from '../../../../main/contract-server/run-handlers';
 import { createRunService } from '../../../../main/runs/run-service';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 
 /** A supervisor that "trains" instantly: predicts class 0 for every image, or fails / cancels. */
 const fakeSupervisor = (mode: { outcome: 'completed' | 'failed' | 'cancelled' }) => {

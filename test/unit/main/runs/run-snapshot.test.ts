@@ -17,7 +17,7 @@ import type {
 } from '../../../../main/engine/trainer/trainer-supervisor';
 import { createRunService, type RunService } from '../../../../main/runs/run-service';
 import { runTwoStageJob, TwoStageJobConfig } from '../../../../main/runs/two-stage-job';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { writeTinyRunFixture } from '../../../support/tiny-run-fixture';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppCore } from '../../../../main/contract-server/create-app-core';
 import { createAppInfoService } from '../../../../main/services/app-info-service';
-import { createLogger } from '../../../../main/services/logger';
+import { createLogger } from '../../../../main/core/logger';
 import { AppInfo } from '../../../../shared/contract/app';
 import { fakeProbe } from '../../../support/test-core';
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { ImportOptions, type ImportOptionsInput } from '../../../../../shared/contract/catalog';
 import { createCatalogService } from '../../../../../main/catalog/catalog-service';
-import { createLogger } from '../../../../../main/services/logger';
+import { createLogger } from '../../../../../main/core/logger';
 
 /** The shared real datasets, read in place (never copied into the repository). */
 export const DATASETS = join(process.cwd(), '..', 'shared', 'datasets');
