@@ -20,7 +20,7 @@ export const config = {
   renderer: { root: 'renderer', outDir: 'out/renderer' },
   trainer: {
     entries: [
-      'main/engine/trainer/trainer-entry.ts',
+      'main/trainer-process/trainer-entry.ts',
       'main/engine/wasm/replica-worker.ts',
       'main/runs/stage1-model.ts',
     ],

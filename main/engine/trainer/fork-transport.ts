@@ -6,7 +6,7 @@ import type { ParentPort, TrainerExit, TrainerTransport } from './trainer-transp
 
 /** Options of {@link createForkTransport}. */
 export interface ForkTransportOptions {
-  /** Script to run; default trainer-entry.ts next to this file. */
+  /** Script to run; default main/trainer-process/trainer-entry.ts (the app's job kinds). */
   entry?: string;
   /** Node flags; default loads tsx so the TypeScript entry runs without a build. */
   execArgv?: string[];
@@ -20,9 +20,12 @@ export const tsxExecArgv = (): string[] => {
   return ['--import', pathToFileURL(join(dirname(manifest), 'dist', 'loader.mjs')).href];
 };
 
-/** The trainer entry script next to this module. */
+/**
+ * The trainer entry script, main/trainer-process/trainer-entry.ts: it lives above the engine
+ * because it registers the app's job kinds (the engine only runs them), so it is found by path.
+ */
 export const defaultTrainerEntry = (): string =>
-  join(dirname(fileURLToPath(import.meta.url)), 'trainer-entry.ts');
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'trainer-process', 'trainer-entry.ts');
 
 /**
  * Runs the trainer as a Node child process (CLI and browser mode) with an IPC channel. stdout and
