@@ -106,7 +106,7 @@ export const ImportScreen = ({
     setReport(null);
     setError(null);
     setCancelling(false);
-    if (kind !== 'manifest' && burnedIn === 'mask-band' && maskText.trim()) {
+    if (burnedIn === 'mask-band' && maskText.trim()) {
       const mask = parseMaskText(maskText);
       const stored = mask
         ? await api.catalog.setBurnedInMask({ dataset: name, mask })
@@ -271,30 +271,29 @@ export const ImportScreen = ({
             </label>
           </div>
         ) : null}
-        {kind !== 'manifest' ? (
-          <div className="form-row">
+        {/* DICOM files come from any source: a folder, one file, or manifest rows. */}
+        <div className="form-row">
+          <label className="field">
+            <span>DICOM with burned-in annotation (names, dates drawn into the pixels)</span>
+            <select value={burnedIn} onChange={(e) => setBurnedIn(e.target.value as BurnedInPolicy)}>
+              <option value="warn">Import and count them (pixels as they are)</option>
+              <option value="mask-band">Black out the text band above the scan before storing</option>
+              <option value="skip">Skip them</option>
+            </select>
+          </label>
+          {burnedIn === 'mask-band' ? (
             <label className="field">
-              <span>DICOM with burned-in annotation (names, dates drawn into the pixels)</span>
-              <select value={burnedIn} onChange={(e) => setBurnedIn(e.target.value as BurnedInPolicy)}>
-                <option value="warn">Import and count them (pixels as they are)</option>
-                <option value="mask-band">Black out the text band above the scan before storing</option>
-                <option value="skip">Skip them</option>
-              </select>
+              <span>Mask rectangle x,y,w,h (optional, kept for the dataset)</span>
+              <input
+                type="text"
+                value={maskText}
+                size={16}
+                onChange={(e) => setMaskText(e.target.value)}
+                placeholder="0,0,640,60"
+              />
             </label>
-            {burnedIn === 'mask-band' ? (
-              <label className="field">
-                <span>Mask rectangle x,y,w,h (optional, kept for the dataset)</span>
-                <input
-                  type="text"
-                  value={maskText}
-                  size={16}
-                  onChange={(e) => setMaskText(e.target.value)}
-                  placeholder="0,0,640,60"
-                />
-              </label>
-            ) : null}
-          </div>
-        ) : null}
+          ) : null}
+        </div>
         {kind === 'manifest' ? (
           <div className="form-row">
             <label className="field checkbox">

@@ -98,12 +98,17 @@ describe('Import screen: burned-in annotation', () => {
       });
     await start();
     fireEvent.click(screen.getByRole('checkbox', { name: /keyed pseudonyms/ }));
+    // Manifest rows may name DICOM files: the burned-in choice is offered there too.
+    fireEvent.change(screen.getByRole('combobox', { name: /burned-in annotation/ }), {
+      target: { value: 'skip' },
+    });
     await start();
     const sent = fake.received.filter((r) => r.channel === 'catalog:import').map((r) => r.input);
     expect(sent.map((i) => (i as { pseudonymizePatientIds: boolean }).pseudonymizePatientIds)).toEqual([
       false,
       true,
     ]);
+    expect(sent.map((i) => (i as { burnedIn: string }).burnedIn)).toEqual(['warn', 'skip']);
     expect(screen.queryByTestId('import-burned-in')).toBeNull();
   });
 });
