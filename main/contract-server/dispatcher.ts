@@ -40,11 +40,14 @@ const describeIssues = (issues: readonly { path: readonly PropertyKey[]; message
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
     .join('; ');
 
-export const createDispatcher = (handlers: Handlers, logger: Logger): Dispatcher => ({
-  async dispatch(channel, rawInput, ctx) {
-    if (!isCallChannel(channel)) {
-      return fail('UNKNOWN_CHANNEL', `Unknown channel ${JSON.stringify(String(channel).slice(0, 80))}`);
-    }
+/** Names an unknown channel for the error message without calling anything on it. */
+const describeChannel = (channel: unknown): string =>
+  typeof channel === 'string' ? JSON.stringify(channel.slice(0, 80)) : `of type ${typeof channel}`;
+
+export const createDispatcher = (handlers: Handlers, logger: Logger): Dispatcher => {
+  const run = async (channel: unknown, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> => {
+    if (!isCallChannel(channel))
+      return fail('UNKNOWN_CHANNEL', `Unknown channel ${describeChannel(channel)}`);
     const spec = calls[channel];
     const parsed = spec.input.safeParse(rawInput);
     if (!parsed.success) {
@@ -68,5 +71,15 @@ export const createDispatcher = (handlers: Handlers, logger: Logger): Dispatcher
       return fail('INVALID_OUTPUT', `${channel} produced an answer that breaks the contract.`);
     }
     return ok(checked.data);
-  },
-});
+  };
+  return {
+    async dispatch(channel, rawInput, ctx) {
+      try {
+        return await run(channel, rawInput, ctx);
+      } catch {
+        // Validation itself failed (an input no schema expected); the promise to answer still holds.
+        return fail('INTERNAL', 'The call could not be processed; see the log for details.');
+      }
+    },
+  };
+};

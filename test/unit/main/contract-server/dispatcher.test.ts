@@ -72,4 +72,12 @@ describe('dispatcher', () => {
       error: { code: 'INVALID_OUTPUT' },
     });
   });
+
+  it('answers channels that are not strings without touching them (no String() on a null-prototype object)', async () => {
+    const core = createTestCore();
+    for (const channel of [Object.create(null), Symbol('x'), 42, null, { toString: () => 'app:info' }]) {
+      const result = await core.dispatcher.dispatch(channel, {}, ctx);
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    }
+  });
 });
