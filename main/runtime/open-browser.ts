@@ -1,5 +1,5 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,6 +43,47 @@ export const browserArgs = (url: string, profileDir: string): string[] => [
   `--app=${url}`,
 ];
 
+const PROFILE_PREFIX = 'sonofuse-browser-';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes throwaway profiles left by a host that was killed before it could clean up: a profile
+ * whose Chromium is gone (its `SingletonLock` names a dead process, or there is none and the
+ * folder is over a minute old). Returns how many were removed.
+ */
+export const sweepStaleProfiles = (tempDir: string = tmpdir()): number => {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(tempDir).filter((n) => n.startsWith(PROFILE_PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const dir = join(tempDir, name);
+    let pid = 0;
+    try {
+      pid = Number(/-(\d+)$/.exec(readlinkSync(join(dir, 'SingletonLock')))?.[1] ?? 0);
+    } catch {
+      pid = 0;
+    }
+    if (pid > 0 && alive(pid)) continue;
+    // A profile made in the last minute may belong to a browser that is still starting.
+    if (pid === 0 && Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 60_000) continue;
+    rmSync(dir, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+};
+
 const waitForExit = (child: ChildProcess, ms: number): Promise<void> =>
   new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -65,7 +106,8 @@ export const openInLocalBrowser = (url: string, options: OpenBrowserOptions = {}
   if (!browser) return null;
   let profileDir: string | null = null;
   try {
-    profileDir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'sonofuse-browser-'));
+    sweepStaleProfiles(options.tempDir ?? tmpdir());
+    profileDir = mkdtempSync(join(options.tempDir ?? tmpdir(), PROFILE_PREFIX));
     chmodSync(profileDir, 0o700);
     const dir = profileDir;
     const removeProfile = (): void => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });

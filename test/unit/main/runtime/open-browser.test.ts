@@ -1,8 +1,18 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openInLocalBrowser } from '../../../../main/runtime/open-browser';
+import { openInLocalBrowser, sweepStaleProfiles } from '../../../../main/runtime/open-browser';
 
 const dir = mkdtempSync(join(tmpdir(), 'sonofuse-open-browser-'));
 
@@ -57,5 +67,25 @@ describe('openInLocalBrowser', () => {
     expect(
       openInLocalBrowser(url, { env: { DISPLAY: ':0' }, candidates: [join(dir, 'nope')], tempDir: dir }),
     ).toBeNull();
+  });
+
+  it('sweeps profiles left by a killed host, keeping those of running or just-started browsers', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'sonofuse-sweep-'));
+    const profile = (name: string, lockPid: number | null, ageS: number): string => {
+      const d = join(temp, `sonofuse-browser-${name}`);
+      mkdirSync(d);
+      if (lockPid !== null) symlinkSync(`host-${lockPid}`, join(d, 'SingletonLock'));
+      const t = Date.now() / 1000 - ageS;
+      utimesSync(d, t, t);
+      return d;
+    };
+    const dead = profile('dead', 2 ** 22 + 12345, 3600); // above any pid_max default: no such process
+    const running = profile('running', process.pid, 3600);
+    const orphan = profile('orphan', null, 3600);
+    const starting = profile('starting', null, 0);
+    mkdirSync(join(temp, 'unrelated'));
+    expect(sweepStaleProfiles(temp)).toBe(2);
+    expect([dead, running, orphan, starting].map((d) => existsSync(d))).toEqual([false, true, false, true]);
+    expect(existsSync(join(temp, 'unrelated'))).toBe(true);
   });
 });
