@@ -2,6 +2,10 @@
 //  - shared/   imports nothing from main/, renderer/, Node, the DOM's runtime or electron
 //  - renderer/ imports only shared/ (plus React); never main/, Node or electron
 //  - main/     never imports renderer/; only main/app and main/ipc may import electron
+//  - inside main/, imports run downwards only (MAIN_LAYERS below): entry points (app, ipc, host,
+//    cli, trainer-process) → contract-server (adapters, wiring) → domain services (catalog, runs,
+//    augment, demo, report, services) → engine → low-level (security, runtime) → core (logger,
+//    job registry)
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -10,6 +14,26 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noElectron = { name: 'electron', message: 'Only main/app and main/ipc may import electron.' };
+const noRenderer = { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' };
+
+const ENTRY = ['app', 'ipc', 'host', 'cli', 'trainer-process'];
+const ADAPTERS = ['contract-server'];
+const DOMAIN = ['catalog', 'runs', 'augment', 'demo', 'report', 'services'];
+const ENGINE = ['engine'];
+const LOW = ['security', 'runtime'];
+/**
+ * Per-folder layers of main/: each folder may import only folders below it. The regex matches a
+ * relative import climbing into one of the forbidden sibling folders (`../catalog/…`,
+ * `../../runs/…`), never shared/ (`../../shared/augment/…` climbs into shared first).
+ */
+const MAIN_LAYERS = [
+  { folders: ADAPTERS, above: ENTRY },
+  { folders: DOMAIN, above: [...ENTRY, ...ADAPTERS] },
+  { folders: ENGINE, above: [...ENTRY, ...ADAPTERS, ...DOMAIN] },
+  { folders: LOW, above: [...ENTRY, ...ADAPTERS, ...DOMAIN, ...ENGINE] },
+  { folders: ['core'], above: [...ENTRY, ...ADAPTERS, ...DOMAIN, ...ENGINE, ...LOW] },
+];
+const climbInto = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'bench-results/**', '**/*.wasm'] },
@@ -80,22 +104,31 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/app/**', 'main/ipc/**'],
     rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noRenderer] }],
+    },
+  },
+  ...MAIN_LAYERS.map(({ folders, above }) => ({
+    files: folders.map((f) => `main/${f}/**/*.ts`),
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
-          patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }],
+          patterns: [
+            noRenderer,
+            {
+              regex: climbInto(above),
+              message: `main/${folders.join(', main/')} may not import ${above.join(', ')}: main/ imports run downwards (eslint.config.js MAIN_LAYERS).`,
+            },
+          ],
         },
       ],
     },
-  },
+  })),
   {
     files: ['main/app/**/*.ts', 'main/ipc/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [noRenderer] }],
     },
   },
 );

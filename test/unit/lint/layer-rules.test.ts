@@ -78,4 +78,48 @@ describe('layer rules (eslint.config.js)', () => {
       'no-restricted-globals',
     );
   });
+
+  describe('per-folder layers inside main/ (imports run downwards)', () => {
+    const imp = (spec: string) => `import { x } from '${spec}';\nexport const a = x;\n`;
+    it.each([
+      ['the engine imports a run service', 'main/engine/x.ts', imp('../runs/run-service')],
+      [
+        'a deeper engine file imports the catalog',
+        'main/engine/train/x.ts',
+        imp('../../catalog/catalog-service'),
+      ],
+      ['the catalog imports the contract server', 'main/catalog/x.ts', imp('../contract-server/dispatcher')],
+      ['a run file imports the contract server', 'main/runs/x.ts', imp('../contract-server/dispatcher')],
+      ['core imports the catalog', 'main/core/x.ts', imp('../catalog/catalog-db')],
+      ['the contract server imports the host', 'main/contract-server/x.ts', imp('../host/http-host')],
+      ['security imports the engine', 'main/security/x.ts', imp('../engine/train/fit-loop')],
+    ])(
+      'refuses: %s',
+      async (_what, file, code) => {
+        expect(await rulesFired(file, code)).toContain('no-restricted-imports');
+      },
+      30_000,
+    );
+    it.each([
+      ['a run file imports the fit loop', 'main/runs/x.ts', imp('../engine/train/fit-loop')],
+      [
+        'the engine imports shared/augment (a name like a domain folder)',
+        'main/engine/train/x.ts',
+        imp('../../../shared/augment/augment-config'),
+      ],
+      ['the contract server imports a run service', 'main/contract-server/x.ts', imp('../runs/run-service')],
+      ['the catalog imports the logger', 'main/catalog/x.ts', imp('../core/logger')],
+      [
+        'the trainer entry imports the two-stage job',
+        'main/trainer-process/x.ts',
+        imp('../runs/two-stage-job'),
+      ],
+    ])(
+      'allows: %s',
+      async (_what, file, code) => {
+        expect(await rulesFired(file, code)).not.toContain('no-restricted-imports');
+      },
+      30_000,
+    );
+  });
 });
