@@ -54,12 +54,11 @@ const host = await startHost({
   rendererDir: dir,
   routes: [createMediaRoute(() => catalogMediaSource(core.services))],
 });
-let ws: WebSocket;
 let answered = 0;
 let closedByHost = 0;
 let wake: (() => void) | null = null;
-const open = async (): Promise<void> => {
-  ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, {
+const open = async (): Promise<WebSocket> => {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, {
     headers: { Origin: host.origin },
   });
   ws.on('message', (d) => {
@@ -71,8 +70,9 @@ const open = async (): Promise<void> => {
     wake?.();
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
 };
-await open();
+let ws = await open();
 
 let messages: FuzzMessage[] = fuzzMessages(Number(values.seed), count);
 if (values.only)
@@ -105,7 +105,7 @@ for (let pass = 1; pass <= passes; pass++) {
       await new Promise<void>((resolve) => (wake = resolve));
     if (closedByHost !== closes) {
       answered = target; // the rest of the batch died with the socket
-      await open();
+      ws = await open();
     }
     if ((at + 16) % 1000 < 16) sample(`pass ${pass} @${at + 16}`);
   }
