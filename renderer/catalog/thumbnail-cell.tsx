@@ -5,8 +5,9 @@ import type { MediaUrl } from './media-url';
 import '../styles/thumbnail-marks.css';
 
 /**
- * One tile of the catalog grid: the thumbnail with flag and note markers, the file name (cut in
- * the middle: frames of one sweep differ at the end) and the current labels.
+ * One tile of the catalog grid: the thumbnail with flag and note markers, the file's name without
+ * its folders (cut in the middle: frames of one sweep differ at the end; the full path on hover)
+ * and the current labels.
  */
 export const ThumbnailCell = memo(function ThumbnailCell({
   row,
@@ -37,7 +38,7 @@ export const ThumbnailCell = memo(function ThumbnailCell({
       ) : null}
       <div className="thumb-caption">
         <span className="thumb-file" title={row.file}>
-          {middleEllipsis(row.file)}
+          {middleEllipsis(row.file.split(/[\\/]/).pop() ?? row.file, 22)}
         </span>
         <span className="thumb-labels">
           {row.labels.length === 0 ? (

@@ -43,7 +43,12 @@ describe('ThumbnailCell', () => {
   it('cuts long file names in the middle so the frame number at the end stays visible', () => {
     cell(row({}));
     const name = screen.getByTitle('Patient00168_Plane3_1_of_3_frame_0034.png');
-    expect(name.textContent).toBe('Patient0016…ame_0034.png'); // 24 characters: 11 + … + 12
+    expect(name.textContent).toBe('Patient001…me_0034.png'); // 22 characters: 10 + … + 11
+    cleanup();
+    cell(row({ file: 'abdomen/phantom-abdomen-001_f2.png' }));
+    expect(screen.getByTitle('abdomen/phantom-abdomen-001_f2.png').textContent).toBe(
+      'phantom-ab…n-001_f2.png',
+    );
     expect(name.textContent!.endsWith('0034.png')).toBe(true);
     expect(middleEllipsis('short.png')).toBe('short.png');
     expect(middleEllipsis('abcdefghij', 5)).toBe('ab…ij');
