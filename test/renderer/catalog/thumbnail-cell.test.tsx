@@ -47,7 +47,7 @@ describe('ThumbnailCell', () => {
     cleanup();
     cell(row({ file: 'abdomen/phantom-abdomen-001_f2.png' }));
     expect(screen.getByTitle('abdomen/phantom-abdomen-001_f2.png').textContent).toBe(
-      'phantom-ab…n-001_f2.png',
+      'phantom-ab…-001_f2.png',
     );
     expect(name.textContent!.endsWith('0034.png')).toBe(true);
     expect(middleEllipsis('short.png')).toBe('short.png');
