@@ -96,6 +96,14 @@ export const CatalogScreen = ({
   useHotkeys([{ key: '?', group: 'Help', description: 'Shortcuts', run: () => setHelp((h) => !h) }]);
   const total = pager.total() ?? 0;
 
+  // A notice belongs to the context it was said in: a new dataset, task or filter clears it
+  // (and the bulk Undo beside it, which would otherwise act on a list no longer shown).
+  const context = JSON.stringify([ws.datasetId, ws.task, filters]);
+  useEffect(() => {
+    setNotice('');
+    setLastBulk(null);
+  }, [context]);
+
   // Another window, an import or the labeling view changed the catalog: re-read what we show.
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -142,6 +142,23 @@ describe('CatalogScreen', () => {
     expect(screen.getByTestId('result-count').textContent).toBe('30 images · 7 selected');
   });
 
+  it('clears a notice when the context changes (a filter here)', async () => {
+    setup();
+    const listbox = await screen.findByRole('listbox', { name: 'Images' });
+    await screen.findByRole('option', { name: 'img-003.png: unlabeled' });
+    await act(async () => {
+      fireEvent.keyDown(listbox, { key: ' ' });
+    });
+    await act(async () => {
+      fireEvent.keyDown(listbox, { key: '2' });
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('catalog-notice').textContent).toBe('Labelled 1 image as malignant.'),
+    );
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Unlabeled only' }));
+    await waitFor(() => expect(screen.getByTestId('catalog-notice').textContent).toBe(''));
+  });
+
   it('shows a failing query as an error with a retry, not a blank grid', async () => {
     const catalog = createFakeCatalog();
     catalog.answers['catalog:images'] = () => ({
