@@ -116,7 +116,8 @@ export const killPoints = (
 /**
  * Runs a command and SIGKILLs its process group once `probe` reaches the point's progress (or, when
  * earlier attempts already got that far, once this attempt adds progress of its own) plus the
- * point's delay. A point at progress 0 is a moment of start-up: the delay after the start.
+ * point's delay, or at the next step of progress when that comes first (so a machine faster than
+ * the timeline's never runs far past the point). A point at progress 0 is a moment of start-up.
  */
 export const killAt = async (
   args: readonly string[],
@@ -132,9 +133,12 @@ export const killAt = async (
   // (never past the last progress the uninterrupted run made: then the point's delay alone counts).
   const need = point.progress === 0 ? 0 : Math.min(Math.max(point.progress, probe() + 1), finalProgress);
   let reachedAt = need === 0 ? started : null;
+  let reachedValue = need === 0 ? probe() : 0;
   while (!finished) {
-    if (reachedAt === null && probe() >= need) reachedAt = performance.now();
-    if (reachedAt !== null && performance.now() - reachedAt >= point.afterMs) break;
+    if (reachedAt === null && (reachedValue = probe()) >= need) reachedAt = performance.now();
+    // The delay, or the next step of progress if this machine gets there sooner than the timeline.
+    if (reachedAt !== null && (performance.now() - reachedAt >= point.afterMs || probe() > reachedValue))
+      break;
     await sleep(
       reachedAt === null ? 25 : Math.min(25, Math.max(1, point.afterMs - (performance.now() - reachedAt))),
     );
