@@ -13,6 +13,7 @@ import { CatalogFilters } from './catalog-filters';
 import { currentTask, useStats, useTasks } from './catalog-data';
 import { ClassCounts } from './class-counts';
 import { DatasetBar } from './dataset-bar';
+import '../styles/catalog-empty.css';
 import { describeFilters } from './filter-summary';
 import { TaskProgress } from './task-progress';
 import { undoMessage, useUndo, useUndoListener } from './undo-stack';

@@ -158,3 +158,44 @@ describe('results and workstation polish (issue #16 items 6, 7, 11, 12) in brows
     await page.screenshot({ path: screenshotPath('ux-system-log') });
   });
 }, 240_000);
+
+describe('an empty catalog (issue #16 item 11) in browser mode', () => {
+  let host: HostProcess;
+  let browser: Browser;
+  let page: Page;
+  const dataDir = mkdtempSync(join(tmpdir(), 'sonofuse-e2e-empty-'));
+
+  beforeAll(async () => {
+    host = await startAppHost([], { SONOFUSE_DATA_DIR: dataDir });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await page.goto(host.url);
+    // A fresh workspace asks who is labelling first.
+    const who = page.getByRole('dialog', { name: 'Who is labelling?' });
+    await who.waitFor({ timeout: 60_000 });
+    await who.getByRole('textbox', { name: 'Your name' }).fill('E2E Reviewer');
+    await who.getByRole('button', { name: 'Save' }).click();
+    await who.waitFor({ state: 'detached' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows its two actions in the middle of the screen, not a banner over an empty grid', async () => {
+    await page.keyboard.press('Alt+1');
+    const importButton = page.getByRole('button', { name: 'Import images…' });
+    const demo = page.getByRole('button', { name: 'Load the synthetic demo workspace' });
+    await poll(() => importButton.count()).toBe(1);
+    const main = (await page.locator('main').boundingBox())!;
+    for (const b of [importButton, demo]) {
+      const box = (await b.boundingBox())!;
+      const y = box.y + box.height / 2;
+      expect(Math.abs(y - (main.y + main.height / 2))).toBeLessThan(main.height / 4);
+    }
+    expect(await page.getByRole('listbox', { name: 'Images' }).isVisible()).toBe(false);
+    await page.screenshot({ path: screenshotPath('ux-empty-catalog') });
+    expect(await axeViolations(page)).toEqual([]);
+  });
+}, 120_000);
