@@ -1,11 +1,17 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+
+/** Open dialogs; the app behind them is inert (no focus, no pointer, hidden from AT) while any is. */
+let open = 0;
+const appRoot = (): HTMLElement | null => document.getElementById('root');
 
 /**
  * The one modal of the app: a dialog over a dimmed screen that owns the keyboard while it is open.
  * Every key pressed inside it stops there (the screen's shortcuts never see it), keys pressed
  * while focus is elsewhere are swallowed before any shortcut runs, Escape (and `closeKeys`, e.g.
  * "?" for the shortcut sheet) closes it and nothing else, a click on the backdrop closes it, and
- * focus returns to where it was when the dialog closes.
+ * focus returns to where it was when the dialog closes. It is drawn over the app (a portal on
+ * document.body) and makes the app behind it inert while open.
  */
 export const ModalDialog = ({
   labelledBy,
@@ -42,13 +48,18 @@ export const ModalDialog = ({
       else ref.current?.focus();
     };
     window.addEventListener('keydown', onKey, true);
+    const root = appRoot();
+    open++;
+    if (root) root.inert = true;
     return () => {
       window.removeEventListener('keydown', onKey, true);
+      open--;
+      if (root && open === 0) root.inert = false;
       if (before && before.isConnected) before.focus();
     };
   }, []);
 
-  return (
+  return createPortal(
     <div className="overlay" role="presentation" onClick={() => close.current()}>
       <div
         ref={ref}
@@ -71,6 +82,7 @@ export const ModalDialog = ({
       >
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 };

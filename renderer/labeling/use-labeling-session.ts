@@ -93,8 +93,12 @@ export const useLabelingSession = (task: LabelTask | null) => {
 
   const advance = async (from: number): Promise<void> => {
     const next = await pager.nextUnlabeled(from, skipped.current);
-    if (next === null) setNotice('Every image in this list is labelled.');
-    else goTo(next);
+    if (next === null) {
+      setNotice('Every image in this list is labelled.');
+      // Staying on this image: show what was just saved on it.
+      const shown = state.current.row;
+      if (shown) await load(shown.id);
+    } else goTo(next);
   };
 
   const currentLabels = (): string[] => {

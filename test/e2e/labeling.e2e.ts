@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath } from './support/browser';
+import { nameLabeller } from './support/labeller';
 
 /** The real BUSI manifest (780 images), read in place from ../shared. */
 const MANIFEST = resolve('..', 'shared', 'datasets', 'busi', 'manifest.csv');
@@ -37,6 +38,7 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     await page.goto(host.url);
+    await nameLabeller(page);
   });
 
   afterAll(async () => {
@@ -50,6 +52,8 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
     await page.keyboard.press('Alt+3');
     await page.getByRole('textbox', { name: /Manifest file/ }).fill(MANIFEST);
     await page.getByRole('textbox', { name: 'Dataset name' }).fill('busi');
+    // Copying is the default now (issue 16); this test references the shared files in place.
+    await page.getByRole('checkbox', { name: /Reference images in place/ }).check();
     await page.getByRole('button', { name: 'Add a column mapping' }).click();
     await page.getByRole('textbox', { name: 'Column in the file' }).fill('label');
     await page.getByRole('combobox', { name: 'Means' }).fill('diagnosis');
@@ -110,7 +114,7 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
     const last = [...labelled.keys()].at(-1)!;
     await page.keyboard.press('Control+z');
     await poll(file).toBe(last);
-    await poll(() => page.getByTestId('labeling-notice').textContent()).toBe('Undid 1 change.');
+    await poll(() => page.getByTestId('labeling-notice').textContent()).toMatch(/^Undid: .+ \(1 change\)\.$/);
     labelled.delete(last);
     await page.keyboard.press('Control+e');
     await page.keyboard.type(NOTE);
@@ -128,6 +132,9 @@ describe('labeling workstation in browser mode (Debian Chromium, generated catal
 
   it('after a reload every edit is still there', async () => {
     await page.reload();
+    // A reload returns to the section the user was in (Labeling; issue 16 item 5).
+    await poll(() => page.getByRole('heading', { level: 2, name: 'Labeling' }).count()).toBe(1);
+    await page.keyboard.press('Alt+1');
     await poll(() => page.getByTestId('result-count').textContent()).toMatch(/images/);
     await poll(() => page.getByTestId('count-unlabeled').textContent()).toBe(String(imported - 19));
     expect(await page.getByRole('button', { name: /^benign 7$/ }).count()).toBe(1);

@@ -11,6 +11,7 @@ import { generateDemoDataset } from '../../main/demo/demo-dataset';
 import { createLogger } from '../../main/core/logger';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath, shootContent } from './support/browser';
+import { nameLabeller } from './support/labeller';
 
 const DATASET = 'tiny-phantom (synthetic)';
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
@@ -51,6 +52,7 @@ describe('training in browser mode (Debian Chromium, a real short run)', () => {
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await page.goto(host.url);
+    await nameLabeller(page);
   });
   afterAll(async () => {
     await browser?.close();

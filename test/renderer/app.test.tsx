@@ -88,9 +88,12 @@ describe('App shell', () => {
     const { calls } = mountApp(catalog);
     await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('12 images'));
     const listbox = screen.getByRole('listbox', { name: 'Images' });
+    await screen.findByRole('option', { name: 'img-001.png: unlabeled' });
+    await waitFor(() => expect(listbox.getAttribute('aria-activedescendant')).toBe('catalog-item-0'));
     await act(async () => {
       fireEvent.keyDown(listbox, { key: ' ' });
     });
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('12 images · 1 selected'));
     await act(async () => {
       fireEvent.keyDown(listbox, { key: '2' });
     });

@@ -115,3 +115,20 @@ describe('Labeling position and progress (issue #16 items 3, 5)', () => {
     expect(fake.received.filter((r) => r.channel === 'catalog:setLabels')).toEqual([]);
   });
 });
+
+describe('Labeling when every image is labelled', () => {
+  it('a class key relabels the shown image and its buttons show the new class (nothing left to advance to)', async () => {
+    const catalog = labelled(Array.from({ length: 12 }, (_, i) => i + 1));
+    mount(createFakeApi(catalog.answers).api, <LabelingScreen onBack={() => {}} />);
+    await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /normal/ }).getAttribute('aria-pressed')).toBe('true'),
+    );
+    await key('2');
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /malignant/ }).getAttribute('aria-pressed')).toBe('true'),
+    );
+    expect(screen.getByTestId('current-file').textContent).toBe('img-001.png');
+    expect(screen.getByTestId('labeling-notice').textContent).toBe('Every image in this list is labelled.');
+  });
+});
