@@ -7,29 +7,14 @@ import {
   type RunConfigInput,
   type RunMethod,
 } from '../../shared/run/run-config';
+import { fieldLabel, runConfigDefaults } from '../../shared/run/run-config-fields';
 import { useApi } from '../api-context';
 import { describeDatasetAugmentation, useDatasetAugmentation } from '../augment/use-dataset-augmentation';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 
-const defaults = RunConfig.parse({ dataset: 'x' });
-
-/** A RunConfig field path and message as a sentence ("stage1.lr: …" → "Stage 1 learning rate: …"). */
-const fieldNames: Record<string, string> = {
-  imageSize: 'Image size',
-  batchSize: 'Batch size',
-  seed: 'Seed',
-  seeds: 'Seeds',
-  methods: 'Methods',
-  'stage1.epochs': 'Stage 1 epochs',
-  'stage1.lr': 'Stage 1 learning rate',
-  'stage2.epochs': 'Stage 2 epochs',
-  'stage2.lr': 'Stage 2 learning rate',
-  'heads.epochs': 'Head epochs',
-  'heads.lr': 'Head learning rate',
-  'evaluation.views': 'Test-time views',
-  'encoders.image.path': 'Image backbone folder',
-};
+/** Defaults and labels come from the RunConfig field table (the CLI's flags use it too). */
+const defaults = runConfigDefaults;
 
 /**
  * The one-click run: dataset and task (shared with the other screens through the workspace), the
@@ -117,7 +102,7 @@ export const RunForm = ({
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const path = issue.path.join('.');
-      setError({ code: 'INVALID_INPUT', message: `${fieldNames[path] ?? path} (${path}): ${issue.message}` });
+      setError({ code: 'INVALID_INPUT', message: `${fieldLabel(path)} (${path}): ${issue.message}` });
       return;
     }
     setError(await onStart(input));
@@ -207,41 +192,41 @@ export const RunForm = ({
         <div className="advanced">
           <fieldset>
             <legend>Data</legend>
-            {num('Image size (px)', imageSize, setImageSize, 32)}
-            {num('Batch size', batchSize, setBatchSize)}
-            {num('Seed', seed, setSeed)}
-            {num('Seeds', seeds, setSeeds)}
+            {num(fieldLabel('imageSize'), imageSize, setImageSize, 32)}
+            {num(fieldLabel('batchSize'), batchSize, setBatchSize)}
+            {num(fieldLabel('seed'), seed, setSeed)}
+            {num(fieldLabel('seeds'), seeds, setSeeds)}
           </fieldset>
           <fieldset>
             <legend>Stage 1: fine-tune the image backbone</legend>
-            {num('Stage 1 epochs', epochs1, setEpochs1)}
+            {num(fieldLabel('stage1.epochs'), epochs1, setEpochs1)}
             <label className="field">
-              <span>Stage 1 optimizer</span>
+              <span>{fieldLabel('stage1.optimizer')}</span>
               <select value={optimizer} onChange={(e) => setOptimizer(e.target.value as 'sgd' | 'adam')}>
                 <option value="adam">Adam</option>
                 <option value="sgd">SGD + momentum</option>
               </select>
             </label>
-            {num('Stage 1 learning rate', lr, setLr, 0.0001)}
+            {num(fieldLabel('stage1.lr'), lr, setLr, 0.0001)}
           </fieldset>
           <fieldset>
             <legend>Stage 2 and frozen-feature heads</legend>
             <label className="field">
-              <span>Stage 2 head</span>
+              <span>{fieldLabel('stage2.head')}</span>
               <select value={head} onChange={(e) => setHead(e.target.value as 'linear' | 'mlp')}>
                 <option value="linear">Linear</option>
                 <option value="mlp">MLP</option>
               </select>
             </label>
-            {num('Stage 2 epochs', epochs2, setEpochs2)}
-            {num('Stage 2 learning rate', lr2, setLr2, 0.001)}
-            {num('Head epochs', headEpochs, setHeadEpochs)}
-            {num('Head learning rate', headLr, setHeadLr, 0.001)}
+            {num(fieldLabel('stage2.epochs'), epochs2, setEpochs2)}
+            {num(fieldLabel('stage2.lr'), lr2, setLr2, 0.001)}
+            {num(fieldLabel('heads.epochs'), headEpochs, setHeadEpochs)}
+            {num(fieldLabel('heads.lr'), headLr, setHeadLr, 0.001)}
           </fieldset>
           <fieldset>
             <legend>Inputs</legend>
             <label className="field">
-              <span>Note encoder</span>
+              <span>{fieldLabel('encoders.text.kind')}</span>
               <select
                 value={textEncoder}
                 onChange={(e) => setTextEncoder(e.target.value as 'use-lite' | 'none')}
@@ -250,14 +235,19 @@ export const RunForm = ({
                 <option value="none">None (notes not used)</option>
               </select>
             </label>
-            {text('Image backbone folder', backboneFolder, setBackboneFolder, 'built-in MobileNetV2')}
             {text(
-              'Metadata fields',
+              fieldLabel('encoders.image.path'),
+              backboneFolder,
+              setBackboneFolder,
+              'built-in MobileNetV2',
+            )}
+            {text(
+              fieldLabel('encoders.metadataFields'),
               metadataFields,
               setMetadataFields,
               'all columns (comma-separated to choose)',
             )}
-            {num('Test-time views', views, setViews)}
+            {num(fieldLabel('evaluation.views'), views, setViews)}
           </fieldset>
         </div>
         <fieldset className="methods">

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { RunDetail } from '../../../shared/contract/run';
 import { AppError } from '../../../shared/contract/result';
 import { runMethods, type RunConfigInput } from '../../../shared/run/run-config';
+import { parseFieldText, runConfigFields, setField } from '../../../shared/run/run-config-fields';
 import type { RunProgress } from '../../../shared/run/run-progress';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
@@ -118,11 +119,16 @@ export const runCommand: CliCommand = {
   name: 'run',
   summary: 'Train and evaluate all methods (both fusion stages and the baselines) on a dataset.',
   usage:
-    'sonofuse run --dataset NAME [--db FILE] [--task NAME] [--epochs1 N] [--epochs2 N] [--head-epochs N] ' +
-    '[--image-size S] [--batch-size B] [--seed K] [--seeds N] [--methods a,b] [--preset NAME] ' +
-    '[--optimizer sgd|adam] [--lr1 X] [--metadata-fields a,b] [--text-encoder use-lite|none] [--backbone FOLDER] [--replicas N] ' +
-    '[--config FILE.json] [--resume RUN_ID] [--json]',
+    'sonofuse run --dataset NAME [--db FILE] [--task NAME] ' +
+    runConfigFields
+      .map(
+        (f) =>
+          `[--${f.flag} ${f.choices && f.kind === 'choice' ? f.choices.join('|') : f.kind === 'list' ? 'a,b' : f.kind === 'path' ? 'FOLDER' : 'X'}]`,
+      )
+      .join(' ') +
+    ' [--replicas N] [--config FILE.json] [--resume RUN_ID] [--json]',
   async run(args, io) {
+    // Every RunConfig flag comes from the field table (shared/run/run-config-fields.ts).
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: false,
@@ -131,66 +137,30 @@ export const runCommand: CliCommand = {
         db: { type: 'string' },
         dataset: { type: 'string' },
         task: { type: 'string' },
-        epochs1: { type: 'string' },
-        epochs2: { type: 'string' },
-        'head-epochs': { type: 'string' },
-        'image-size': { type: 'string' },
-        'batch-size': { type: 'string' },
-        seed: { type: 'string' },
-        seeds: { type: 'string' },
-        methods: { type: 'string' },
-        preset: { type: 'string' },
-        optimizer: { type: 'string' },
-        lr1: { type: 'string' },
-        'metadata-fields': { type: 'string' },
-        'text-encoder': { type: 'string' },
-        backbone: { type: 'string' },
         replicas: { type: 'string' },
         resume: { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean', default: false },
+        ...Object.fromEntries(runConfigFields.map((f) => [f.flag, { type: 'string' as const }])),
       },
     });
     void positionals;
+    const flags = values as Record<string, string | boolean | undefined>;
     const resumeId = int('resume', values.resume);
     const base = values.config ? await readConfigFile(values.config) : {};
     if (!values.dataset && !base.dataset && resumeId === undefined)
       throw new UsageError('--dataset is required (or --resume RUN_ID)');
-    const methods = values.methods?.split(',').map((m) => m.trim());
-    if (methods) {
-      const unknown = methods.filter((m) => !(runMethods as readonly string[]).includes(m));
-      if (unknown.length)
-        throw new UsageError(`unknown method(s) ${unknown.join(', ')}; known: ${runMethods.join(', ')}`);
-    }
-    if (values['text-encoder'] && !['use-lite', 'none'].includes(values['text-encoder']))
-      throw new UsageError('--text-encoder takes use-lite or none');
-    if (values.optimizer && !['sgd', 'adam'].includes(values.optimizer))
-      throw new UsageError('--optimizer takes sgd or adam');
-    const lr1 = values.lr1 === undefined ? undefined : Number(values.lr1);
-    if (lr1 !== undefined && !(lr1 > 0))
-      throw new UsageError(`--lr1 takes a positive number, got "${values.lr1}"`);
-    const config: RunConfigInput = {
+    const config: Record<string, unknown> = {
       dataset: values.dataset ?? (typeof base.dataset === 'string' ? base.dataset : ''),
       task: values.task,
-      imageSize: int('image-size', values['image-size']),
-      batchSize: int('batch-size', values['batch-size']),
-      seed: int('seed', values.seed),
-      seeds: int('seeds', values.seeds),
-      methods: methods as RunConfigInput['methods'],
-      stage1: {
-        epochs: int('epochs1', values.epochs1),
-        optimizer: values.optimizer as 'sgd' | 'adam' | undefined,
-        lr: lr1,
-      },
-      stage2: { epochs: int('epochs2', values.epochs2) },
-      heads: { epochs: int('head-epochs', values['head-epochs']) },
-      augmentation: { preset: values.preset as never },
-      encoders: {
-        metadataFields: values['metadata-fields']?.split(',').map((f) => f.trim()),
-        text: values['text-encoder'] === 'none' ? { kind: 'none' } : undefined,
-        image: values.backbone ? { kind: 'folder', path: resolve(values.backbone) } : undefined,
-      },
     };
+    for (const field of runConfigFields) {
+      const text = flags[field.flag];
+      if (typeof text !== 'string') continue;
+      const parsed = parseFieldText(field, text);
+      if (!parsed.ok) throw new UsageError(parsed.message);
+      setField(config, field.path, field.kind === 'path' ? resolve(parsed.value as string) : parsed.value);
+    }
     const strip = (o: unknown): unknown =>
       o && typeof o === 'object' && !Array.isArray(o)
         ? Object.fromEntries(

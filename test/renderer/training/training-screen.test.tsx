@@ -145,7 +145,7 @@ describe('TrainingScreen: starting a run', () => {
     await enabledRunButton();
     fireEvent.change(screen.getByLabelText('Image size (px)'), { target: { value: '8' } });
     fireEvent.click(screen.getByRole('button', { name: 'Run all methods' }));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/Image size \(imageSize\):.*64/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Image size \(px\) \(imageSize\):.*64/);
     for (const m of ['Linear probe', 'Traditional', 'Stage 1', 'Proposed', 'Note only', 'Metadata only'])
       fireEvent.click(screen.getByRole('checkbox', { name: new RegExp(m) }));
     fireEvent.change(screen.getByLabelText('Image size (px)'), { target: { value: '160' } });
