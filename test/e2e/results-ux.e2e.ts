@@ -82,6 +82,10 @@ describe('results and workstation polish (issue #16 items 6, 7, 11, 12) in brows
       .locator('.cell-hit')
       .click({ modifiers: ['Shift'] });
     await poll(() => page.getByTestId('result-count').textContent()).toContain('5 selected');
+    // The filter row does not wrap at 1440×900: Sort sits on the same row as Label.
+    const top = async (name: string) =>
+      (await page.getByRole('combobox', { name, exact: true }).boundingBox())!.y;
+    expect(await top('Sort')).toBe(await top('Label'));
     await page.screenshot({ path: screenshotPath('ux-catalog') });
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
