@@ -293,22 +293,24 @@ export const CatalogScreen = ({
         <button type="button" className="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           Shortcuts <kbd>?</kbd>
         </button>
-        <span role="status" className="notice" data-testid="catalog-notice">
-          {notice}
+        <span className="notice-group">
+          <span role="status" className="notice" data-testid="catalog-notice">
+            {notice}
+          </span>
+          {lastBulk !== null ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                const batch = lastBulk;
+                setLastBulk(null);
+                void undo.undo(batch);
+              }}
+            >
+              Undo
+            </button>
+          ) : null}
         </span>
-        {lastBulk !== null ? (
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              const batch = lastBulk;
-              setLastBulk(null);
-              void undo.undo(batch);
-            }}
-          >
-            Undo
-          </button>
-        ) : null}
       </div>
       {task && classes.length === 0 ? (
         <p className="notice-panel" data-testid="no-classes">
