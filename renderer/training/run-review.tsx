@@ -4,6 +4,7 @@ import type { AppErrorShape, RunDetail } from '../../shared/contract/index';
 import { methodLabels, runMethods, type RunMethod } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
 import { useMediaUrl } from '../catalog/media-url';
+import { useUndo } from '../catalog/undo-stack';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 import { ComparisonTable } from '../results/comparison-table';
@@ -32,6 +33,7 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
   const api = useApi();
   const media = useMediaUrl();
   const ws = useWorkspace();
+  const undo = useUndo();
   const summary = run.summary!;
   const classes = summary.classes;
   const [method, setMethod] = useState<RunMethod>(
@@ -99,6 +101,13 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
       reason,
     });
     if (!r.ok) return setActionError(r.error);
+    // Ctrl+Z (the app's one undo) takes back a relabel made here like any other label action.
+    if (r.value.batchId !== null)
+      undo.push({
+        batchId: r.value.batchId,
+        description: `image ${imageId} relabelled ${label}`,
+        imageIds: [imageId],
+      });
     setMarks((all) => ({ ...all, [imageId]: { ...all[imageId], label } }));
     setChanges((c) => c + 1);
     onChanged?.();
@@ -106,6 +115,8 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
   const flag = async (imageId: number) => {
     const r = await api.catalog.setFlag({ imageId, flagged: true, user: ws.user, reason });
     if (!r.ok) return setActionError(r.error);
+    if (r.value.batchId !== null)
+      undo.push({ batchId: r.value.batchId, description: `image ${imageId} flagged`, imageIds: [imageId] });
     setMarks((all) => ({ ...all, [imageId]: { ...all[imageId], flagged: true } }));
     setChanges((c) => c + 1);
   };
@@ -145,10 +156,10 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
         <h2 id="review-title">
           Run {run.runId} · {run.dataset} · {summary.backend}
         </h2>
-        <label className="field">
-          <span>Reviewer</span>
-          <input type="text" value={ws.user} onChange={(e) => ws.setUser(e.target.value)} />
-        </label>
+        {/* The workspace's labeller (status bar: Change) is who relabels and flags here. */}
+        <span className="muted" data-testid="review-user">
+          Reviewer: {ws.user}
+        </span>
       </header>
       <RunFacts run={run} summary={summary} />
       <RunCurvesPanel runId={run.runId} />
