@@ -68,8 +68,9 @@ describe('dataset augmentation configs (migration 0008)', () => {
     // The resized crop (224 on the screen) trains at the run's 160 px; the rest is the same config.
     expect(run.augmentation.config!.steps.find((s) => s.kind === 'resized-crop')).toMatchObject({
       size: 160,
-      scale: [0.6, 1],
-      region: 'sector-inscribed',
+      scale: [0.5, 1],
+      region: 'sector-bbox',
+      minSectorShare: 0.6,
     });
     expect(RunConfig.parse(run)).toEqual(run); // stored with the run as a valid RunConfig
     // A caller that names a preset (CLI --preset) keeps it.
