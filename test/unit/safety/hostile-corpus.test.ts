@@ -86,6 +86,13 @@ const extraChecks: Record<string, (report: ImportReport) => void> = {
     const [image] = imagesOf(report.datasetId);
     expect([image?.file, image?.labels]).toEqual([RTL_NAME, ['\u202Ebenign']]);
   },
+  'csv-nul-bytes': (report) => {
+    const notes = imagesOf(report.datasetId).map((i) => [i.file, catalog.image(i.id).note]);
+    expect(notes).toEqual([
+      ['a.png', 'ok'],
+      ['c.png', 'nul\0in the note'],
+    ]);
+  },
   'csv-formula-cells': (report) => {
     const notes = imagesOf(report.datasetId).map((i) => catalog.image(i.id).note);
     expect(notes).toEqual(['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", '@SUM(1)']);
