@@ -45,6 +45,9 @@ export const buildFilters = (cdb: CatalogDb, q: ImageQuery): QueryFilters => {
   if (q.datasetId !== undefined) {
     where.push('i.dataset_id = ?');
     params.push(q.datasetId);
+  } else {
+    // Catalog-wide lists leave deleted datasets out (their rows stay for the audit trail).
+    where.push('i.dataset_id IN (SELECT id FROM datasets WHERE deleted_at IS NULL)');
   }
   if (q.labels && q.labels.length > 0) {
     where.push(`i.id IN (SELECT l.image_id FROM image_labels l JOIN label_classes c ON c.id = l.class_id

@@ -65,6 +65,10 @@ describe('catalog datasets: rename, delete, labeller name', () => {
     expect(deleted).toMatchObject({ id: a.datasetId, name: 'a', user: 'ann' });
     expect(catalog.datasets()).toEqual([]);
     expect(catalog.stats(undefined, 'label')).toEqual([]);
+    // A catalog-wide image list (no dataset chosen) no longer shows its images either.
+    expect(
+      catalog.images({ task: 'label', offset: 0, limit: 10, sort: { by: 'id', dir: 'asc' } }).total,
+    ).toBe(0);
     // The audit trail stays: the label change and the import's history rows are all still there.
     const history = catalog.history(image.id, 50);
     expect(history.some((h) => h.batchId === batchId && h.user === 'ann')).toBe(true);
