@@ -1,3 +1,6 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readCheckpoint } from '../engine/train/checkpoint-file';
 import { fitTrainable } from '../engine/train/fit-loop';
 import type { FitProgress } from '../engine/train/fit-types';
 import type { Augmenter } from '../augment/create-augmenter';
@@ -26,6 +29,8 @@ export interface Stage1Options extends Stage1TrainableOptions {
   onEpoch?: (e: Stage1Epoch) => void;
   /** The backend ran out of memory: the loop continues with smaller batches. */
   onBatchRetry?: (from: number, to: number) => void;
+  /** Stage 1 could not continue its checkpoint and starts over (why). */
+  onRestart?: (why: string) => void;
 }
 
 export interface Stage1Result {
@@ -49,6 +54,14 @@ export const fineTuneStage1 = async (
   augmenters: { train: Augmenter; evaluate: Augmenter },
   opts: Stage1Options,
 ): Promise<Stage1Result> => {
+  // Stage 1 had its own loop before the fit loop: its checkpoints (no optimizer state, another
+  // shuffle) cannot continue exactly, so such a stage 1 starts over instead of failing the resume.
+  const old = await readCheckpoint<{ epochsDone?: number }>(join(opts.dir, 'latest.ckpt'));
+  if (old && old.state.epochsDone !== undefined) {
+    await rm(join(opts.dir, 'latest.ckpt'), { force: true });
+    await rm(join(opts.dir, 'best.ckpt'), { force: true });
+    opts.onRestart?.(`stage 1 checkpoint from before the shared training loop: stage 1 starts over`);
+  }
   const trainable = createStage1Trainable(trainer, images, split, augmenters, opts);
   let epochStart = performance.now();
   const result = await fitTrainable(trainable, {

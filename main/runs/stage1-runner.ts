@@ -62,6 +62,7 @@ export const runStage1 = async (ctx: SeedContext, book: SeedBook): Promise<Stage
         // The loop counts epochs from 0; runs report them from 1.
         onProgress: (p) =>
           ctx.progress({ ...p, epoch: p.epoch + 1, stage: 'stage1', method: 'stage1_image', seed }),
+        onRestart: (why) => ctx.log(`seed ${seed}: ${why}`),
         onBatchRetry: (from, to) =>
           ctx.log(`seed ${seed} stage 1: out of memory at ${from} images per step; continuing with ${to}`),
         onEpoch: (e) => {

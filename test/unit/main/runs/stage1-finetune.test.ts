@@ -70,6 +70,15 @@ describe('stage-1 fine-tuning loop', () => {
     }));
     const none = createAugmenter({ outputSize: 16, source: { size: 16 }, steps: [] });
     const retries: Array<[number, number]> = [];
+    // A run folder left by stage 1's own loop (before the fit loop): it starts over, not fails.
+    const dir = mkdtempSync(join(tmpdir(), 'sonofuse-stage1-'));
+    const { encodeCheckpoint } = await import('../../../../main/engine/train/checkpoint-file');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      join(dir, 'latest.ckpt'),
+      encodeCheckpoint({ state: { epochsDone: 1, bestEpoch: 1, history: [] }, arrays: {} }),
+    );
+    const restarts: string[] = [];
     const result = await fineTuneStage1(
       trainer,
       { raw, sectors: sectors as never },
@@ -82,8 +91,9 @@ describe('stage-1 fine-tuning loop', () => {
         batchSize: 8,
         seed: 1,
         classes: 2,
-        dir: mkdtempSync(join(tmpdir(), 'sonofuse-stage1-')),
+        dir,
         onBatchRetry: (from, to) => retries.push([from, to]),
+        onRestart: (why) => restarts.push(why),
       },
     );
     expect(retries).toEqual([
@@ -94,5 +104,6 @@ describe('stage-1 fine-tuning loop', () => {
     expect(steps).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(result.status).toBe('completed');
     expect(result.history.map((h) => h.validationAccuracy)).toEqual([0.5, 0.5]);
+    expect(restarts).toHaveLength(1);
   });
 });
