@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { AugmentScreen } from './augment/augment-screen';
 import { BrowseProvider } from './catalog/browse-context';
 import { CatalogScreen } from './catalog/catalog-screen';
@@ -30,17 +30,8 @@ export const sections = [
 ] as const;
 export type SectionId = (typeof sections)[number]['id'];
 
-const SECTION_KEY = 'sonofuse.section';
-
-/** The section shown before a reload (so Labeling stays Labeling), else the Catalog. */
-const storedSection = (): SectionId => {
-  try {
-    const id = window.localStorage.getItem(SECTION_KEY);
-    return sections.some((s) => s.id === id) ? (id as SectionId) : 'catalog';
-  } catch {
-    return 'catalog';
-  }
-};
+const asSection = (id: string | null): SectionId | null =>
+  sections.some((s) => s.id === id) ? (id as SectionId) : null;
 
 /** The application frame: title bar, section navigation (Alt+1…7), the active section and the status bar. */
 export const App = ({
@@ -72,17 +63,23 @@ const Shell = ({
 }) => {
   const ws = useWorkspace();
   const undo = useUndo();
-  const [section, setSectionState] = useState<SectionId>(() => initialSection ?? storedSection());
+  // The screen the user was on (so a reload or restart in Labeling stays in Labeling).
+  const [section, setSectionState] = useState<SectionId>(
+    () => initialSection ?? asSection(ws.section) ?? 'catalog',
+  );
+  const navigated = useRef(false);
   const [askName, setAskName] = useState(false);
   const [undoNotice, setUndoNotice] = useState('');
   const setSection = (id: SectionId): void => {
+    navigated.current = true;
     setSectionState(id);
-    try {
-      window.localStorage.setItem(SECTION_KEY, id);
-    } catch {
-      // storage unavailable: the section is simply not remembered
-    }
+    ws.setSection(id);
   };
+  // The catalog's answer arrives after the first paint: follow it unless the user already moved.
+  const saved = asSection(ws.section);
+  useEffect(() => {
+    if (!navigated.current && initialSection === undefined && saved) setSectionState(saved);
+  }, [saved, initialSection]);
   useUndoListener((o) => setUndoNotice(undoMessage(o)));
   useHotkeys([
     ...sections.map((s, i) => ({

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
 
 const USER_NAME_KEY = 'user_name';
+const VIEW_KEY = 'view_state';
 const EXAMPLES = 20;
 
 interface DatasetRow {
@@ -122,6 +123,28 @@ export const createCatalogDatasets = (cdb: CatalogDb, now: () => string = () => 
     userName: (): string | null =>
       cdb.get<{ value: string }>('settings.get', 'SELECT value FROM settings WHERE key = ?', USER_NAME_KEY)
         ?.value ?? null,
+    /** Where the user was (JSON as the app saved it), or null. */
+    viewState(): unknown {
+      const raw = cdb.get<{ value: string }>(
+        'settings.get',
+        'SELECT value FROM settings WHERE key = ?',
+        VIEW_KEY,
+      )?.value;
+      if (raw === undefined) return null;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        return null;
+      }
+    },
+    setViewState(view: unknown): void {
+      cdb.run(
+        'settings.put',
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        VIEW_KEY,
+        JSON.stringify(view),
+      );
+    },
     setUserName(name: string): string {
       const clean = name.trim();
       cdb.run(

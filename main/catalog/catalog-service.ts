@@ -1,10 +1,12 @@
 import { basename, dirname } from 'node:path';
-import type {
-  BurnedInMask,
-  CatalogChange,
-  ImportOptions,
-  ImportProgress,
-  ImportReport,
+import {
+  ViewState,
+  type BurnedInMask,
+  type CatalogChange,
+  type CatalogSettings,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReport,
 } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import { restrictTree } from '../security/private-files';
@@ -177,9 +179,19 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       options.logger?.info('catalog', `dataset ${change.id} deleted`);
       return change;
     },
-    /** Settings of this workspace's catalog. */
-    settings: () => ({ userName: s().datasets.userName() }),
-    setUserName: (name: string) => ({ userName: s().datasets.setUserName(name) }),
+    /** Settings of this workspace's catalog (a stored view that no longer parses reads as null). */
+    settings(): CatalogSettings {
+      const view = ViewState.safeParse(s().datasets.viewState());
+      return { userName: s().datasets.userName(), view: view.success ? view.data : null };
+    },
+    setUserName(name: string): CatalogSettings {
+      s().datasets.setUserName(name);
+      return service.settings();
+    },
+    setViewState(view: ViewState): CatalogSettings {
+      s().datasets.setViewState(view);
+      return service.settings();
+    },
     async import(input: ImportOptions, signal?: AbortSignal): Promise<ImportReport> {
       const jobId = input.jobId ?? crypto.randomUUID();
       if (running.has(jobId)) throw new AppError('CONFLICT', `import ${jobId} is already running`);

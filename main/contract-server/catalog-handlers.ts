@@ -14,6 +14,7 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
   'catalog:deleteDataset': (input) => catalog.deleteDataset(input),
   'catalog:settings': () => catalog.settings(),
   'catalog:setUserName': ({ name }) => catalog.setUserName(name),
+  'catalog:setViewState': ({ view }) => catalog.setViewState(view),
   'catalog:import': (input) => catalog.import(input),
   'catalog:cancelImport': ({ jobId }) => catalog.cancelImport(jobId),
   'catalog:exportImportReport': async (input) =>

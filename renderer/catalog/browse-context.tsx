@@ -63,6 +63,12 @@ export const BrowseProvider = ({ children }: { children: ReactNode }) => {
   // unlabeled one. Positions are saved only once the restore of this list has run.
   const restored = useRef<ImagePager | null>(null);
   useEffect(() => {
+    void pager.request(0, 1);
+  }, [pager]);
+  // The catalog's copy of the saved positions arrives once (userLoaded): restore after it.
+  const loaded = ws.userLoaded;
+  useEffect(() => {
+    if (!loaded) return;
     let live = true;
     void (async () => {
       await pager.request(0, 1);
@@ -91,7 +97,7 @@ export const BrowseProvider = ({ children }: { children: ReactNode }) => {
     };
     // Only a new list (pager) restores; the workspace changes with every saved position.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [pager]);
+  }, [pager, loaded]);
   const focusedId = pager.get(focus)?.id;
   useEffect(() => {
     if (restored.current !== pager || !unfiltered || focusedId === undefined) return;

@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import type { ViewState } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 
 /** Where the user was in one dataset and task: the focused list index and the image shown there. */
@@ -8,10 +18,12 @@ export interface Position {
 }
 
 /**
- * Choices that every screen shares: the dataset, the label task of that dataset, where the user was
- * in each dataset/task, and the labeller's name recorded in the label/note history. Dataset, tasks
- * and positions are kept in localStorage so a reload returns to the same place; the name belongs to
- * the workspace's catalog (catalog:settings), asked once and never defaulted.
+ * Choices that every screen shares: the dataset, the screen, the label task of that dataset, where
+ * the user was in each dataset/task, and the labeller's name recorded in the label/note history.
+ * All of it belongs to the workspace's catalog (catalog:settings; the view is saved shortly after
+ * each change with catalog:setViewState), so a reload or a restart returns to the same place; a copy
+ * in localStorage answers at once while the catalog is asked. The name is asked once, never
+ * defaulted.
  */
 export interface Workspace {
   datasetId: number | null;
@@ -19,8 +31,11 @@ export interface Workspace {
   task: string;
   /** The labeller's name; '' while unknown (the app asks for it). */
   user: string;
-  /** False until the catalog answered whether it knows the name. */
+  /** False until the catalog answered whether it knows the name (and where the user was). */
   userLoaded: boolean;
+  /** The screen the user was on (null: never saved). */
+  section: string | null;
+  setSection(section: string): void;
   setDatasetId(id: number | null): void;
   /** Chooses the task of the current dataset (each dataset remembers its own). */
   setTask(task: string): void;
@@ -35,13 +50,10 @@ export interface Workspace {
 
 const KEY = 'sonofuse.workspace';
 
-interface Stored {
-  datasetId: number | null;
-  /** Task per dataset id. */
-  tasks: Record<string, string>;
-  /** Position per `${datasetId}:${task}`. */
-  positions: Record<string, Position>;
-}
+type Stored = ViewState;
+
+/** Saves to the catalog this long after the last change (focus moves save often). */
+const SAVE_DELAY_MS = 400;
 
 const isPosition = (p: unknown): p is Position =>
   typeof p === 'object' &&
@@ -58,11 +70,12 @@ const read = (storage: Storage): Stored => {
     for (const [k, v] of Object.entries(parsed.positions ?? {})) if (isPosition(v)) positions[k] = v;
     return {
       datasetId: typeof parsed.datasetId === 'number' ? parsed.datasetId : null,
+      section: typeof parsed.section === 'string' ? parsed.section : null,
       tasks,
       positions,
     };
   } catch {
-    return { datasetId: null, tasks: {}, positions: {} };
+    return { datasetId: null, section: null, tasks: {}, positions: {} };
   }
 };
 
@@ -101,21 +114,36 @@ export const WorkspaceProvider = ({
     void api.catalog.settings({}).then((r) => {
       if (!live) return;
       if (r.ok && r.value.userName) setUserState(r.value.userName);
+      if (r.ok && r.value.view && !changed.current) {
+        const view = r.value.view;
+        setStored(view);
+        storage.setItem(KEY, JSON.stringify(view));
+      }
       setUserLoaded(true);
     });
     return () => {
       live = false;
     };
-  }, [api, initial?.user]);
+    // `storage` and `initial` are fixed for the provider's life.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
+
+  /** True once this window changed the view (a late catalog answer must not undo that). */
+  const changed = useRef(false);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(saveTimer.current), []);
 
   const update = useCallback(
     (patch: (s: Stored) => Partial<Stored>) =>
       setStored((s) => {
         const next = { ...s, ...patch(s) };
         storage.setItem(KEY, JSON.stringify(next));
+        changed.current = true;
+        clearTimeout(saveTimer.current);
+        saveTimer.current = setTimeout(() => void api.catalog.setViewState({ view: next }), SAVE_DELAY_MS);
         return next;
       }),
-    [storage],
+    [storage, api],
   );
   const setUser = useCallback(
     (name: string) => {
@@ -130,6 +158,8 @@ export const WorkspaceProvider = ({
       task: stored.tasks[String(stored.datasetId)] ?? 'label',
       user,
       userLoaded,
+      section: stored.section,
+      setSection: (section) => update(() => ({ section })),
       setDatasetId: (datasetId) => update(() => ({ datasetId })),
       setTask: (task) => update((s) => ({ tasks: { ...s.tasks, [String(s.datasetId)]: task } })),
       setUser,

@@ -392,9 +392,33 @@ export const DatasetName = z.string().trim().min(1).max(200);
 export const DatasetChange = z.object({ id: Id, name: z.string(), at: z.string(), user: z.string() });
 export type DatasetChange = z.infer<typeof DatasetChange>;
 
+/** Where the user was in a dataset and task: the focused list index and the image shown there. */
+export const ViewPosition = z.object({ index: z.number().int().min(0), imageId: Id }).strict();
+
+/**
+ * Where the user was in this workspace, so a reload or a restart returns there: the dataset, the
+ * screen, the label task chosen per dataset (key: dataset id) and the position per dataset and task
+ * (key: `datasetId:task`).
+ */
+export const ViewState = z
+  .object({
+    datasetId: Id.nullable(),
+    section: z.string().max(40).nullable(),
+    tasks: z
+      .record(z.string().max(20), z.string().max(100))
+      .refine((r) => Object.keys(r).length <= 1000, 'at most 1,000 datasets'),
+    positions: z
+      .record(z.string().max(140), ViewPosition)
+      .refine((r) => Object.keys(r).length <= 5000, 'at most 5,000 positions'),
+  })
+  .strict();
+export type ViewState = z.infer<typeof ViewState>;
+
 /** Settings of the open workspace's catalog. */
 export const CatalogSettings = z.object({
   /** The labeller's name recorded in the audit trail; null until the user gave it. */
   userName: z.string().nullable(),
+  /** Where the user was (null until the app saved it once). */
+  view: ViewState.nullable(),
 });
 export type CatalogSettings = z.infer<typeof CatalogSettings>;

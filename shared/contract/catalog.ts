@@ -6,6 +6,7 @@ import {
   DatasetChange,
   DatasetName,
   DatasetSummary,
+  ViewState,
   CatalogUser,
   DatasetStats,
   EditedClass,
@@ -73,6 +74,11 @@ export const catalogCalls = {
     input: z.object({ name: CatalogUser }).strict(),
     output: CatalogSettings,
     summary: "Remember the labeller's name for this workspace (recorded in every change's history).",
+  }),
+  'catalog:setViewState': defineCall({
+    input: z.object({ view: ViewState }).strict(),
+    output: CatalogSettings,
+    summary: 'Remember where the user was in this workspace (dataset, screen, task per dataset, positions).',
   }),
   'catalog:import': defineCall({
     input: ImportOptions,

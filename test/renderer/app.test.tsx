@@ -93,7 +93,9 @@ describe('App shell', () => {
     await act(async () => {
       fireEvent.keyDown(listbox, { key: ' ' });
     });
-    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('12 images · 1 selected'));
+    await waitFor(() =>
+      expect(screen.getByTestId('result-count').textContent).toBe('12 images · 1 selected'),
+    );
     await act(async () => {
       fireEvent.keyDown(listbox, { key: '2' });
     });
@@ -123,5 +125,34 @@ describe('App shell', () => {
     first.view.unmount();
     mountApp(catalog);
     expect(screen.getByRole('heading', { level: 2, name: 'Labeling' })).toBeTruthy();
+  });
+
+  it('a restart (new browser origin: empty localStorage) returns to the screen and image kept in the catalog', async () => {
+    window.localStorage.clear();
+    const catalog = createFakeCatalog({ images: 12, userName: 'alice' });
+    const first = mountApp(catalog);
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toBe('12 images'));
+    await act(async () => {
+      fireEvent.keyDown(window, { key: '2', altKey: true });
+    });
+    await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-001.png'));
+    for (const _ of [1, 2])
+      await act(async () => {
+        fireEvent.keyDown(window, { key: 'ArrowRight' });
+      });
+    await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-003.png'));
+    await waitFor(() =>
+      expect(catalog.settings.view).toMatchObject({
+        datasetId: 1,
+        section: 'labeling',
+        positions: { '1:label': { index: 2, imageId: 3 } },
+      }),
+    );
+    first.view.unmount();
+    window.localStorage.clear();
+    mountApp(catalog);
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Labeling' })).toBeTruthy());
+    await waitFor(() => expect(screen.getByTestId('current-file').textContent).toBe('img-003.png'));
+    expect(screen.getByTestId('position').textContent).toBe('3 / 12');
   });
 });

@@ -8,6 +8,7 @@ import type {
   LabelTask,
   Result,
   TaskChange,
+  ViewState,
 } from '../../shared/contract/index';
 
 type Answer = (input: unknown) => Result<unknown>;
@@ -32,7 +33,10 @@ export const createFakeCatalog = (
     },
   ];
   const datasets = [{ id: 1, name: 'busi', createdAt: '2026-01-01', deleted: false }];
-  const settings: { userName: string | null } = { userName: options.userName ?? null };
+  const settings: { userName: string | null; view: ViewState | null } = {
+    userName: options.userName ?? null,
+    view: null,
+  };
   const labels = new Map<string, string[]>(); // `${task}:${id}`
   const notes = new Map<number, string>();
   const flags = new Map<number, ImageFlag>();
@@ -108,10 +112,14 @@ export const createFakeCatalog = (
       d.deleted = true;
       return ok({ id: d.id, name: d.name, at: '2026-01-02T10:00:00.000Z', user: i.user });
     },
-    'catalog:settings': () => ok({ userName: settings.userName }),
+    'catalog:settings': () => ok({ ...settings }),
     'catalog:setUserName': (input) => {
       settings.userName = (input as CallParsedInput<'catalog:setUserName'>).name;
-      return ok({ userName: settings.userName });
+      return ok({ ...settings });
+    },
+    'catalog:setViewState': (input) => {
+      settings.view = (input as CallParsedInput<'catalog:setViewState'>).view;
+      return ok({ ...settings });
     },
     'catalog:tasks': () => ok(tasks),
     'catalog:splits': () => ok([]),

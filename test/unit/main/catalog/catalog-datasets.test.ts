@@ -100,13 +100,23 @@ describe('catalog datasets: rename, delete, labeller name', () => {
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
-  it("remembers the labeller's name per catalog (null until given)", () => {
+  it("remembers the labeller's name and where the user was, per catalog (null until given)", () => {
     const { catalog, dir } = freshCatalog();
-    expect(catalog.settings()).toEqual({ userName: null });
-    expect(catalog.setUserName('  Dr Ada Lovelace ')).toEqual({ userName: 'Dr Ada Lovelace' });
+    expect(catalog.settings()).toEqual({ userName: null, view: null });
+    expect(catalog.setUserName('  Dr Ada Lovelace ')).toEqual({ userName: 'Dr Ada Lovelace', view: null });
+    const view = {
+      datasetId: 2,
+      section: 'labeling',
+      tasks: { '2': 'planes' },
+      positions: { '2:planes': { index: 24, imageId: 25 } },
+    };
+    expect(catalog.setViewState(view).view).toEqual(view);
     catalog.close();
     const reopened = freshCatalog(dir).catalog;
-    expect(reopened.settings()).toEqual({ userName: 'Dr Ada Lovelace' });
+    expect(reopened.settings()).toEqual({ userName: 'Dr Ada Lovelace', view });
+    // A stored view that no longer fits the contract reads as none, not as an error.
+    reopened.db().run('test', 'UPDATE settings SET value = \'{"datasetId":"x"}\' WHERE key = \'view_state\'');
+    expect(reopened.settings().view).toBeNull();
   });
 
   it('undo of one given batch undoes exactly that change, and nothing once it is undone', async () => {
