@@ -221,7 +221,16 @@ export const trainFeatureHead = async (
         runDir: options.runDir,
         signal: options.signal,
         onProgress: options.onProgress,
-        callbacks: options.onEpochEnd ? [{ epochEnd: (logs) => options.onEpochEnd!(logs) }] : [],
+        // A resume re-reports the finished epochs, so a curve point lost to a crash between the
+        // checkpoint and its append is written again (curve stores replace repeated points).
+        callbacks: options.onEpochEnd
+          ? [
+              {
+                trainBegin: (i) => i.history.forEach((logs) => options.onEpochEnd!(logs)),
+                epochEnd: (logs) => options.onEpochEnd!(logs),
+              },
+            ]
+          : [],
         stage: 'heads',
       },
     );

@@ -17,6 +17,8 @@ export interface Stage1Epoch {
   validationLoss: number;
   validationAccuracy: number;
   seconds: number;
+  /** Re-reported at a resume (finished before it): for curves, not for logs. */
+  replayed?: boolean;
 }
 
 export interface Stage1Options extends Stage1TrainableOptions {
@@ -76,7 +78,19 @@ export const fineTuneStage1 = async (
     onProgress: opts.onProgress,
     callbacks: [
       {
-        trainBegin: () => void (epochStart = performance.now()),
+        trainBegin: (i) => {
+          epochStart = performance.now();
+          // A resume re-reports the finished epochs (a curve point lost to a crash comes back).
+          for (const logs of i.history)
+            opts.onEpoch?.({
+              epoch: logs.epoch + 1,
+              trainLoss: logs.loss,
+              validationLoss: logs.valLoss ?? NaN,
+              validationAccuracy: logs.valAccuracy ?? NaN,
+              seconds: 0,
+              replayed: true,
+            });
+        },
         epochBegin: () => void (epochStart = performance.now()),
         batchRetry: (r) => opts.onBatchRetry?.(r.from, r.to),
         epochEnd: (logs) =>

@@ -66,9 +66,10 @@ export const runStage1 = async (ctx: SeedContext, book: SeedBook): Promise<Stage
         onBatchRetry: (from, to) =>
           ctx.log(`seed ${seed} stage 1: out of memory at ${from} images per step; continuing with ${to}`),
         onEpoch: (e) => {
-          ctx.log(
-            `seed ${seed} stage 1 epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${e.validationAccuracy.toFixed(4)} (${e.seconds.toFixed(1)} s)`,
-          );
+          if (!e.replayed)
+            ctx.log(
+              `seed ${seed} stage 1 epoch ${e.epoch}: loss ${e.trainLoss.toFixed(4)}, validation accuracy ${e.validationAccuracy.toFixed(4)} (${e.seconds.toFixed(1)} s)`,
+            );
           book.epochEnd('stage1', 'stage1_image', config.stage1.epochs, {
             epoch: e.epoch - 1,
             loss: e.trainLoss,

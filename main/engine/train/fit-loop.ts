@@ -156,7 +156,7 @@ export const fitTrainable = async (trainable: Trainable, options: LoopOptions): 
         encodeCheckpoint({ state: state.best, arrays: { weights: bestWeights } }),
       );
   }
-  await fire('trainBegin', { epochs: options.epochs, startEpoch, resumed });
+  await fire('trainBegin', { epochs: options.epochs, startEpoch, resumed, history: state.history });
   let cancelled = false;
   epochs: while (state.epoch < options.epochs) {
     if (options.signal?.aborted) {

@@ -105,7 +105,8 @@ export interface FitResult {
  * order is `cancelled` then `trainEnd` (trainEnd always runs when the loop ends without throwing).
  */
 export interface FitCallbacks {
-  trainBegin?(info: { epochs: number; startEpoch: number; resumed: boolean }): unknown;
+  /** `history`: the epochs a resumed fit finished before (empty on a fresh start). */
+  trainBegin?(info: { epochs: number; startEpoch: number; resumed: boolean; history: EpochLogs[] }): unknown;
   epochBegin?(info: { epoch: number }): unknown;
   batchBegin?(info: BatchInfo): unknown;
   batchEnd?(info: BatchInfo & { loss: number }): unknown;

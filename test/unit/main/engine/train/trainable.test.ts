@@ -98,8 +98,22 @@ describe('fitTrainable (any trainable)', () => {
     });
     expect(cancelled.status).toBe('cancelled');
     const second = fakeTrainable({ trainSize: 9 });
-    await fitTrainable(second.trainable, { ...loop, runDir });
+    const begun: Array<{ resumed: boolean; epochs: number[] }> = [];
+    const record = {
+      trainBegin: (i: { resumed: boolean; history: Array<{ epoch: number }> }) =>
+        void begun.push({ resumed: i.resumed, epochs: i.history.map((h) => h.epoch) }),
+    };
+    await fitTrainable(second.trainable, { ...loop, runDir, callbacks: [record] });
     expect([...first.calls, ...second.calls]).toEqual(whole.calls);
     expect(second.state()).toEqual(whole.state());
+    // A finished fit started again trains nothing and re-reports its epochs (curve stores replace
+    // repeated points, so a point lost to a crash comes back).
+    const third = fakeTrainable({ trainSize: 9 });
+    await fitTrainable(third.trainable, { ...loop, runDir, callbacks: [record] });
+    expect(third.calls).toEqual([]);
+    expect(begun).toEqual([
+      { resumed: true, epochs: [] }, // cancelled inside epoch 0: nothing finished to re-report
+      { resumed: true, epochs: [0, 1] },
+    ]);
   });
 });
