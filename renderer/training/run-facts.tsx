@@ -29,6 +29,20 @@ export const configLine = (config: RunDetail['config']): string =>
     }`,
   ].join(' · ');
 
+/** What changed among the run's snapshot images since it started, as a sentence (or nothing). */
+export const catalogChangesText = (c: RunDetail['catalogChanges']): string => {
+  if (!c || c.total === 0) return '';
+  const parts = [
+    [c.relabelled, 'relabelled'],
+    [c.removed, 'removed'],
+    [c.contentChanged, 'with other content'],
+    [c.notesChanged, 'with another note'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  return `It trained on a frozen snapshot; of its images ${parts.join(', ')} since. `;
+};
+
 /**
  * What a finished run was trained on and how: dataset, task and split counts, label version,
  * backend, configuration and timings, plus the stale-labels warning, skipped methods and notices.
@@ -38,7 +52,7 @@ export const RunFacts = ({ run, summary }: { run: RunDetail; summary: RunSummary
     {run.stale ? (
       <p className="warn-banner" role="note">
         Labels changed after this run started (it used label version {summary.labelVersion}): its results may
-        be stale. Start a new run to train on the current labels.
+        be stale. {catalogChangesText(run.catalogChanges)}Start a new run to train on the current labels.
       </p>
     ) : null}
     <dl className="facts inline">

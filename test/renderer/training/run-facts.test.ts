@@ -16,3 +16,18 @@ describe('configLine', () => {
     expect(run({ preset: 'paper' })).toMatch(/augmentation: Paper \(Resize 244, Rotation ±15°, Crop 224\)$/);
   });
 });
+
+describe('catalogChangesText', () => {
+  it('says what changed among the snapshot images, and nothing when nothing did', async () => {
+    const { catalogChangesText } = await import('../../../renderer/training/run-facts');
+    expect(
+      catalogChangesText({ removed: 2, contentChanged: 0, relabelled: 2, notesChanged: 1, total: 5 }),
+    ).toBe(
+      'It trained on a frozen snapshot; of its images 2 relabelled, 2 removed, 1 with another note since. ',
+    );
+    expect(
+      catalogChangesText({ removed: 0, contentChanged: 0, relabelled: 0, notesChanged: 0, total: 0 }),
+    ).toBe('');
+    expect(catalogChangesText(null)).toBe('');
+  });
+});
