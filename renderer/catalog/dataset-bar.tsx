@@ -18,11 +18,14 @@ export const DatasetBar = ({ onImport, manage = false }: { onImport?: () => void
   const taskList = useMemo(() => (tasks.status === 'ok' ? tasks.value : []), [tasks]);
   const current = list.find((d) => d.id === ws.datasetId) ?? null;
 
+  // Choices made for the user wait for the workspace's saved view (catalog:settings), or they would
+  // replace it.
   useEffect(() => {
-    if (datasets.status !== 'ok') return;
+    if (datasets.status !== 'ok' || !ws.userLoaded) return;
     if (list.length > 0 && !list.some((d) => d.id === ws.datasetId)) ws.setDatasetId(list[0]!.id);
   }, [datasets.status, list, ws]);
   useEffect(() => {
+    if (!ws.userLoaded) return;
     if (taskList.length > 0 && !taskList.some((t) => t.name === ws.task)) ws.setTask(taskList[0]!.name);
   }, [taskList, ws]);
 

@@ -73,6 +73,7 @@ const read = (storage: Storage): Stored => {
       section: typeof parsed.section === 'string' ? parsed.section : null,
       tasks,
       positions,
+      ...(typeof parsed.savedAt === 'number' ? { savedAt: parsed.savedAt } : {}),
     };
   } catch {
     return { datasetId: null, section: null, tasks: {}, positions: {} };
@@ -104,6 +105,8 @@ export const WorkspaceProvider = ({
       tasks: initial?.task ? { ...s.tasks, [String(datasetId)]: initial.task } : s.tasks,
     };
   });
+  /** What localStorage held when this window opened. */
+  const local = useRef(stored);
   const [user, setUserState] = useState(initial?.user ?? '');
   const [userLoaded, setUserLoaded] = useState(initial?.user !== undefined);
   const [revision, setRevision] = useState(0);
@@ -114,8 +117,10 @@ export const WorkspaceProvider = ({
     void api.catalog.settings({}).then((r) => {
       if (!live) return;
       if (r.ok && r.value.userName) setUserState(r.value.userName);
-      if (r.ok && r.value.view && !changed.current) {
-        const view = r.value.view;
+      // The newer copy wins: this window's localStorage after a quick reload (the catalog's copy
+      // may be a save behind), the catalog's after a restart on a new origin (no local copy).
+      const view = r.ok ? r.value.view : null;
+      if (view && !changed.current && (view.savedAt ?? 0) > (local.current.savedAt ?? 0)) {
         setStored(view);
         storage.setItem(KEY, JSON.stringify(view));
       }
@@ -136,7 +141,7 @@ export const WorkspaceProvider = ({
   const update = useCallback(
     (patch: (s: Stored) => Partial<Stored>) =>
       setStored((s) => {
-        const next = { ...s, ...patch(s) };
+        const next = { ...s, ...patch(s), savedAt: Date.now() };
         storage.setItem(KEY, JSON.stringify(next));
         changed.current = true;
         clearTimeout(saveTimer.current);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
 /** Open dialogs; the app behind them is inert (no focus, no pointer, hidden from AT) while any is. */
@@ -34,7 +34,8 @@ export const ModalDialog = ({
   const keys = useRef(closeKeys);
   keys.current = closeKeys;
 
-  useEffect(() => {
+  // A layout effect: the dialog owns the keyboard from the moment it is on screen.
+  useLayoutEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     // A field with autoFocus inside keeps the focus; otherwise the dialog itself takes it.
     if (!ref.current?.contains(document.activeElement)) ref.current?.focus();

@@ -410,6 +410,8 @@ export const ViewState = z
     positions: z
       .record(z.string().max(140), ViewPosition)
       .refine((r) => Object.keys(r).length <= 5000, 'at most 5,000 positions'),
+    /** When the window changed it (ms since 1970): the newer of two copies wins. */
+    savedAt: z.number().int().min(0).optional(),
   })
   .strict();
 export type ViewState = z.infer<typeof ViewState>;

@@ -203,6 +203,26 @@ describe('workstation traps (issue #16 items 1-5, 13) in browser mode', () => {
     await poll(() => page.getByTestId('filter-active').count()).toBe(0);
   });
 
+  it('5: a restart of the app (new port, so an empty localStorage) returns to the same screen, task and image', async () => {
+    // "Show all" above returned to the saved image (3 / 12); one more step.
+    await poll(() => page.getByTestId('position').textContent()).toBe(`3 / ${IMAGES}`);
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByTestId('position').textContent()).toBe(`4 / ${IMAGES}`);
+    const file = await page.getByTestId('current-file').textContent();
+    await page.waitForTimeout(1000); // the view is saved 400 ms after the last move
+    await page.close();
+    await host.stop();
+    host = await startAppHost([], { SONOFUSE_DATA_DIR: dataDir });
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('position').textContent(), { timeout: 60_000 }).toBe(`4 / ${IMAGES}`);
+    expect(await page.getByTestId('current-file').textContent()).toBe(file);
+    expect(await page.getByRole('dialog').count()).toBe(0); // the labeller's name is known
+  });
+
   it('4: renames a dataset and deletes one, asking twice', async () => {
     await page.keyboard.press('Alt+1');
     await page.getByRole('combobox', { name: 'Dataset' }).selectOption({ label: `flat (${IMAGES})` });
