@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHost, type HostProcess } from './support/app-host';
 import { launchChromium, screenshotPath } from './support/browser';
+import { nameLabeller } from './support/labeller';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
 
@@ -28,6 +29,7 @@ describe('app shell in browser mode (Debian Chromium)', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     await page.goto(host.url);
+    await nameLabeller(page); // a fresh workspace asks once who is labelling
     await page.getByRole('button', { name: 'System' }).click(); // the app opens on the catalog
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe(version);
     for (const name of ['electron', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']) {
