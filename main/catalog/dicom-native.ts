@@ -24,7 +24,8 @@ export interface NativeLayout {
   framesHeld: number;
 }
 
-const text = (ds: DataSet, tag: string): string | null => {
+/** A DICOM string value, trimmed; null when absent, empty or unreadable. */
+export const text = (ds: DataSet, tag: string): string | null => {
   try {
     const value = ds.string(tag);
     return value === undefined || value === '' ? null : value.trim();

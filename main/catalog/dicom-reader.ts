@@ -3,7 +3,7 @@ import * as dicomNamespace from 'dicom-parser';
 import type { DataSet, Element, ParseDicomOptions } from 'dicom-parser';
 import { MAX_METADATA_VALUE_CHARS, type FrameChoice } from '../../shared/contract/catalog';
 import { decodeJpegFrame, encapsulatedFramesHeld } from './dicom-encapsulated';
-import { decodeNativeFrame, nativeLayout, type DicomFrame } from './dicom-native';
+import { decodeNativeFrame, nativeLayout, text, type DicomFrame } from './dicom-native';
 import { IDENTIFYING_TAGS, SAFE_TAGS, TAG, TRANSFER_SYNTAX } from './dicom-tags';
 import { ImportFailure } from './import-failure';
 
@@ -41,15 +41,6 @@ export interface DicomImage {
   /** Decodes one frame when asked (frames are never decoded ahead). */
   decode(frame: number): Promise<DicomFrame>;
 }
-
-const text = (ds: DataSet, tag: string): string | null => {
-  try {
-    const value = ds.string(tag);
-    return value === undefined || value === '' ? null : value.trim();
-  } catch {
-    return null;
-  }
-};
 
 /** Value representations that hold text; anything else (sequences, binary) is never read as a value. */
 const BINARY_VRS = new Set([
