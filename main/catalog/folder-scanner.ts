@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { ImportEntry, ImportPlan } from './import-entry';
 
@@ -11,7 +11,8 @@ const walk = (dir: string, out: string[]): void => {
   }
 };
 
-const entryFor = (path: string, file: string, labels: string[]): ImportEntry => ({
+const entryFor = (path: string, file: string, labels: string[], confineTo?: string): ImportEntry => ({
+  ...(confineTo === undefined ? {} : { confineTo }),
   file,
   path,
   line: null,
@@ -26,6 +27,8 @@ const entryFor = (path: string, file: string, labels: string[]): ImportEntry => 
 /**
  * A plain folder: each first-level sub-folder is a class (`benign/x.png` → `benign`), files at the
  * top are unlabeled, hidden files are skipped. Entries come sorted so every run sees the same order.
+ * A symbolic link is confined to the folder like a manifest row (`confineTo`): one that leads out
+ * is refused unless outside paths are allowed; links to folders are never followed.
  * A single file (an image or a DICOM) is a plan of one unlabeled entry.
  */
 export const scanFolder = (source: string): ImportPlan => {
@@ -38,7 +41,8 @@ export const scanFolder = (source: string): ImportPlan => {
   const entries = files.map((path) => {
     const file = relative(source, path).split(sep).join('/');
     const parts = file.split('/');
-    return entryFor(path, file, parts.length > 1 ? [parts[0]!] : []);
+    const link = lstatSync(path).isSymbolicLink();
+    return entryFor(path, file, parts.length > 1 ? [parts[0]!] : [], link ? source : undefined);
   });
   return { kind: 'folder', entries, issues: [] };
 };

@@ -3,13 +3,17 @@ import type { ImportIssue } from '../../shared/contract/catalog';
 import { locateInFolder } from '../security/path-guard';
 import type { ImportEntry } from './import-entry';
 
-/** Said for every path outside the manifest's folder, whether or not it exists. */
+/** Said for every path outside the imported folder (a manifest's own folder), whether or not it exists. */
 export const OUTSIDE_REASON =
-  "outside the manifest's folder: not read (allow it with --allow-outside-paths, or the Import screen's option)";
+  "outside the imported folder (for a manifest: the manifest's folder): not read (allow it with --allow-outside-paths, or the Import screen's option)";
 
 /** The import report's notice when files outside the manifest's folder were allowed. */
 export const outsideNotice = (manifest: string, rows: number): string =>
   `Paths outside the manifest's folder were allowed: ${rows} row(s) pointed outside ${dirname(manifest)}.`;
+
+/** The same notice for a folder import whose links led out of the folder. */
+export const outsideFolderNotice = (folder: string, links: number): string =>
+  `Links outside the imported folder were allowed: ${links} file(s) pointed outside ${folder}.`;
 
 /**
  * Checks an entry against its `confineTo` folder before anything reads it: a path that leads out

@@ -16,7 +16,7 @@ import type { ContentStore } from './content-store';
 import { scanFolder } from './folder-scanner';
 import { streamPlan, type StreamedPlan } from './import-entry';
 import { currentOwner } from './import-owner';
-import { confineEntry, outsideNotice } from './import-confinement';
+import { confineEntry, outsideFolderNotice, outsideNotice } from './import-confinement';
 import { readEntry, type EntryOutcome } from './import-reader';
 import { strippedNotice } from './image-metadata-strip';
 import { writeChunk, type ReadyEntry } from './import-writer';
@@ -232,6 +232,9 @@ export const runImport = async (
       burnedIn: repo.burnedInCount(importJobId),
       notices: [
         ...(options.allowOutsidePaths && plan.kind === 'manifest' ? [outsideNotice(source, outside)] : []),
+        ...(options.allowOutsidePaths && plan.kind === 'folder' && outside > 0
+          ? [outsideFolderNotice(source, outside)]
+          : []),
         ...(stripped.files > 0 ? [strippedNotice(stripped.files, stripped.kinds)] : []),
       ],
     };

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -38,8 +38,8 @@ export const isWithin = (folder: string, path: string): boolean => {
 /**
  * Where a path from a file the user gave (a manifest row) really leads, and whether that is inside
  * `folder`, symlinks resolved on both sides. A path that is outside by its text is judged without
- * touching the file system, and a missing file is judged by its deepest existing folder, so the
- * answer for an outside path never depends on whether it exists.
+ * touching the file system, a missing file is judged by its deepest existing folder and a dangling
+ * link by its target, so the answer for an outside path never depends on whether it exists.
  */
 export const locateInFolder = async (
   folder: string,
@@ -48,7 +48,17 @@ export const locateInFolder = async (
   const lexical = resolve(folder, untrusted);
   if (untrusted.includes('\0') || !isWithin(resolve(folder), lexical))
     return { inside: false, path: lexical };
-  const realFolder = await realpath(folder);
+  return locateResolved(await realpath(folder), lexical, 0);
+};
+
+/** Links followed by hand through dangling targets before the path counts as outside (a loop). */
+const MAX_DANGLING_LINKS = 40;
+
+const locateResolved = async (
+  realFolder: string,
+  lexical: string,
+  links: number,
+): Promise<{ inside: boolean; path: string }> => {
   let existing = lexical;
   let tail = '';
   for (;;) {
@@ -57,6 +67,18 @@ export const locateInFolder = async (
       return { inside: isWithin(realFolder, real), path: tail ? lexical : real };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // A dangling link is judged by where it points, never by its own folder: otherwise a link
+      // to a missing file outside would answer "not found" where an existing one says "outside".
+      const target = code === 'ENOENT' ? await readlink(existing).catch(() => null) : null;
+      if (target !== null) {
+        if (links >= MAX_DANGLING_LINKS) return { inside: false, path: lexical };
+        const where = await locateResolved(
+          realFolder,
+          join(resolve(dirname(existing), target), tail),
+          links + 1,
+        );
+        return { inside: where.inside, path: lexical };
+      }
       const parent = dirname(existing);
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === existing)
         return { inside: true, path: lexical };

@@ -190,3 +190,43 @@ describe('manifest import under hostile input', () => {
     catalog.close();
   });
 });
+
+/** Folder imports: a link inside the chosen folder is confined like a manifest row. */
+describe('folder import under hostile links', () => {
+  it('refuses a file link that leads out of the folder (same reason whether the target exists), imports links inside, and reads outside links only when allowed', async () => {
+    const root = tempDir('sonofuse-hostile-folder-');
+    writeFile(root, 'outside/secret.png', await makeImage(6, 6, 601));
+    writeFile(root, 'set/a/1.png', await makeImage(6, 6, 602));
+    symlinkSync(join(root, 'set/a/1.png'), join(root, 'set/a/inside-link.png'));
+    symlinkSync(join(root, 'outside/secret.png'), join(root, 'set/a/out-link.png'));
+    symlinkSync(join(root, 'outside/missing.png'), join(root, 'set/a/out-missing.png'));
+    symlinkSync('/etc/passwd', join(root, 'set/a/passwd.png'));
+    const { catalog } = freshCatalog();
+    const report = await catalog.import(
+      importOptions({ source: join(root, 'set'), dataset: 'f', thumbnails: false }),
+    );
+    // 1.png and its link inside the folder are one image (the link is a duplicate of it).
+    expect(report.imported).toBe(1);
+    expect(report.errors.map((e) => [e.file, e.code, e.reason])).toEqual([
+      ['a/out-link.png', 'outside-folder', OUTSIDE_REASON],
+      ['a/out-missing.png', 'outside-folder', OUTSIDE_REASON],
+      ['a/passwd.png', 'outside-folder', OUTSIDE_REASON],
+    ]);
+    expect(report.notices).toEqual([]);
+    catalog.close();
+
+    const allowed = freshCatalog().catalog;
+    const open = await allowed.import(
+      importOptions({ source: join(root, 'set'), dataset: 'f', thumbnails: false, allowOutsidePaths: true }),
+    );
+    expect(open.imported).toBe(2); // 1.png and the outside secret.png
+    expect(open.errors.map((e) => [e.file, e.code])).toEqual([
+      ['a/out-missing.png', 'not-found'],
+      ['a/passwd.png', 'not-an-image'],
+    ]);
+    expect(open.notices).toContain(
+      `Links outside the imported folder were allowed: 3 file(s) pointed outside ${join(root, 'set')}.`,
+    );
+    allowed.close();
+  });
+});

@@ -44,6 +44,21 @@ describe('locateInFolder', () => {
   symlinkSync(outside, join(root, 'out'));
   symlinkSync(join(outside, 'secret.png'), join(root, 'a', 'leak.png'));
   symlinkSync(join(root, 'a'), join(root, 'also-a'));
+  symlinkSync(join(outside, 'missing.png'), join(root, 'a', 'dangling-out.png'));
+  symlinkSync(join(root, 'a', 'missing.png'), join(root, 'a', 'dangling-in.png'));
+  symlinkSync(join(root, 'a', 'loop-2.png'), join(root, 'a', 'loop-1.png'));
+  symlinkSync(join(root, 'a', 'loop-1.png'), join(root, 'a', 'loop-2.png'));
+
+  it('judges a dangling link by its target: outside stays outside whether or not the target exists', async () => {
+    expect(await locateInFolder(root, 'a/dangling-out.png')).toMatchObject({ inside: false });
+    expect(await locateInFolder(root, 'a/leak.png')).toMatchObject({ inside: false });
+    expect(await locateInFolder(root, 'a/dangling-in.png')).toEqual({
+      inside: true,
+      path: join(root, 'a', 'dangling-in.png'),
+    });
+    // A loop fails realpath with ELOOP, not ENOENT: judged by its folder; reading it then fails.
+    expect(await locateInFolder(root, 'a/loop-1.png')).toMatchObject({ inside: true });
+  });
 
   it('finds files inside, through links that stay inside, and missing files by their folder', async () => {
     expect(await locateInFolder(root, 'a/f.png')).toEqual({ inside: true, path: join(root, 'a', 'f.png') });
