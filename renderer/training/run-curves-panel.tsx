@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../api-context';
 import { ErrorMessage } from '../components/error-message';
+import { SegmentedButtons } from '../components/segmented-buttons';
 import { useCall } from '../use-call';
 import { curveStageLabels, stageOfMethod, type CurveStage } from '../results/curve-chart';
 import { RunCurves, stageCurves } from './run-progress-view';
@@ -29,34 +30,22 @@ export const RunCurvesPanel = ({ runId }: { runId: number }) => {
     <details className="review-block" data-testid="run-curves">
       <summary>Training curves ({seeds.length === 1 ? `seed ${seed}` : `${seeds.length} seeds`})</summary>
       {seeds.length > 1 ? (
-        <div className="segmented" role="group" aria-label="Seed of the curves">
-          {seeds.map((s) => (
-            <button
-              key={s}
-              type="button"
-              className={s === seed ? 'button small active' : 'button small'}
-              aria-pressed={s === seed}
-              onClick={() => setPicked(s)}
-            >
-              Seed {s}
-            </button>
-          ))}
-        </div>
+        <SegmentedButtons
+          label="Seed of the curves"
+          options={seeds}
+          value={seed}
+          onChange={setPicked}
+          optionLabel={(s) => `Seed ${s}`}
+        />
       ) : null}
       {stages.length > 1 ? (
-        <div className="segmented" role="group" aria-label="Stage of the curves">
-          {stages.map((st) => (
-            <button
-              key={st}
-              type="button"
-              className={st === stage ? 'button small active' : 'button small'}
-              aria-pressed={st === stage}
-              onClick={() => setPickedStage(st)}
-            >
-              {curveStageLabels[st]}
-            </button>
-          ))}
-        </div>
+        <SegmentedButtons
+          label="Stage of the curves"
+          options={stages}
+          value={stage}
+          onChange={setPickedStage}
+          optionLabel={(st) => curveStageLabels[st]}
+        />
       ) : null}
       <RunCurves curves={stageCurves(ofSeed, stage)} />
     </details>

@@ -7,6 +7,7 @@ import { useMediaUrl } from '../catalog/media-url';
 import { useUndo } from '../catalog/undo-stack';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
+import { SegmentedButtons } from '../components/segmented-buttons';
 import { ComparisonTable } from '../results/comparison-table';
 import { ConfusionMatrix } from '../results/confusion-matrix';
 import { MisclassificationGallery, type GalleryItem } from '../results/misclassification-gallery';
@@ -177,22 +178,16 @@ export const RunReview = ({ run, onChanged }: { run: RunDetail; onChanged?: () =
       {result ? (
         <div className="review-cell">
           <div className="review-matrix">
-            <div className="segmented" role="group" aria-label="Split of the confusion matrix">
-              {(['test', 'validation'] as const).map((s) => (
-                <button
-                  key={s}
-                  type="button"
-                  className={split === s ? 'button small active' : 'button small'}
-                  aria-pressed={split === s}
-                  onClick={() => {
-                    setSplit(s);
-                    setCell(null);
-                  }}
-                >
-                  {s === 'test' ? 'Test' : 'Validation'}
-                </button>
-              ))}
-            </div>
+            <SegmentedButtons
+              label="Split of the confusion matrix"
+              options={['test', 'validation'] as const}
+              value={split}
+              onChange={(s) => {
+                setSplit(s);
+                setCell(null);
+              }}
+              optionLabel={(s) => (s === 'test' ? 'Test' : 'Validation')}
+            />
             <ConfusionMatrix
               classes={classes}
               matrix={result[split].confusion}
