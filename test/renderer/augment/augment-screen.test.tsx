@@ -143,9 +143,9 @@ describe('AugmentScreen', () => {
       'augment:preview': () => ({ ok: true, value: { tiles: [] } }),
     });
     renderScreen(<AugmentScreen />, fake.api);
-    expect((await screen.findByRole('heading', { name: /Augmentation/ })).textContent).toBe(
-      'Augmentation · busi',
-    );
+    // The heading names the dataset once its list has arrived (the first render shows the bare title).
+    const heading = await screen.findByRole('heading', { name: /Augmentation/ });
+    await waitFor(() => expect(heading.textContent).toBe('Augmentation · busi'));
     await waitFor(() =>
       expect(screen.getByTestId('trains-with').textContent).toBe(
         'Runs on this dataset train with: Ultrasound default · version 2',
