@@ -9,6 +9,7 @@ import { migration0008 } from './0008-dataset-augmentations';
 import { migration0009 } from './0009-burned-in';
 import { migration0010 } from './0010-run-snapshots';
 import { migration0011 } from './0011-dataset-lifecycle';
+import { migration0012 } from './0012-history-suggestions';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
