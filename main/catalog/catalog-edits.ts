@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/contract/result';
-import type { HistoryEntry, LabelTask } from '../../shared/contract/catalog';
+import type { AcceptedSuggestion, HistoryEntry, LabelTask } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
 
@@ -17,6 +17,8 @@ interface HistoryRow {
   origin: 'import' | 'edit' | 'undo';
   undoes_batch: number | null;
   at: string;
+  suggestion_model: string | null;
+  suggestion_p: number | null;
 }
 
 const HISTORY_SELECT = `SELECT h.*, t.name AS task FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
@@ -34,6 +36,7 @@ const toEntry = (r: HistoryRow): HistoryEntry => ({
   origin: r.origin,
   undoesBatch: r.undoes_batch,
   at: r.at,
+  suggestion: r.suggestion_model === null ? null : { modelId: r.suggestion_model, p: r.suggestion_p ?? 0 },
 });
 
 /**
@@ -74,6 +77,7 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
     reason: string,
     origin: 'edit' | 'undo',
     undoes: number | null = null,
+    suggestion: AcceptedSuggestion | null = null,
   ): boolean => {
     const before = repo.labels(imageId, taskId);
     repo.writeLabels(imageId, taskId, labels);
@@ -91,6 +95,7 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       reason,
       origin,
       undoesBatch: undoes,
+      suggestion,
     });
     return true;
   };
@@ -133,12 +138,29 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       });
       return edits.tasks(input.datasetId).find((t) => t.name === input.name)!;
     },
-    setLabels(input: { imageId: number; task: string; labels: string[]; user: string; reason: string }) {
+    setLabels(input: {
+      imageId: number;
+      task: string;
+      labels: string[];
+      user: string;
+      reason: string;
+      suggestion?: AcceptedSuggestion;
+    }) {
       const task = taskFor(imageDataset(input.imageId), input.task);
       const labels = checkLabels(task.kind, input.labels);
       return cdb.transaction(() => {
         const batchId = repo.nextBatchId();
-        const changed = relabel(input.imageId, task.id, labels, batchId, input.user, input.reason, 'edit');
+        const changed = relabel(
+          input.imageId,
+          task.id,
+          labels,
+          batchId,
+          input.user,
+          input.reason,
+          'edit',
+          null,
+          input.suggestion ?? null,
+        );
         return { labels: repo.labels(input.imageId, task.id), batchId: changed ? batchId : null };
       });
     },
@@ -150,8 +172,12 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       to: string[];
       user: string;
       reason: string;
+      suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
     }) {
       const task = taskFor(input.datasetId, input.task);
+      const accepted = new Map(
+        (input.suggestions ?? []).map((x) => [x.imageId, { modelId: x.modelId, p: x.p }] as const),
+      );
       const labels = checkLabels(task.kind, input.to);
       if (!input.imageIds && input.from === undefined)
         throw new AppError('INVALID_INPUT', 'give imageIds, a current class (from), or both');
@@ -179,7 +205,20 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
         const batchId = repo.nextBatchId();
         let changed = 0;
         for (const id of ids)
-          if (relabel(id, task.id, labels, batchId, input.user, input.reason, 'edit')) changed++;
+          if (
+            relabel(
+              id,
+              task.id,
+              labels,
+              batchId,
+              input.user,
+              input.reason,
+              'edit',
+              null,
+              accepted.get(id) ?? null,
+            )
+          )
+            changed++;
         return { changed, batchId: changed > 0 ? batchId : null, imageIds: ids };
       });
     },

@@ -18,9 +18,58 @@ interface ExportRow {
   labels: string | null;
 }
 
+interface SourceRow {
+  image_id: number;
+  origin: 'import' | 'edit';
+  suggestion_model: string | null;
+  suggestion_p: number | null;
+}
+
+/** Where each image's current label came from; exported next to the label. */
+export const SOURCE_COLUMNS = ['label_source', 'suggestion_model', 'suggestion_p'] as const;
+
+/**
+ * The history row that set each image's current label of `task`: the newest label row that is not
+ * an undo and whose change was not undone (an undo puts back what that row's predecessor set).
+ */
+const labelSources = (cdb: CatalogDb, datasetId: number, task: string): Map<number, SourceRow> =>
+  new Map(
+    cdb
+      .all<SourceRow>(
+        'export.labelSources',
+        `SELECT h.image_id, h.origin, h.suggestion_model, h.suggestion_p FROM history h
+         WHERE h.id IN (
+           SELECT max(h2.id) FROM history h2 JOIN images i ON i.id = h2.image_id
+           WHERE i.dataset_id = ? AND h2.kind = 'label' AND h2.origin <> 'undo'
+             AND h2.task_id = (SELECT id FROM label_tasks WHERE dataset_id = ? AND name = ?)
+             AND NOT EXISTS (SELECT 1 FROM history u WHERE u.undoes_batch = h2.batch_id)
+           GROUP BY h2.image_id)`,
+        datasetId,
+        datasetId,
+        task,
+      )
+      .map((r) => [r.image_id, r]),
+  );
+
+/**
+ * `label_source`: `import` (from the manifest or folder), `typed` (chosen by a person) or
+ * `suggestion` (an accepted assistant suggestion, with its model and probability); empty when the
+ * image has no label.
+ */
+const sourceColumns = (r: SourceRow | undefined): Array<[string, string | number]> => [
+  [
+    'label_source',
+    !r ? '' : r.suggestion_model !== null ? 'suggestion' : r.origin === 'import' ? 'import' : 'typed',
+  ],
+  ['suggestion_model', r?.suggestion_model ?? ''],
+  ['suggestion_p', r?.suggestion_p ?? ''],
+];
+
 /**
  * Writes labels, notes and metadata of a dataset in the manifest convention (`file`, `label`,
- * `patient_id`, `note`, metadata columns), so an export can be imported again. Multi-label values are
+ * `patient_id`, `note`, metadata columns), so an export can be imported again; `label_source`,
+ * `suggestion_model` and `suggestion_p` say whether each label was imported, typed or an accepted
+ * suggestion. Multi-label values are
  * joined with `;`. JSON keeps metadata typed (numbers as numbers).
  */
 export const exportDataset = (
@@ -58,6 +107,7 @@ export const exportDataset = (
     record.set(m.key, m.type === 'number' && m.num !== null ? m.num : m.text);
     metadata.set(m.image_id, record);
   }
+  const sources = labelSources(cdb, input.datasetId, input.task);
   const metaKeys = [...keys].sort();
   const records = rows.map(
     (r) =>
@@ -71,6 +121,7 @@ export const exportDataset = (
         ['split', r.part ?? ''],
         ['note', r.note ?? ''],
         ['sha256', r.sha256],
+        ...sourceColumns(r.labels ? sources.get(r.id) : undefined),
         ...(metadata.get(r.id) ?? []),
       ]),
   );
@@ -97,6 +148,7 @@ export const exportDataset = (
           'split',
           'note',
           'sha256',
+          ...SOURCE_COLUMNS,
           ...metaKeys,
         ],
         records,

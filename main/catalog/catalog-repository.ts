@@ -1,5 +1,6 @@
 import {
   BurnedInMask,
+  type AcceptedSuggestion,
   MAX_METADATA_KEY_CHARS,
   MAX_METADATA_VALUE_CHARS,
   MAX_NOTE_CHARS,
@@ -272,11 +273,13 @@ export const createRepository = (
       reason: string;
       origin: 'import' | 'edit' | 'undo';
       undoesBatch?: number | null;
+      /** An accepted assistant suggestion (label rows only). */
+      suggestion?: AcceptedSuggestion | null;
     }): void {
       cdb.run(
         'history.insert',
-        `INSERT INTO history (batch_id, image_id, kind, task_id, from_value, to_value, user, reason, origin, undoes_batch, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO history (batch_id, image_id, kind, task_id, from_value, to_value, user, reason, origin, undoes_batch, at, suggestion_model, suggestion_p)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         entry.batchId,
         entry.imageId,
         entry.kind,
@@ -288,6 +291,8 @@ export const createRepository = (
         entry.origin,
         entry.undoesBatch ?? null,
         now(),
+        entry.suggestion?.modelId ?? null,
+        entry.suggestion?.p ?? null,
       );
     },
     /**

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import {
   ViewState,
+  type AcceptedSuggestion,
   type BurnedInMask,
   type CatalogChange,
   type CatalogSettings,
@@ -271,7 +272,14 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
         changed({ datasetId: datasetOf(input.imageId), kind: 'flags', imageIds: [input.imageId] });
       return result;
     },
-    setLabels(input: { imageId: number; task: string; labels: string[]; user: string; reason: string }) {
+    setLabels(input: {
+      imageId: number;
+      task: string;
+      labels: string[];
+      user: string;
+      reason: string;
+      suggestion?: AcceptedSuggestion;
+    }) {
       const result = s().edits.setLabels(input);
       if (result.batchId !== null)
         changed({ datasetId: datasetOf(input.imageId), kind: 'labels', imageIds: [input.imageId] });
@@ -291,6 +299,7 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       to: string[];
       user: string;
       reason: string;
+      suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
     }) {
       const { changed: count, batchId, imageIds } = s().edits.bulkRelabel(input);
       if (batchId !== null) {

@@ -12,8 +12,21 @@ import { AppError } from '../../shared/contract/result';
 import { splitLabels, type ImportEntry, type StreamedPlan } from './import-entry';
 import { readManifestRecords, type ManifestRecord } from './manifest-records';
 
-/** Columns with a meaning; every other column is metadata. */
-const RESERVED = new Set(['file', 'label', 'patient_id', 'exam_id', 'source_id', 'note']);
+/**
+ * Columns with a meaning; every other column is metadata. The label-source columns of an export
+ * are audit facts, not image metadata (a model must never see them), so a re-import skips them.
+ */
+const RESERVED = new Set([
+  'file',
+  'label',
+  'patient_id',
+  'exam_id',
+  'source_id',
+  'note',
+  'label_source',
+  'suggestion_model',
+  'suggestion_p',
+]);
 
 const count = (n: number): string => n.toLocaleString('en');
 

@@ -251,6 +251,16 @@ export const ImagePage = z.object({
 export type ImagePage = z.infer<typeof ImagePage>;
 
 const HistoryValue = z.union([z.array(z.string()), z.string(), z.null()]);
+
+/**
+ * A label accepted from the labeling assistant: the suggesting model and the probability it gave
+ * the accepted class. Recorded with the history row so an accepted suggestion stays distinct from a
+ * label typed from scratch (audits, exports).
+ */
+export const AcceptedSuggestion = z
+  .object({ modelId: z.string().min(1).max(200), p: z.number().min(0).max(1) })
+  .strict();
+export type AcceptedSuggestion = z.infer<typeof AcceptedSuggestion>;
 export const HistoryEntry = z.object({
   id: Id,
   batchId: Id,
@@ -265,6 +275,8 @@ export const HistoryEntry = z.object({
   origin: z.enum(['import', 'edit', 'undo']),
   undoesBatch: z.number().int().nullable(),
   at: z.string(),
+  /** Set when the label was an accepted assistant suggestion; absent or null when typed. */
+  suggestion: AcceptedSuggestion.nullable().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

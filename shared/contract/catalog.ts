@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AcceptedSuggestion,
   BurnedInMask,
   CatalogId,
   CatalogSettings,
@@ -163,6 +164,8 @@ export const catalogCalls = {
         labels: z.array(z.string()).max(100),
         user: CatalogUser,
         reason: Reason,
+        /** The labels are an accepted assistant suggestion (recorded as such in the history). */
+        suggestion: AcceptedSuggestion.optional(),
       })
       .strict(),
     output: z.object({ labels: z.array(z.string()), batchId: CatalogId.nullable() }),
@@ -178,6 +181,19 @@ export const catalogCalls = {
         to: z.array(z.string()).max(100),
         user: CatalogUser,
         reason: Reason,
+        /** Per image: `to` is that image's accepted assistant suggestion (model, probability). */
+        suggestions: z
+          .array(
+            z
+              .object({
+                imageId: CatalogId,
+                modelId: AcceptedSuggestion.shape.modelId,
+                p: AcceptedSuggestion.shape.p,
+              })
+              .strict(),
+          )
+          .max(100_000)
+          .optional(),
       })
       .strict(),
     output: z.object({ changed: z.number().int(), batchId: CatalogId.nullable() }),

@@ -157,3 +157,51 @@ describe('labels and notes with history', () => {
     ).toThrow(/no image/);
   });
 });
+
+describe('accepted assistant suggestions in the history', () => {
+  it('records model and probability on an accepted label, none on a typed one, and keeps them apart per image in a bulk confirm', async () => {
+    const { catalog, datasetId, ids } = await setup();
+    catalog.setLabels({
+      imageId: ids[0]!,
+      task: 'label',
+      labels: ['b'],
+      user: 'ana',
+      reason: '',
+      suggestion: { modelId: 'features-7', p: 0.87 },
+    });
+    catalog.setLabels({ imageId: ids[1]!, task: 'label', labels: ['b'], user: 'ana', reason: '' });
+    expect(catalog.history(ids[0]!, 1)[0]).toMatchObject({
+      to: ['b'],
+      origin: 'edit',
+      suggestion: { modelId: 'features-7', p: 0.87 },
+    });
+    expect(catalog.history(ids[1]!, 1)[0]!.suggestion).toBeNull();
+    // Imported labels carry no suggestion either.
+    expect(catalog.history(ids[5]!, 1)[0]).toMatchObject({ origin: 'import', suggestion: null });
+
+    const bulk = catalog.bulkRelabel({
+      datasetId,
+      task: 'label',
+      imageIds: [ids[2]!, ids[3]!],
+      to: ['a'],
+      user: 'ana',
+      reason: 'confirm suggestions',
+      suggestions: [
+        { imageId: ids[2]!, modelId: 'features-7', p: 0.99 },
+        { imageId: ids[3]!, modelId: 'features-7', p: 0.91 },
+      ],
+    });
+    expect(bulk.changed).toBe(1); // ids[2] was already "a": no change, no row
+    const row = catalog.history(ids[3]!, 1)[0]!;
+    expect([row.batchId, row.to, row.suggestion]).toEqual([
+      bulk.batchId,
+      ['a'],
+      { modelId: 'features-7', p: 0.91 },
+    ]);
+
+    // The undo of a confirmed batch is not itself a suggestion.
+    catalog.undo('ana', 'ana', bulk.batchId!);
+    expect(catalog.history(ids[3]!, 1)[0]).toMatchObject({ origin: 'undo', to: ['b'], suggestion: null });
+    catalog.close();
+  });
+});

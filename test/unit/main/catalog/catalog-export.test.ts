@@ -59,6 +59,67 @@ describe('export and backup', () => {
     catalog.close();
   });
 
+  it('says per label whether it was imported, typed or an accepted suggestion, and a re-import skips those columns', async () => {
+    const root = tempDir('sonofuse-export-source-');
+    for (let i = 1; i <= 4; i++) writeFile(root, `images/${i}.png`, await makeImage(6, 6, 900 + i));
+    writeFile(root, 'manifest.csv', 'file,label\n1.png,a\n2.png,b\n3.png,\n4.png,\n');
+    const { catalog, dir } = freshCatalog();
+    const report = await catalog.import(
+      importOptions({ source: join(root, 'manifest.csv'), dataset: 's', thumbnails: false }),
+    );
+    const ids = catalog
+      .images({ task: 'label', sort: { by: 'file', dir: 'asc' }, offset: 0, limit: 10 })
+      .items.map((i) => i.id);
+    const user = 'ana';
+    catalog.setLabels({ imageId: ids[2]!, task: 'label', labels: ['a'], user, reason: '' });
+    catalog.setLabels({
+      imageId: ids[3]!,
+      task: 'label',
+      labels: ['b'],
+      user,
+      reason: '',
+      suggestion: { modelId: 'features-3', p: 0.875 },
+    });
+    // An accepted suggestion later undone falls back to what was there before (the import).
+    const undone = catalog.setLabels({
+      imageId: ids[0]!,
+      task: 'label',
+      labels: ['b'],
+      user,
+      reason: '',
+      suggestion: { modelId: 'features-3', p: 0.6 },
+    });
+    catalog.undo(user, user, undone.batchId!);
+    const csvPath = join(dir, 'export.csv');
+    catalog.export({ datasetId: report.datasetId, path: csvPath, format: 'csv', task: 'label' });
+    const rows = parse(readFileSync(csvPath), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.file, r.label, r.label_source, r.suggestion_model, r.suggestion_p])).toEqual([
+      ['1.png', 'a', 'import', '', ''],
+      ['2.png', 'b', 'import', '', ''],
+      ['3.png', 'a', 'typed', '', ''],
+      ['4.png', 'b', 'suggestion', 'features-3', '0.875'],
+    ]);
+    const jsonPath = join(dir, 'export.json');
+    catalog.export({ datasetId: report.datasetId, path: jsonPath, format: 'json', task: 'label' });
+    expect(JSON.parse(readFileSync(jsonPath, 'utf8'))[3]).toMatchObject({
+      label_source: 'suggestion',
+      suggestion_p: 0.875,
+    });
+    writeFile(root, 'again.csv', readFileSync(csvPath));
+    const again = await catalog.import(
+      importOptions({ source: join(root, 'again.csv'), dataset: 'again', thumbnails: false }),
+    );
+    expect(again.imported).toBe(4);
+    const first = catalog.images(
+      ImageQuery.parse({ datasetId: again.datasetId, task: 'label', offset: 0, limit: 1 }),
+    ).items[0]!;
+    const keys = catalog.image(first.id, 'label').metadata.map((m) => m.key);
+    expect(keys).not.toContain('label_source');
+    expect(keys).not.toContain('suggestion_p');
+    expect(keys).toContain('sha256'); // other export columns still come back as metadata (unchanged)
+    catalog.close();
+  });
+
   it('exports the import report and makes an online backup that passes integrity_check', async () => {
     const root = tempDir('sonofuse-report-');
     writeFile(root, 'k/good.png', await makeImage(6, 6, 1));
