@@ -5,12 +5,17 @@
  *
  *   npx tsx bench/engine-train.ts [--json] [--batch 16] [--steps 3] [--sizes 224,160]
  *                                 [--cpu-batch 2] [--skip-cpu] [--stock] [--replicas 2]
- *                                 [--infer-all] [--folded]
+ *                                 [--infer-all] [--folded] [--compare-pytorch] [--python PATH]
  *
  * --replicas N (default 2): data parallelism over N worker threads (one wasm backend each, the
  * batch split evenly, gradients averaged); --replicas 1 trains in this thread with trainOnBatch.
  * --folded: also times, in this thread, model.predict against the BatchNorm-folded inference
  * model (main/engine/wasm/inference-model.ts) on one replica's share of the batch.
+ *
+ * --compare-pytorch: right after ours, the same network, batch, sizes, step count and thread count
+ * (--replicas) in PyTorch (main/engine/bench/pytorch-mobilenet-v2.py, Debian python3-torch) when
+ * `python3 -c 'import torch'` works; adds `pytorch`, `ratio` and `ratio_cpu_bound` (ours / theirs)
+ * to the JSON, or says PyTorch is absent and prints ours alone. Implies --infer-all.
  *
  * Prints training images/s of a full step (forward, backward, Adam update of every weight),
  * inference images/s (predict, same batch; at 224 only unless --infer-all) and peak RSS. With
@@ -20,7 +25,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { runEngineBenchmark, runSingleStepBaseline } from '../main/engine/bench/engine-benchmark';
+import { peakRssMb, runEngineBenchmark, runSingleStepBaseline } from '../main/engine/bench/engine-benchmark';
+import { compareWithPytorch } from '../main/engine/bench/pytorch-anchor';
 import { ensureKernelsBuilt } from '../main/engine/wasm/build-kernels';
 import { installWasmTrainingKernels } from '../main/engine/wasm/install-training-kernels';
 
@@ -55,10 +61,19 @@ const report = await runEngineBenchmark({
   replicas,
   wasmPath,
   stock: flag('stock'),
-  inferSizes: flag('infer-all') ? sizes : [224],
+  inferSizes: flag('infer-all') || flag('compare-pytorch') ? sizes : [224],
   folded: flag('folded'),
   log,
 });
+
+const ourPeakRss = peakRssMb();
+const comparison = flag('compare-pytorch')
+  ? await compareWithPytorch(
+      report,
+      { threads: replicas, python: argv.includes('--python') ? opt('python', '') : undefined },
+      log,
+    )
+  : {};
 
 const baseline: Array<{ size: number; train_img_s: number; batch: number }> = [];
 if (!flag('skip-cpu')) {
@@ -68,4 +83,7 @@ if (!flag('skip-cpu')) {
   log(`cpu baseline 224px: one step of ${cpuBatch} images in ${b.seconds} s = ${b.train_img_s} img/s`);
 }
 
-if (json) process.stdout.write(`${JSON.stringify({ ...report, baseline_cpu: baseline })}\n`);
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ ...report, peak_rss_mb: ourPeakRss, ...comparison, baseline_cpu: baseline })}\n`,
+  );

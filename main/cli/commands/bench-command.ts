@@ -5,6 +5,7 @@ import type { BackendLoaders } from '../../engine/backend/backend-loaders';
 import type { BackendInstaller, SelectedBackend } from '../../engine/backend/select-backend';
 import { NoBackendError, selectBackend } from '../../engine/backend/select-backend';
 import type { EngineBenchReport } from '../../engine/bench/engine-benchmark';
+import type { PytorchComparison } from '../../engine/bench/pytorch-anchor';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 
@@ -40,6 +41,8 @@ export const parseBenchArgs = (args: string[]) => {
       batch: { type: 'string', default: '16' },
       replicas: { type: 'string', default: '2' },
       'skip-cpu': { type: 'boolean', default: false },
+      'compare-pytorch': { type: 'boolean', default: false },
+      python: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -61,14 +64,19 @@ export const parseBenchArgs = (args: string[]) => {
     batch,
     replicas,
     skipCpu: values['skip-cpu'],
+    comparePytorch: values['compare-pytorch'],
+    python: values.python,
   };
 };
 
 /** The `--json` answer: the benchmark report, the chosen backend's detail line, the cpu baseline. */
-type BenchJson = EngineBenchReport & {
-  backend_detail: string;
-  baseline_cpu?: Array<{ size: number; train_img_s: number; batch: number }>;
-};
+type BenchJson = EngineBenchReport &
+  Partial<PytorchComparison> & {
+    backend_detail: string;
+    /** Peak resident memory of this process (our side; the PyTorch child is not counted). */
+    peak_rss_mb: number;
+    baseline_cpu?: Array<{ size: number; train_img_s: number; batch: number }>;
+  };
 
 const wasmInstaller = (kernelsPath: () => string): BackendInstaller => ({
   name: 'sonofuse-wasm-kernels',
@@ -89,7 +97,7 @@ export const createBenchCommand = (deps: BenchCommandDeps = {}): CliCommand => (
   summary: 'Engine speed: MobileNetV2 training and inference images/s on a compute backend.',
   usage:
     'sonofuse bench [--json] [--backend wasm|cpu|webgpu|tfjs-node|tfjs-node-gpu] [--sizes 224,160] ' +
-    '[--steps 3] [--batch 16] [--replicas 2] [--skip-cpu]',
+    '[--steps 3] [--batch 16] [--replicas 2] [--skip-cpu] [--compare-pytorch [--python /usr/bin/python3]]',
   async run(args, io) {
     const o = parseBenchArgs(args);
     // Engine modules load on use, so `sonofuse --help` and the other commands stay quick.
@@ -125,7 +133,8 @@ export const createBenchCommand = (deps: BenchCommandDeps = {}): CliCommand => (
       `backend ${backend} (${detail}); batch ${o.batch}, ${o.steps} timed steps, ${replicas} thread(s)`,
     );
     // Keep stdout for the one JSON object even if a library logs.
-    const { runEngineBenchmark, runSingleStepBaseline } = await import('../../engine/bench/engine-benchmark');
+    const { runEngineBenchmark, runSingleStepBaseline, peakRssMb } =
+      await import('../../engine/bench/engine-benchmark');
     const consoleLog = console.log;
     if (o.json) console.log = console.error;
     try {
@@ -139,7 +148,14 @@ export const createBenchCommand = (deps: BenchCommandDeps = {}): CliCommand => (
         wasmPath,
         log: progress,
       });
-      const report: BenchJson = { ...measured, backend_detail: detail };
+      const report: BenchJson = { ...measured, backend_detail: detail, peak_rss_mb: peakRssMb() };
+      if (o.comparePytorch) {
+        const { compareWithPytorch } = await import('../../engine/bench/pytorch-anchor');
+        Object.assign(
+          report,
+          await compareWithPytorch(measured, { threads: replicas, python: o.python }, progress),
+        );
+      }
       if (!o.skipCpu) {
         await tf.setBackend('cpu');
         const b = await runSingleStepBaseline(tf, 2, o.sizes[0]);

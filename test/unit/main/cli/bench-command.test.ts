@@ -98,6 +98,11 @@ describe('sonofuse bench', () => {
       batch: 16,
       replicas: 2,
       skipCpu: true,
+      comparePytorch: false,
+    });
+    expect(parseBenchArgs(['--compare-pytorch', '--python', '/opt/py'])).toMatchObject({
+      comparePytorch: true,
+      python: '/opt/py',
     });
   });
 });
