@@ -73,6 +73,10 @@ export const buildFilters = (cdb: CatalogDb, q: ImageQuery): QueryFilters => {
     where.push(`i.patient_group_id IN (SELECT id FROM groups WHERE kind = 'patient' AND key = ?)`);
     params.push(q.patient);
   }
+  if (q.ids !== undefined) {
+    where.push('i.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.ids));
+  }
   const fts = q.text ? ftsQuery(q.text) : null;
   if (fts) {
     where.push('i.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)');

@@ -15,6 +15,7 @@ export const describeFilters = (f: Filters): string[] => {
   if (f.splitId !== undefined) out.push(f.parts?.length ? `split parts ${f.parts.join(', ')}` : 'in a split');
   if (f.patient) out.push(`patient ${f.patient}`);
   if (f.text?.trim()) out.push(`note contains “${f.text.trim()}”`);
+  if (f.ids) out.push(`${f.ids.length.toLocaleString('en')} chosen image${f.ids.length === 1 ? '' : 's'}`);
   for (const m of f.metadata ?? [])
     out.push(
       m.values?.length ? `${m.key} is ${m.values.join(' or ')}` : `${m.key} ${m.min ?? '…'}–${m.max ?? '…'}`,

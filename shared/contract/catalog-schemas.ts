@@ -215,6 +215,8 @@ export const ImageQuery = z
     /** Words searched in notes (SQLite FTS5; every word must match, prefix matching). */
     text: z.string().max(500).optional(),
     metadata: z.array(MetadataFilter).max(20).optional(),
+    /** Only these images (e.g. those the assistant suggests one class for with p ≥ t). */
+    ids: z.array(Id).max(20_000).optional(),
     sort: ImageSort.default({ by: 'id', dir: 'asc' }),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(500).default(100),

@@ -29,6 +29,17 @@ describe('image query', () => {
     expect(query({ offset: 1990, limit: 50 }).items).toHaveLength(10);
   });
 
+  it('filters by a list of ids (the suggestion filter), combined with the others', () => {
+    const ids = [5, 17, 42, 1999, 123456];
+    const page = query({ ids, sort: { by: 'id', dir: 'desc' } });
+    expect([page.total, page.items.map((i) => i.id)]).toEqual([4, [1999, 42, 17, 5]]);
+    const unlabeled = query({ unlabeled: true, limit: 3 }).items.map((i) => i.id);
+    expect(query({ ids: [...unlabeled, 1, 2, 3], unlabeled: true }).items.map((i) => i.id)).toEqual(
+      unlabeled,
+    );
+    expect(query({ ids: [] }).total).toBe(0);
+  });
+
   it('filters by label, unlabeled, patient, note text and metadata ranges, and counts right', () => {
     const brain = count(
       `SELECT count(*) AS n FROM image_labels l JOIN label_classes c ON c.id = l.class_id WHERE c.name = 'brain'`,
