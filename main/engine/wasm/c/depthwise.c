@@ -8,15 +8,12 @@ typedef struct {
 static inline void axpy_mul(float *acc, const float *a, const float *b, int n) {
   int c = 0;
   for (; c + 8 <= n; c += 8) {
-    v128_t s0 = wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(b + c));
-    v128_t s1 = wasm_f32x4_mul(wasm_v128_load(a + c + 4), wasm_v128_load(b + c + 4));
-    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), s0));
-    wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), s1));
+    wasm_v128_store(acc + c, sf_madd(wasm_v128_load(a + c), wasm_v128_load(b + c), wasm_v128_load(acc + c)));
+    wasm_v128_store(acc + c + 4, sf_madd(wasm_v128_load(a + c + 4), wasm_v128_load(b + c + 4),
+                                         wasm_v128_load(acc + c + 4)));
   }
   for (; c + 4 <= n; c += 4)
-    wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c),
-                                            wasm_f32x4_mul(wasm_v128_load(a + c),
-                                                           wasm_v128_load(b + c))));
+    wasm_v128_store(acc + c, sf_madd(wasm_v128_load(a + c), wasm_v128_load(b + c), wasm_v128_load(acc + c)));
   for (; c < n; c++) acc[c] += a[c] * b[c];
 }
 
@@ -56,8 +53,8 @@ static void dw_backprop_input_gather(const DwGeom *g, const float *dy, const flo
         for (; ch + 8 <= c; ch += 8) {
           v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
           for (int t = 0; t < n; t++) {
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(src[t] + ch), wasm_v128_load(wt[t] + ch)));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load(src[t] + ch + 4), wasm_v128_load(wt[t] + ch + 4)));
+            a0 = sf_madd(wasm_v128_load(src[t] + ch), wasm_v128_load(wt[t] + ch), a0);
+            a1 = sf_madd(wasm_v128_load(src[t] + ch + 4), wasm_v128_load(wt[t] + ch + 4), a1);
           }
           wasm_v128_store(o + ch, a0);
           wasm_v128_store(o + ch + 4, a1);

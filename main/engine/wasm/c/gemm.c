@@ -58,8 +58,8 @@ static void pack_b_block(int kc, int nc, const float *b, int rsb, int csb, float
 #define ROW(r)                                                                 \
   {                                                                            \
     v128_t av = wasm_v128_load32_splat(a + r);                                 \
-    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(av, b0));                 \
-    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(av, b1));                 \
+    c##r##0 = sf_madd(av, b0, c##r##0);                                        \
+    c##r##1 = sf_madd(av, b1, c##r##1);                                        \
   }
 
 #define STORE_ROW(r)                                                           \

@@ -7,6 +7,16 @@
 
 typedef unsigned long usize;
 
+/* a * b + c. The relaxed build (-mrelaxed-simd -DSF_RELAXED_SIMD) emits f32x4.relaxed_madd (one
+ * FMA on x64/arm64); clang 14 knows it only under its prototype name and opcode (f32x4.fma,
+ * 0xfd 0xaf 0x01), which build-kernels.ts rewrites to the standard one (0xfd 0x85 0x02, same
+ * operand order: a * b + c). The plain build multiplies then adds (two roundings). */
+#ifdef SF_RELAXED_SIMD
+#define sf_madd(a, b, c) __builtin_wasm_fma_f32x4((a), (b), (c))
+#else
+#define sf_madd(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
+#endif
+
 /* C(M x N, row stride ldc) = op(A) * op(B) (+ C when accumulate != 0).
  * A(i,k) = a[i*rsa + k*csa]; B(k,j) = b[k*rsb + j*csb]. tid selects packing buffers (0 or 1). */
 void sf_gemm_impl(int m, int n, int k, const float *a, int rsa, int csa, const float *b, int rsb,

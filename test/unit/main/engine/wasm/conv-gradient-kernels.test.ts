@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKernelsBuilt } from '../../../../../main/engine/wasm/build-kernels';
 import type { WasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
 import { installWasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
-import { onBackend, relativeError, seededFloats, setupWasmKernels, tf } from './wasm-test-setup';
+import {
+  onBackend,
+  relativeError,
+  seededFloats,
+  setupWasmKernels,
+  tf,
+  KERNEL_VARIANTS,
+  kernelsPathFor,
+} from './wasm-test-setup';
 
 type Pad = 'same' | 'valid';
 /** [batch, height, width, inChannels, outChannels, kernelH, kernelW, stride, pad] */
@@ -55,10 +62,10 @@ const convGrads = (c: ConvCase, seed: number) => (): tf.Tensor[] => {
   return [...g([x, f]), out, fused];
 };
 
-describe('Conv2D gradient kernels on wasm', () => {
+describe.each(KERNEL_VARIANTS)('Conv2D gradient kernels on wasm (%s build)', (variant) => {
   let kernels: WasmTrainingKernels;
   beforeAll(async () => {
-    kernels = await setupWasmKernels();
+    kernels = await setupWasmKernels(variant);
   });
   afterAll(() => kernels.uninstall());
 
@@ -67,7 +74,7 @@ describe('Conv2D gradient kernels on wasm', () => {
     kernels.uninstall();
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBeDefined();
-    kernels = installWasmTrainingKernels(tf, { wasmPath: ensureKernelsBuilt() });
+    kernels = installWasmTrainingKernels(tf, { wasmPath: kernelsPathFor(variant) });
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
-import { onBackend, relativeError, seededFloats, setupWasmKernels, tf } from './wasm-test-setup';
+import {
+  onBackend,
+  relativeError,
+  seededFloats,
+  setupWasmKernels,
+  tf,
+  KERNEL_VARIANTS,
+} from './wasm-test-setup';
 
 type Pad = 'same' | 'valid';
 /** [batch, height, width, channels, multiplier, kernelH, kernelW, stride, pad, dilation] */
@@ -107,10 +114,10 @@ const dwGrads = (c: DwCase) => (): tf.Tensor[] => {
   return g([x, f]);
 };
 
-describe('DepthwiseConv2dNative gradient kernels on wasm', () => {
+describe.each(KERNEL_VARIANTS)('DepthwiseConv2dNative gradient kernels on wasm (%s build)', (variant) => {
   let kernels: WasmTrainingKernels;
   beforeAll(async () => {
-    kernels = await setupWasmKernels();
+    kernels = await setupWasmKernels(variant);
   });
   afterAll(() => kernels.uninstall());
 

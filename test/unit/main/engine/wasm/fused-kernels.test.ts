@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
-import { onBackend, relativeError, seededFloats, setupWasmKernels, tf } from './wasm-test-setup';
+import {
+  onBackend,
+  relativeError,
+  seededFloats,
+  setupWasmKernels,
+  tf,
+  KERNEL_VARIANTS,
+} from './wasm-test-setup';
 
 /** [batch, height, width, channels] of NHWC activations, channel counts on and off the SIMD width. */
 const shapes: Array<[number, number, number, number]> = [
@@ -56,10 +63,10 @@ const reductions = (shape: [number, number, number, number]) => (): tf.Tensor[] 
   ];
 };
 
-describe('fused training kernels on wasm', () => {
+describe.each(KERNEL_VARIANTS)('fused training kernels on wasm (%s build)', (variant) => {
   let kernels: WasmTrainingKernels;
   beforeAll(async () => {
-    kernels = await setupWasmKernels();
+    kernels = await setupWasmKernels(variant);
   });
   afterAll(() => kernels.uninstall());
 
@@ -89,7 +96,7 @@ describe('fused training kernels on wasm', () => {
     const fused = tf.getGradient('Relu');
     kernels.uninstall();
     expect(tf.getGradient('Relu')).not.toBe(fused);
-    kernels = await setupWasmKernels();
+    kernels = await setupWasmKernels(variant);
     expect(tf.getGradient('Relu')).not.toBe(fused);
   });
 });

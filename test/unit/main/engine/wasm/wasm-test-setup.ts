@@ -1,12 +1,37 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ensureKernelsBuilt } from '../../../../../main/engine/wasm/build-kernels';
+import type { KernelVariant } from '../../../../../main/engine/wasm/build-kernels';
+import {
+  defaultKernelPaths,
+  ensureKernelBuild,
+  ensureKernelsBuilt,
+  kernelVariantOf,
+} from '../../../../../main/engine/wasm/build-kernels';
+import { enableRelaxedSimd } from '../../../../../main/engine/wasm/relaxed-simd';
 import type { WasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
 import { installWasmTrainingKernels } from '../../../../../main/engine/wasm/install-training-kernels';
 
-/** Builds the kernels if missing or stale (fails with clang's message) and installs them on `tf`. */
-export const setupWasmKernels = async (): Promise<WasmTrainingKernels> => {
-  const wasmPath = ensureKernelsBuilt();
+/** Both kernel builds: every kernel test runs against the reference backend in each. */
+export const KERNEL_VARIANTS: readonly KernelVariant[] = ['simd', 'relaxed'];
+
+/**
+ * The module path of one build (built if missing or stale). 'relaxed' turns V8's relaxed-SIMD
+ * flag on in this process where Node needs it, and fails if the engine still refuses it.
+ */
+export const kernelsPathFor = (variant?: KernelVariant): string => {
+  if (!variant) return ensureKernelsBuilt();
+  if (variant === 'relaxed' && !enableRelaxedSimd()) throw new Error('this engine has no relaxed SIMD');
+  const path = ensureKernelBuild(defaultKernelPaths(variant));
+  if (kernelVariantOf(path) !== variant) throw new Error(`${path} is not the ${variant} build`);
+  return path;
+};
+
+/**
+ * Builds the kernels if missing or stale (fails with clang's message) and installs them on `tf`:
+ * the given build, or the one this process would pick (ensureKernelsBuilt).
+ */
+export const setupWasmKernels = async (variant?: KernelVariant): Promise<WasmTrainingKernels> => {
+  const wasmPath = kernelsPathFor(variant);
   const handle = installWasmTrainingKernels(tf, { wasmPath });
   await tf.setBackend('wasm');
   await tf.ready();
