@@ -2,6 +2,7 @@ import type { AppInfo } from '../../shared/contract/index';
 import { defaultCatalogPath } from '../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../catalog/catalog-service';
 import type { SecretStore } from '../catalog/pseudonym-keys';
+import { withWasmKernelDetail } from '../engine/backend/wasm-kernel-probe';
 import { createBackendProbe, type BackendProbe } from '../runtime/backend-probe';
 import { readVersion } from '../runtime/package-info';
 import { createAppInfoService, type AppInfoService } from '../services/app-info-service';
@@ -52,7 +53,7 @@ export const createServices = (options: ServicesOptions): Services => {
   const appInfo = createAppInfoService({
     version: options.version ?? readVersion(),
     shell: options.shell,
-    probe: options.probe ?? createBackendProbe(),
+    probe: options.probe ?? withWasmKernelDetail(createBackendProbe()),
     catalogPath: catalogDbPath,
     workspace,
     nativeDialogs: files.native,

@@ -82,7 +82,10 @@ const wasmInstaller = (kernelsPath: () => string): BackendInstaller => ({
   name: 'sonofuse-wasm-kernels',
   install: async (tf) => {
     const { installWasmTrainingKernels } = await import('../../engine/wasm/install-training-kernels');
-    installWasmTrainingKernels(tf, { wasmPath: kernelsPath() });
+    const { describeKernelBuild } = await import('../../engine/wasm/build-kernels');
+    const wasmPath = kernelsPath();
+    installWasmTrainingKernels(tf, { wasmPath });
+    return describeKernelBuild(wasmPath);
   },
 });
 

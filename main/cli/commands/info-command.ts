@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { callChannels, eventChannels } from '../../../shared/contract/index';
 import { createAppInfoService } from '../../services/app-info-service';
+import { withWasmKernelDetail } from '../../engine/backend/wasm-kernel-probe';
 import { createBackendProbe } from '../../runtime/backend-probe';
 import { readVersion } from '../../runtime/package-info';
 import type { CliCommand } from '../command';
@@ -19,7 +20,7 @@ export const infoCommand: CliCommand = {
     const info = createAppInfoService({
       version: readVersion(),
       shell: 'cli',
-      probe: createBackendProbe(),
+      probe: withWasmKernelDetail(createBackendProbe()),
     }).info();
     if (values.json) {
       io.out(

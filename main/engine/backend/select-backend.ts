@@ -18,7 +18,8 @@ export interface BackendInstaller {
   /** Shown in the attempt's reason, e.g. `sonofuse-wasm-kernels`. */
   readonly name: string;
   readonly optional?: boolean;
-  install(tf: TfNamespace): void | Promise<void>;
+  /** May answer a detail for the reason, e.g. `SIMD, relaxed-SIMD FMA` (which kernel build). */
+  install(tf: TfNamespace): void | string | Promise<void | string>;
 }
 
 /** One tried backend and, in words a user or IT person can act on, why it was or was not chosen. */
@@ -97,8 +98,8 @@ const tryCandidate = async (
   const notes: string[] = [];
   for (const installer of installers) {
     try {
-      await installer.install(active.tf);
-      notes.push(`installed ${installer.name}`);
+      const detail = await installer.install(active.tf);
+      notes.push(`installed ${installer.name}${detail ? ` (${detail})` : ''}`);
     } catch (err) {
       if (!installer.optional)
         return { ok: false, reason: `installer ${installer.name} failed: ${firstLine(err)}` };

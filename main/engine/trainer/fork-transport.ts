@@ -2,13 +2,18 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { relaxedSimdExecArgv } from '../wasm/relaxed-simd';
 import type { ParentPort, TrainerExit, TrainerTransport } from './trainer-transport';
 
 /** Options of {@link createForkTransport}. */
 export interface ForkTransportOptions {
   /** Script to run; default main/trainer-process/trainer-entry.ts (the app's job kinds). */
   entry?: string;
-  /** Node flags; default loads tsx so the TypeScript entry runs without a build. */
+  /**
+   * Node flags; default loads tsx so the TypeScript entry runs without a build, plus V8's
+   * relaxed-SIMD flag where this Node needs it (the wasm kernels' FMA build; V8 flags are per
+   * process, so the trainer's replica threads get it too).
+   */
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -33,7 +38,7 @@ export const defaultTrainerEntry = (): string =>
  */
 export const createForkTransport = (options: ForkTransportOptions = {}): TrainerTransport => {
   const child = fork(options.entry ?? defaultTrainerEntry(), [], {
-    execArgv: options.execArgv ?? tsxExecArgv(),
+    execArgv: options.execArgv ?? [...relaxedSimdExecArgv(), ...tsxExecArgv()],
     env: options.env ?? process.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

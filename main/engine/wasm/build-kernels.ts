@@ -152,6 +152,25 @@ export const ensureKernelsBuilt = (paths?: KernelBuildPaths): string => {
   }
 };
 
+/** The relaxed build's path beside a plain build's. */
+export const relaxedSibling = (plainPath: string): string => plainPath.replace(/\.wasm$/, '-relaxed.wasm');
+
+/**
+ * The already built module this process should load, never compiling (the trainer process and
+ * the app only load what `npm run build:kernels`/a bench built): the relaxed-SIMD build when it
+ * exists beside `plainPath` and the engine runs relaxed SIMD (enableRelaxedSimd), else `plainPath`.
+ */
+export const preferredBuiltKernels = (plainPath: string = defaultKernelPaths('simd').outFile): string => {
+  const relaxed = relaxedSibling(plainPath);
+  return process.env.SONOFUSE_KERNELS !== 'simd' && existsSync(relaxed) && enableRelaxedSimd()
+    ? relaxed
+    : plainPath;
+};
+
+/** In words, for `info` and the backend's selection reason: `SIMD, relaxed-SIMD FMA` or `SIMD`. */
+export const describeKernelBuild = (wasmPath: string): string =>
+  kernelVariantOf(wasmPath) === 'relaxed' ? 'SIMD, relaxed-SIMD FMA' : 'SIMD';
+
 /** Which build a kernel module path is (by its file name). */
 export const kernelVariantOf = (wasmPath: string): KernelVariant =>
   wasmPath.endsWith('-relaxed.wasm') ? 'relaxed' : 'simd';

@@ -161,6 +161,18 @@ describe('selectBackend with injected loaders', () => {
     );
   });
 
+  it('names what an installer installed when it answers a detail (the relaxed-SIMD kernel build)', async () => {
+    const { loaders } = fakeLoaders({ installed: JS });
+    const selected = await selectBackend({
+      loaders,
+      order: ['wasm'],
+      installers: { wasm: [{ name: 'sonofuse-wasm-kernels', install: () => 'SIMD, relaxed-SIMD FMA' }] },
+    });
+    expect(selected.attempts[0]!.reason).toBe(
+      'selected: WebAssembly SIMD, 1 thread; installed sonofuse-wasm-kernels (SIMD, relaxed-SIMD FMA)',
+    );
+  });
+
   it('the trainer’s wasm-kernel installer is optional and explains a missing kernel build', async () => {
     const installer = defaultTrainerInstallers('/nonexistent/sonofuse-kernels.wasm').wasm![0]!;
     expect(installer.optional).toBe(true);

@@ -1,4 +1,13 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +16,7 @@ import {
   defaultKernelPaths,
   ensureKernelsBuilt,
   kernelsAreStale,
+  preferredBuiltKernels,
 } from '../../../../../main/engine/wasm/build-kernels';
 import { sideModuleMemory } from '../../../../../main/engine/wasm/kernel-module';
 
@@ -27,6 +37,21 @@ describe('build-kernels', () => {
     expect(WebAssembly.Module.imports(module).map((i) => i.name)).toContain('__memory_base');
     appendFileSync(join(paths.sourceDir, 'gemm.c'), '\n/* touched */\n');
     expect(kernelsAreStale(paths)).toBe(true);
+  });
+
+  it('prefers the relaxed-SIMD build only where it is built (and not with SONOFUSE_KERNELS=simd)', () => {
+    const plain = join(dir, 'pick', 'sonofuse-kernels.wasm');
+    mkdirSync(join(dir, 'pick'), { recursive: true });
+    writeFileSync(plain, '');
+    expect(preferredBuiltKernels(plain)).toBe(plain);
+    writeFileSync(join(dir, 'pick', 'sonofuse-kernels-relaxed.wasm'), '');
+    expect(preferredBuiltKernels(plain)).toBe(join(dir, 'pick', 'sonofuse-kernels-relaxed.wasm'));
+    process.env.SONOFUSE_KERNELS = 'simd';
+    try {
+      expect(preferredBuiltKernels(plain)).toBe(plain);
+    } finally {
+      delete process.env.SONOFUSE_KERNELS;
+    }
   });
 
   it('says how to install clang when it is missing', () => {
