@@ -86,63 +86,85 @@ const canDraw = (): boolean =>
 
 const AXIS = { stroke: '#8b96a3', grid: { stroke: '#262d36', width: 1 }, ticks: { stroke: '#262d36' } };
 
+/** One line of a {@link LineChart}: a value per x (null where there is none). */
+export interface LineSeries {
+  label: string;
+  colour: string;
+  dashed: boolean;
+  values: Array<number | null>;
+}
+
 /**
- * A training curve drawn by uPlot: full width of its container, one colour per method, train
- * solid and validation dashed, values under the cursor in the legend, x over the stage's epochs.
- * The figure's accessible name summarises every series.
+ * A line chart drawn by uPlot: full width of its container, values under the cursor in the
+ * legend, and an accessible name that summarises every series. The one uPlot chart of the app:
+ * training curves per epoch ({@link CurveChart}) and the assistant's learning curves per number of
+ * labels both draw through it.
  */
-export const CurveChart = ({
+export const LineChart = ({
   title,
-  quantity,
-  curves,
-  plannedEpochs,
+  caption,
+  xLabel,
+  x,
+  series,
+  yFormat,
+  xFrom = 1,
+  empty,
   height = 220,
 }: {
   title: string;
-  quantity: 'loss' | 'accuracy';
-  curves: readonly CurvePoint[];
-  /** The stage's epoch count (live runs): the x axis ends there even before the points do. */
-  plannedEpochs?: number;
+  /** Shown after the title, e.g. "epochs 1–20". */
+  caption: string;
+  xLabel: string;
+  x: number[];
+  series: LineSeries[];
+  yFormat: (v: number) => string;
+  /** Where the x axis starts (epochs: 1; label counts: the smallest x). */
+  xFrom?: number;
+  /** Said where there are no points. */
+  empty: string;
   height?: number;
 }) => {
   const box = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
-  const data = curveData(curves, quantity, plannedEpochs);
-  const aligned = [data.epochs, ...data.series.map((s) => s.values)] as uPlot.AlignedData;
-  const latest = useRef({ data, aligned });
-  latest.current = { data, aligned };
+  const aligned = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
+  const latest = useRef({ series, aligned, yFormat, xFrom });
+  latest.current = { series, aligned, yFormat, xFrom };
   // The chart is built once per set of series; new points only update its data (no re-layout).
-  const seriesKey = JSON.stringify(data.series.map((s) => [s.label, s.colour, s.dashed]));
+  const seriesKey = JSON.stringify(series.map((s) => [s.label, s.colour, s.dashed]));
   const dataKey = JSON.stringify(aligned);
   useEffect(() => {
     const el = box.current;
-    if (!el || !canDraw() || latest.current.data.series.length === 0) return;
+    if (!el || !canDraw() || latest.current.series.length === 0) return;
     let resize: ResizeObserver | null = null;
     let live = true;
     const width = () => Math.max(240, Math.floor(el.clientWidth));
     // Loaded on first draw: uPlot reads the display's pixel ratio when its module loads.
     void import('uplot').then(({ default: UPlot }) => {
       if (!live) return;
-      const { data: d, aligned: a } = latest.current;
+      const { series: d, aligned: a } = latest.current;
       const plot = new UPlot(
         {
           width: width(),
           height,
-          scales: { x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max)] } },
+          scales: {
+            x: {
+              time: false,
+              range: (_u, _min, max) => [latest.current.xFrom, Math.max(latest.current.xFrom + 1, max)],
+            },
+          },
           axes: [
-            { ...AXIS, label: 'epoch', incrs: [1, 2, 5, 10, 20, 50] },
+            { ...AXIS, label: xLabel, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
             {
               ...AXIS,
               size: 56,
-              values: (_u, vals) =>
-                vals.map((v) => (quantity === 'accuracy' ? v.toFixed(2) : v.toPrecision(3))),
+              values: (_u, vals) => vals.map((v) => latest.current.yFormat(v)),
             },
           ],
           legend: { live: true },
           cursor: { drag: { x: false, y: false } },
           series: [
-            { label: 'epoch' },
-            ...d.series.map((s) => ({
+            { label: xLabel },
+            ...d.map((s) => ({
               label: s.label,
               stroke: s.colour,
               width: 2,
@@ -166,11 +188,11 @@ export const CurveChart = ({
       plotRef.current?.destroy();
       plotRef.current = null;
     };
-  }, [seriesKey, height, quantity]);
+  }, [seriesKey, height, xLabel]);
   useEffect(() => {
     plotRef.current?.setData(latest.current.aligned);
   }, [dataKey]);
-  const summary = data.series
+  const summary = series
     .map((s) => {
       const known = s.values.filter((v): v is number => v !== null);
       return `${s.label} ${known.length} points${known.length ? `, last ${known.at(-1)!.toFixed(3)}` : ''}`;
@@ -179,14 +201,47 @@ export const CurveChart = ({
   return (
     <figure
       className="curve-chart"
-      aria-label={`${title}, epochs 1–${data.epochs.length}: ${summary || 'no points yet'}`}
+      aria-label={`${title}, ${caption}: ${summary || 'no points yet'}`}
       role="img"
     >
       <figcaption>
-        {title} <span className="muted small">· epochs 1–{data.epochs.length}</span>
+        {title} <span className="muted small">· {caption}</span>
       </figcaption>
-      <div ref={box} className={data.series.length > 0 ? 'curve-canvas drawn' : 'curve-canvas'} />
-      {data.series.length === 0 ? <p className="muted small">No epoch has finished yet.</p> : null}
+      <div ref={box} className={series.length > 0 ? 'curve-canvas drawn' : 'curve-canvas'} />
+      {series.length === 0 ? <p className="muted small">{empty}</p> : null}
     </figure>
+  );
+};
+
+/**
+ * A training curve: one colour per method, train solid and validation dashed, x over the stage's
+ * epochs.
+ */
+export const CurveChart = ({
+  title,
+  quantity,
+  curves,
+  plannedEpochs,
+  height = 220,
+}: {
+  title: string;
+  quantity: 'loss' | 'accuracy';
+  curves: readonly CurvePoint[];
+  /** The stage's epoch count (live runs): the x axis ends there even before the points do. */
+  plannedEpochs?: number;
+  height?: number;
+}) => {
+  const data = curveData(curves, quantity, plannedEpochs);
+  return (
+    <LineChart
+      title={title}
+      caption={`epochs 1–${data.epochs.length}`}
+      xLabel="epoch"
+      x={data.epochs}
+      series={data.series}
+      yFormat={(v) => (quantity === 'accuracy' ? v.toFixed(2) : v.toPrecision(3))}
+      empty="No epoch has finished yet."
+      height={height}
+    />
   );
 };
