@@ -3,10 +3,10 @@ import { Worker } from 'node:worker_threads';
 import type { StoredArray } from '../train/checkpoint-file';
 import type { ReplicaInit, ReplicaOptimizer, ReplicaReply, ReplicaRequest } from './data-parallel-protocol';
 
-/** Options of {@link createDataParallelTrainer}. */
 /** Replica threads a wasm run uses unless its config says otherwise: one per core, at most 4. */
 export const defaultWasmReplicas = (): number => Math.min(4, availableParallelism());
 
+/** Options of {@link createDataParallelTrainer}. */
 export interface DataParallelOptions {
   replicas?: number;
   wasmPath: string;
