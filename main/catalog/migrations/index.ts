@@ -10,6 +10,7 @@ import { migration0009 } from './0009-burned-in';
 import { migration0010 } from './0010-run-snapshots';
 import { migration0011 } from './0011-dataset-lifecycle';
 import { migration0012 } from './0012-history-suggestions';
+import { migration0013 } from './0013-label-versions-jobs';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];

@@ -9,4 +9,6 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database.Database): void;
+  /** The same step as PostgreSQL DDL (department mode); run in one transaction. */
+  postgres?: string;
 }
