@@ -13,6 +13,8 @@ export const errorCodes = [
   'UNAUTHORIZED',
   'FORBIDDEN_ORIGIN',
   'FORBIDDEN_SENDER',
+  /** The caller's role may not do this (e.g. a labeler adjudicating: only reviewers decide). */
+  'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
   'CANCELLED',
