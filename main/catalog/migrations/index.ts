@@ -11,6 +11,7 @@ import { migration0010 } from './0010-run-snapshots';
 import { migration0011 } from './0011-dataset-lifecycle';
 import { migration0012 } from './0012-history-suggestions';
 import { migration0013 } from './0013-label-versions-jobs';
+import { migration0014 } from './0014-raters';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];
