@@ -14,4 +14,8 @@ export const migration0012: Migration = {
       ALTER TABLE history ADD COLUMN suggestion_p REAL;
     `);
   },
+  postgres: `
+    ALTER TABLE history ADD COLUMN suggestion_model TEXT;
+    ALTER TABLE history ADD COLUMN suggestion_p DOUBLE PRECISION;
+  `,
 };
