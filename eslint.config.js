@@ -18,7 +18,7 @@ const noRenderer = { group: ['**/renderer/**'], message: 'main/ never imports th
 
 const ENTRY = ['app', 'ipc', 'host', 'cli', 'trainer-process'];
 const ADAPTERS = ['contract-server'];
-const DOMAIN = ['catalog', 'runs', 'augment', 'demo', 'report', 'services'];
+const DOMAIN = ['catalog', 'catalog-store', 'runs', 'augment', 'demo', 'report', 'services'];
 const ENGINE = ['engine'];
 const LOW = ['security', 'runtime'];
 /**

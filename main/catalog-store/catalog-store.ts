@@ -1,0 +1,142 @@
+import type {
+  AcceptedSuggestion,
+  DatasetStats,
+  DatasetSummary,
+  HistoryEntry,
+  ImageDetail,
+  ImageFlag,
+  ImagePage,
+  ImageQuery,
+  LabelTask,
+  SplitPart,
+  SplitSummary,
+} from '../../shared/contract/catalog';
+
+/** Which engine holds the catalog: one workstation's SQLite file, or a department's PostgreSQL. */
+export type CatalogEngine = 'sqlite' | 'postgres';
+
+/** A label write. `baseVersion` is the label version the writer saw (pg-concurrency: stale = CONFLICT). */
+export interface SetLabelsInput {
+  imageId: number;
+  task: string;
+  labels: string[];
+  user: string;
+  reason: string;
+  suggestion?: AcceptedSuggestion;
+  baseVersion?: number;
+}
+
+export interface SetNoteInput {
+  imageId: number;
+  text: string;
+  user: string;
+  reason: string;
+}
+
+export interface SetFlagInput {
+  imageId: number;
+  flagged: boolean;
+  user: string;
+  reason: string;
+}
+
+/** One image as an import writes it: store-relative path only (never a machine's absolute path). */
+export interface NewImage {
+  datasetId: number;
+  sha256: string;
+  frame: number;
+  /** The file name shown in lists (no folders). */
+  file: string;
+  /** Where the file came from, relative to the imported manifest or folder. */
+  originalPath: string;
+  /** The path inside the shared content store (`ab/cd/<sha256>.png`), relative. */
+  storedPath: string | null;
+  format: string;
+  sourceFormat: string;
+  width: number;
+  height: number;
+  bytes: number;
+  patient?: string | null;
+  exam?: string | null;
+  source?: string | null;
+  importJobId?: number | null;
+  metadata?: Record<string, string>;
+  note?: string | null;
+  /** Labels per task name (the task must exist: {@link CatalogStore.defineTask}). */
+  labels?: Record<string, string[]>;
+  user: string;
+}
+
+/** One image of a dataset as a run snapshot freezes it (see main/runs/build-run-manifest.ts). */
+export interface SnapshotRow {
+  id: number;
+  sha256: string;
+  /** Store-relative path of the file to train on. */
+  storedPath: string | null;
+  label: string | null;
+  part: SplitPart | null;
+  note: string | null;
+  metadata: Record<string, { type: 'number' | 'category' | 'date'; num: number | null; text: string }>;
+}
+
+/**
+ * THE catalog repository: everything the services do to a catalog goes through this async
+ * interface, with one implementation per engine (sqlite-catalog-store.ts over today's synchronous
+ * code, pg-catalog-store.ts over npm `pg`). Both give the same semantics: paging, filters, sorts,
+ * note search (FTS5 / tsvector), label/note/flag writes each with a history row, the same ids.
+ *
+ * Errors are AppError (shared/contract/result.ts): NOT_FOUND, INVALID_INPUT, CONFLICT (stale label
+ * write), FORBIDDEN (only reviewers adjudicate). A store never logs parameters or a password.
+ */
+export interface CatalogStore {
+  readonly engine: CatalogEngine;
+  /** Where the catalog lives, printable: a file path, or a URL with its password redacted. */
+  readonly location: string;
+
+  /** Who edits: the signed-in PostgreSQL role (current_user), or the workstation's recorded name. */
+  currentUser(): Promise<string>;
+  /** Reviewer (may adjudicate): member of role `sonofuse_reviewer` in pg; a setting in SQLite. */
+  isReviewer(): Promise<boolean>;
+
+  datasets(): Promise<DatasetSummary[]>;
+  /** The id of the dataset with this name, created when missing. */
+  ensureDataset(name: string): Promise<number>;
+
+  tasks(datasetId: number): Promise<LabelTask[]>;
+  /** Creates a task (or adds missing classes to an existing one of the same kind). */
+  defineTask(input: {
+    datasetId: number;
+    name: string;
+    kind: 'single' | 'multi';
+    classes: string[];
+  }): Promise<LabelTask>;
+
+  /** One page of images with the total, same filters/sorts/paging as `catalog:images`. */
+  images(q: ImageQuery): Promise<ImagePage>;
+  /** One image with note, metadata, flag and history (label history of `task`). */
+  image(id: number, task: string): Promise<ImageDetail>;
+  /** The store-relative path of an image's file (the caller joins it to its content store). */
+  storedPath(id: number): Promise<string | null>;
+
+  /** Replaces an image's labels in a task; batchId null when nothing changed. */
+  setLabels(input: SetLabelsInput): Promise<{ labels: string[]; batchId: number | null; version?: number }>;
+  setNote(input: SetNoteInput): Promise<{ batchId: number | null }>;
+  setFlag(input: SetFlagInput): Promise<{ flag: ImageFlag | null; batchId: number | null }>;
+  /** Newest first; every image when imageId is undefined. */
+  history(imageId: number | undefined, limit?: number): Promise<HistoryEntry[]>;
+
+  stats(datasetId: number | undefined, task: string): Promise<DatasetStats[]>;
+  splits(datasetId: number): Promise<SplitSummary[]>;
+  splitAssignments(splitId: number): Promise<Map<number, SplitPart>>;
+
+  /** Adds images (an import); duplicates (same dataset, hash, frame) are skipped. Returns new ids. */
+  addImages(rows: NewImage[]): Promise<{ inserted: number[]; duplicates: number }>;
+  /** Every image of a dataset with its label in `task`, part in `splitId`, note and metadata, by id. */
+  snapshotRows(q: { datasetId: number; task: string; splitId: number | null }): Promise<SnapshotRow[]>;
+
+  /** Calls `listener` when another writer (or this one) changed the catalog; returns unsubscribe. */
+  onChanged(
+    listener: (c: { datasetId: number | null; kind: string; imageIds: number[] }) => void,
+  ): () => void;
+  close(): Promise<void>;
+}
