@@ -10,14 +10,18 @@ export const BN_TRAIN_KERNELS = {
 
 const size = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 
-/** Inputs x[..., C], gamma[C], beta[C]; attr epsilon; outputs y, batch mean[C], biased variance[C]. */
+/**
+ * Inputs x[..., C], gamma[C], beta[C]; attrs epsilon and optional activationMax (> 0: the
+ * following ReLU(maxValue) fused in, y clipped to [0, activationMax]); outputs y, batch mean[C],
+ * biased variance[C].
+ */
 export const bnTrainForwardConfig = (moduleFor: ModuleFor): KernelConfig => ({
   kernelName: BN_TRAIN_KERNELS.forward,
   backendName: 'wasm',
   kernelFunc: (({ inputs, backend, attrs }: KernelArgs) =>
     withModule(moduleFor, backend, (mod, be) => {
       const { x, gamma, beta } = inputs;
-      const eps = (attrs as { epsilon: number }).epsilon;
+      const { epsilon: eps, activationMax = 0 } = attrs as { epsilon: number; activationMax?: number };
       const c = x.shape[x.shape.length - 1];
       const [y, yp] = output(be, [...x.shape]);
       const [mean, mp] = output(be, [c]);
@@ -34,24 +38,29 @@ export const bnTrainForwardConfig = (moduleFor: ModuleFor): KernelConfig => ({
         mp,
         vp,
         scratch,
+        activationMax,
       );
       return [y, mean, variance];
     })) as unknown as KernelFunc,
 });
 
-/** Inputs x, dy, mean, variance, gamma; attr epsilon; outputs dx, dgamma, dbeta. */
+/**
+ * Inputs x, dy, mean, variance, gamma, beta; attrs epsilon and activationMax (as the forward: dy
+ * is masked where the recomputed pre-activation is outside (0, activationMax]); outputs dx,
+ * dgamma, dbeta.
+ */
 export const bnTrainBackwardConfig = (moduleFor: ModuleFor): KernelConfig => ({
   kernelName: BN_TRAIN_KERNELS.backward,
   backendName: 'wasm',
   kernelFunc: (({ inputs, backend, attrs }: KernelArgs) =>
     withModule(moduleFor, backend, (mod, be) => {
-      const { x, dy, mean, variance, gamma } = inputs;
-      const eps = (attrs as { epsilon: number }).epsilon;
+      const { x, dy, mean, variance, gamma, beta } = inputs;
+      const { epsilon: eps, activationMax = 0 } = attrs as { epsilon: number; activationMax?: number };
       const c = x.shape[x.shape.length - 1];
       const [dx, dxp] = output(be, [...x.shape]);
       const [dg, dgp] = output(be, [c]);
       const [db, dbp] = output(be, [c]);
-      const scratch = mod.scratch(5 * c);
+      const scratch = mod.scratch(6 * c);
       mod.exports.sf_bn_train_bwd(
         ptr(be, x),
         ptr(be, dy),
@@ -65,6 +74,8 @@ export const bnTrainBackwardConfig = (moduleFor: ModuleFor): KernelConfig => ({
         dgp,
         dbp,
         scratch,
+        beta ? ptr(be, beta) : scratch,
+        beta ? activationMax : 0,
       );
       return [dx, dg, db];
     })) as unknown as KernelFunc,

@@ -34,8 +34,15 @@ export interface FastLayers {
 
 const one = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 
+/** The graph links tfjs-layers keeps on every layer of a functional model. */
+interface LayerLinks {
+  outboundNodes?: Array<{ outboundLayer?: unknown }>;
+}
+
 /**
- * Subclasses of tfjs-layers' BatchNormalization and ReLU. In training on the wasm backend (NHWC,
+ * Subclasses of tfjs-layers' BatchNormalization and ReLU. A BatchNormalization whose only consumer
+ * is a ReLU(maxValue) applies it inside the same kernels (forward and backward) and that ReLU
+ * passes its input through, so training saves no separate activation and runs no clip passes. In training on the wasm backend (NHWC,
  * last-axis BN with center and scale), BatchNormalization runs one fused kernel forward (batch
  * mean, variance, normalisation) and one backward instead of tfjs' moments + batchNorm chain, and
  * keeps one full-size tensor for backward instead of four; ReLU(maxValue) runs one clip instead of
@@ -44,6 +51,21 @@ const one = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inpu
  */
 export const createFastLayers = (tf: Tf): FastLayers => {
   const onWasm = () => tf.getBackend() === 'wasm';
+  /** Outputs of a BatchNormalization that already applied the next ReLU(maxValue) (fused). */
+  const activated = new WeakSet<Tensor>();
+  /**
+   * maxValue of the ReLU layer this BatchNormalization feeds when that ReLU is its only consumer
+   * in the model graph (MobileNetV2's BN → ReLU6), else 0. Only then is fusing exact: nothing else
+   * reads the un-activated output.
+   */
+  const fusableReluMax = (layer: unknown): number => {
+    const nodes = (layer as LayerLinks).outboundNodes ?? [];
+    if (nodes.length !== 1) return 0;
+    const next = nodes[0]!.outboundLayer;
+    if (!(next instanceof FastReLU)) return 0;
+    const max = (next as unknown as { maxValue?: number | null }).maxValue;
+    return typeof max === 'number' && max > 0 ? max : 0;
+  };
   const BatchNormBase = Object.getPrototypeOf(tf.layers.batchNormalization({})).constructor as LayerCtor;
   const ReLUBase = Object.getPrototypeOf(tf.layers.reLU({})).constructor as LayerCtor;
 
@@ -64,6 +86,7 @@ export const createFastLayers = (tf: Tf): FastLayers => {
         return super.call(inputs, kwargs);
       }
       const eps = self.epsilon;
+      const activationMax = fusableReluMax(this);
       let stats: Tensor[] = [];
       const fused = tf.customGrad(((xx: Tensor, g: Tensor, b: Tensor, save: (t: Tensor[]) => void) => {
         const [y, mean, variance] = tf
@@ -71,20 +94,20 @@ export const createFastLayers = (tf: Tf): FastLayers => {
           .runKernel(
             BN_TRAIN_KERNELS.forward,
             { x: xx, gamma: g, beta: b } as never,
-            { epsilon: eps } as never,
+            { epsilon: eps, activationMax } as never,
           ) as Tensor[];
-        save([xx, mean, variance, g]);
+        save([xx, mean, variance, g, b]);
         stats = [tf.keep(mean), tf.keep(variance)];
         return {
           value: y,
           gradFunc: (dy: Tensor, saved: Tensor[]) => {
-            const [sx, sm, sv, sg] = saved;
+            const [sx, sm, sv, sg, sb] = saved;
             return tf
               .engine()
               .runKernel(
                 BN_TRAIN_KERNELS.backward,
-                { x: sx, dy, mean: sm, variance: sv, gamma: sg } as never,
-                { epsilon: eps } as never,
+                { x: sx, dy, mean: sm, variance: sv, gamma: sg, beta: sb } as never,
+                { epsilon: eps, activationMax } as never,
               ) as Tensor[];
           },
         };
@@ -99,6 +122,7 @@ export const createFastLayers = (tf: Tf): FastLayers => {
       update(self.movingMean, stats[0]);
       update(self.movingVariance, stats[1]);
       tf.dispose(stats);
+      if (activationMax > 0) activated.add(y);
       return y;
     }
   }
@@ -109,6 +133,9 @@ export const createFastLayers = (tf: Tf): FastLayers => {
       const maxValue = (this as unknown as { maxValue?: number }).maxValue;
       const x = one(inputs);
       if (maxValue == null || !onWasm() || x.dtype !== 'float32') return super.call(inputs, kwargs);
+      // The BatchNormalization before this layer already clipped (and its gradient masks): a
+      // zero-copy identity keeps this layer's output a tensor of its own.
+      if (activated.has(x)) return x.clone();
       // relu then clip(0, max) == clip(0, max); the gradient keeps relu's step(x) at x == 0.
       const fused = tf.customGrad(((xx: Tensor, save: (t: Tensor[]) => void) => {
         save([xx]);

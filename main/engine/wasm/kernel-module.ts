@@ -75,6 +75,8 @@ export interface KernelExports {
     mean: number,
     variance: number,
     scratch: number,
+    /** > 0: ReLU(maxValue) fused in (clip to [0, activationMax]); 0: none. */
+    activationMax: number,
   ): void;
   sf_bn_train_bwd(
     x: number,
@@ -89,6 +91,8 @@ export interface KernelExports {
     dgamma: number,
     dbeta: number,
     scratch: number,
+    beta: number,
+    activationMax: number,
   ): void;
   sf_conv2d_forward(
     geom: number,

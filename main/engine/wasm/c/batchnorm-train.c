@@ -1,5 +1,8 @@
 /* BatchNormalization in training mode (per-channel over N*H*W) fused into 3 passes forward and 2
- * backward, replacing tfjs-layers' moments + batchNorm chain (about 11 ops forward, 20 backward). */
+ * backward, replacing tfjs-layers' moments + batchNorm chain (about 11 ops forward, 20 backward).
+ * With act_max > 0 the following ReLU(max_value) is fused in: forward writes clip(y, 0, act_max),
+ * backward recomputes y from x (same expression, so the same bits) and passes dy only where
+ * 0 < y <= act_max (tfjs' relu-then-clip gradient), so no separate clip pass or saved tensor. */
 #include "kernels.h"
 
 #define BLOCK 256
@@ -33,11 +36,37 @@ static void channel_pass(const float *x, const float *mean, int positions, int c
   }
 }
 
+/* (x - mean) * factor + beta: one expression for the forward and the fused backward's mask. */
+static inline v128_t bn_value(const float *x, const float *mean, const float *factor,
+                              const float *beta) {
+  v128_t v = wasm_f32x4_sub(wasm_v128_load(x), wasm_v128_load(mean));
+  return wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load(factor)), wasm_v128_load(beta));
+}
+static inline float bn_scalar(float x, float mean, float factor, float beta) {
+  return (x - mean) * factor + beta;
+}
+
+/* dy where 0 < y <= act_max (y recomputed from x), else 0; dy itself when act_max <= 0. */
+static inline v128_t act_grad(v128_t d, const float *x, const float *mean, const float *factor,
+                              const float *beta, float act_max) {
+  if (act_max <= 0.0f) return d;
+  v128_t v = bn_value(x, mean, factor, beta);
+  v128_t keep = wasm_v128_and(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)),
+                              wasm_f32x4_le(v, wasm_f32x4_splat(act_max)));
+  return wasm_v128_and(d, keep);
+}
+static inline float act_grad_scalar(float d, float x, float mean, float factor, float beta,
+                                    float act_max) {
+  if (act_max <= 0.0f) return d;
+  float v = bn_scalar(x, mean, factor, beta);
+  return v > 0.0f && v <= act_max ? d : 0.0f;
+}
+
 /* y = (x - mean) * rsqrt(var + eps) * gamma + beta with the batch's mean and biased variance. */
 EXPORT("sf_bn_train_fwd")
 void sf_bn_train_fwd(const float *x, const float *gamma, const float *beta, float eps,
                      int positions, int channels, float *y, float *mean, float *var,
-                     float *scratch) {
+                     float *scratch, float act_max) {
   float *block = scratch, *factor = scratch + channels;
   float inv_n = 1.0f / (float)positions;
   channel_pass(x, 0, positions, channels, 0, mean, block);
@@ -47,16 +76,21 @@ void sf_bn_train_fwd(const float *x, const float *gamma, const float *beta, floa
     var[c] *= inv_n;
     factor[c] = gamma[c] / __builtin_sqrtf(var[c] + eps);
   }
+  int act = act_max > 0.0f;
+  v128_t lo = wasm_f32x4_splat(0.0f), hi = wasm_f32x4_splat(act_max);
   for (int p = 0; p < positions; p++) {
     const float *xr = x + (long)p * channels;
     float *yr = y + (long)p * channels;
     int c = 0;
     for (; c + 4 <= channels; c += 4) {
-      v128_t v = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load(factor + c)),
-                                             wasm_v128_load(beta + c)));
+      v128_t v = bn_value(xr + c, mean + c, factor + c, beta + c);
+      if (act) v = wasm_f32x4_pmin(hi, wasm_f32x4_pmax(lo, v));
+      wasm_v128_store(yr + c, v);
     }
-    for (; c < channels; c++) yr[c] = (xr[c] - mean[c]) * factor[c] + beta[c];
+    for (; c < channels; c++) {
+      float v = bn_scalar(xr[c], mean[c], factor[c], beta[c]);
+      yr[c] = act ? (v < 0.0f ? 0.0f : v > act_max ? act_max : v) : v;
+    }
   }
 }
 
@@ -64,9 +98,12 @@ void sf_bn_train_fwd(const float *x, const float *gamma, const float *beta, floa
 EXPORT("sf_bn_train_bwd")
 void sf_bn_train_bwd(const float *x, const float *dy, const float *mean, const float *var,
                      const float *gamma, float eps, int positions, int channels, float *dx,
-                     float *dgamma, float *dbeta, float *scratch) {
+                     float *dgamma, float *dbeta, float *scratch, const float *beta,
+                     float act_max) {
   float *b_dy = scratch, *b_dyx = scratch + channels, *k1 = scratch + 2 * channels;
   float *k2 = scratch + 3 * channels, *k3 = scratch + 4 * channels;
+  float *factor = scratch + 5 * channels;
+  for (int c = 0; c < channels; c++) factor[c] = gamma[c] / __builtin_sqrtf(var[c] + eps);
   sf_zero(dbeta, (usize)channels);
   sf_zero(dgamma, (usize)channels); /* holds sum(dy (x - mean)) until the end */
   for (int p0 = 0; p0 < positions; p0 += BLOCK) {
@@ -77,14 +114,15 @@ void sf_bn_train_bwd(const float *x, const float *dy, const float *mean, const f
       const float *xr = x + (long)p * channels, *dr = dy + (long)p * channels;
       int c = 0;
       for (; c + 4 <= channels; c += 4) {
-        v128_t d = wasm_v128_load(dr + c);
+        v128_t d = act_grad(wasm_v128_load(dr + c), xr + c, mean + c, factor + c, beta + c, act_max);
         v128_t xm = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
         wasm_v128_store(b_dy + c, wasm_f32x4_add(wasm_v128_load(b_dy + c), d));
         wasm_v128_store(b_dyx + c, wasm_f32x4_add(wasm_v128_load(b_dyx + c), wasm_f32x4_mul(d, xm)));
       }
       for (; c < channels; c++) {
-        b_dy[c] += dr[c];
-        b_dyx[c] += dr[c] * (xr[c] - mean[c]);
+        float d = act_grad_scalar(dr[c], xr[c], mean[c], factor[c], beta[c], act_max);
+        b_dy[c] += d;
+        b_dyx[c] += d * (xr[c] - mean[c]);
       }
     }
     for (int c = 0; c < channels; c++) {
@@ -106,10 +144,13 @@ void sf_bn_train_bwd(const float *x, const float *dy, const float *mean, const f
     int c = 0;
     for (; c + 4 <= channels; c += 4) {
       v128_t xm = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(dr + c), wasm_v128_load(k1 + c)),
+      v128_t d = act_grad(wasm_v128_load(dr + c), xr + c, mean + c, factor + c, beta + c, act_max);
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(k1 + c)),
                                 wasm_f32x4_mul(xm, wasm_v128_load(k2 + c)));
       wasm_v128_store(o + c, wasm_f32x4_add(v, wasm_v128_load(k3 + c)));
     }
-    for (; c < channels; c++) o[c] = dr[c] * k1[c] + (xr[c] - mean[c]) * k2[c] + k3[c];
+    for (; c < channels; c++)
+      o[c] = act_grad_scalar(dr[c], xr[c], mean[c], factor[c], beta[c], act_max) * k1[c] +
+             (xr[c] - mean[c]) * k2[c] + k3[c];
   }
 }

@@ -44,6 +44,63 @@ const bnTrainGrads = (shape: [number, number, number, number]) => (): tf.Tensor[
   return [value, ...tf.grads(f)([x, gamma, beta])];
 };
 
+/** BN (batch statistics) → ReLU → clip(0, 6) inputs; gamma ~6 so outputs cross both 0 and 6. */
+const bnReluInputs = (shape: [number, number, number, number]) => {
+  const c = shape[3];
+  const n = shape.reduce((a, b) => a * b, 1);
+  return {
+    x: tf.tensor4d(
+      seededFloats(n + 5, n).map((v) => 3 * v + 0.5),
+      shape,
+    ),
+    gamma: tf.tensor1d(seededFloats(c + 6, c).map((v) => 6 + v)),
+    beta: tf.tensor1d(seededFloats(c + 7, c)),
+    r: tf.tensor4d(seededFloats(n + 8, n), shape),
+  };
+};
+
+/** Reference (any backend's stock ops): clipped output and d/d(x, gamma, beta) of sum(out * r). */
+const bnReluReference = (shape: [number, number, number, number]) => (): tf.Tensor[] => {
+  const { x, gamma, beta, r } = bnReluInputs(shape);
+  const f = (xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+    const y = tf.batchNorm4d(
+      xx as tf.Tensor4D,
+      mean as tf.Tensor1D,
+      variance as tf.Tensor1D,
+      b as tf.Tensor1D,
+      g as tf.Tensor1D,
+      1e-3,
+    );
+    return tf.clipByValue(tf.relu(y), 0, 6);
+  };
+  return [
+    f(x, gamma, beta),
+    ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), r)))([
+      x,
+      gamma,
+      beta,
+    ]),
+  ];
+};
+
+/** The fused kernels directly: SonoFuseBatchNormTrain/Grad with activationMax 6 and dy = r. */
+const bnReluFused = (shape: [number, number, number, number]) => (): tf.Tensor[] => {
+  const { x, gamma, beta, r } = bnReluInputs(shape);
+  const attrs = { epsilon: 1e-3, activationMax: 6 } as never;
+  const [y, mean, variance] = tf
+    .engine()
+    .runKernel('SonoFuseBatchNormTrain', { x, gamma, beta } as never, attrs) as tf.Tensor[];
+  const grads = tf
+    .engine()
+    .runKernel(
+      'SonoFuseBatchNormTrainGrad',
+      { x, dy: r, mean, variance, gamma, beta } as never,
+      attrs,
+    ) as tf.Tensor[];
+  return [y!, ...grads];
+};
+
 /** Per-channel and other reductions, batch norm with rank-4 statistics (the stock path), slices. */
 const reductions = (shape: [number, number, number, number]) => (): tf.Tensor[] => {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -77,6 +134,19 @@ describe.each(KERNEL_VARIANTS)('fused training kernels on wasm (%s build)', (var
       const wasm = await onBackend('wasm', bnTrainGrads(s));
       expect(wasm.length).toBe(4);
       for (let i = 0; i < cpu.length; i++) expect(relativeError(wasm[i], cpu[i])).toBeLessThan(1e-4);
+    },
+  );
+
+  it.each(shapes.map((s) => [s.join('x'), s] as const))(
+    'BatchNorm+ReLU6 fused in one kernel each way matches cpu (output and masked gradients) for %s',
+    async (_n, s) => {
+      const cpu = await onBackend('cpu', bnReluReference(s));
+      const wasm = await onBackend('wasm', bnReluFused(s));
+      const out = cpu[0]!;
+      // the data reaches both clip edges, so the mask is really exercised
+      expect(out.some((v) => v === 0)).toBe(true);
+      expect(out.some((v) => v === 6)).toBe(true);
+      for (let i = 0; i < cpu.length; i++) expect(relativeError(wasm[i]!, cpu[i]!)).toBeLessThan(1e-4);
     },
   );
 

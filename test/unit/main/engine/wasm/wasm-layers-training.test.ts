@@ -109,6 +109,25 @@ describe('tfjs-layers training on wasm with the SonoFuse kernels', () => {
     }
   });
 
+  it('fuses each BatchNorm → ReLU6 pair into the BN kernels: no clip kernel runs in a training step', async () => {
+    await tf.setBackend('wasm');
+    const model = buildModel(true);
+    const { x, y } = dataset();
+    await model.trainOnBatch(x, y);
+    const profile = await tf.profile(async () => {
+      await model.trainOnBatch(x, y);
+    });
+    const names = profile.kernels.map((k) => k.name);
+    // 3 BatchNorms (2 followed by ReLU6), forward and backward each
+    expect(names.filter((n) => n === 'SonoFuseBatchNormTrain')).toHaveLength(3);
+    expect(names.filter((n) => n === 'SonoFuseBatchNormTrainGrad')).toHaveLength(3);
+    // only categoricalCrossentropy's clip of the probabilities is left (before the fusion the two
+    // ReLU6 layers added a ClipByValue forward and a clip gradient each)
+    expect(names.filter((n) => /ClipByValue/.test(n))).toEqual(['ClipByValue', 'SonoFuseClipByValueGrad']);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('makes deserialised models (model.json) use the fused layers, with the same first step', async () => {
     await tf.setBackend('wasm');
     const stock = buildModel();
