@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { curveArea, labelsToReach, runSimulation, type SimData } from '../../../main/assistant/assist-sim';
+import { createRandom } from '../../../shared/random/seeded-random';
+
+/** Three Gaussian classes in 4-d with one dense near-duplicate clump of class 0 (a long sweep). */
+const synthetic = (): SimData => {
+  const r = createRandom(5);
+  const rows: number[][] = [];
+  const y: number[] = [];
+  const centers = [
+    [2, 0, 0, 0],
+    [0, 2, 0, 0],
+    [0, 0, 2, 0],
+  ];
+  for (let i = 0; i < 150; i++) {
+    const c = i % 3;
+    rows.push(centers[c]!.map((m) => m + r.normal()));
+    y.push(c);
+  }
+  for (let i = 0; i < 60; i++) {
+    rows.push([2 + 0.01 * r.normal(), 0, 0, 0.01 * r.normal()]);
+    y.push(0);
+  }
+  const n = rows.length;
+  const test = Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 === 0 && i < 150);
+  const testSet = new Set(test);
+  return {
+    x: Float32Array.from(rows.flat()),
+    dim: 4,
+    classes: 3,
+    y: Int32Array.from(y),
+    pool: Array.from({ length: n }, (_, i) => i).filter((i) => !testSet.has(i)),
+    test,
+  };
+};
+
+describe('assist-sim', () => {
+  it('curve area is the trapezoidal mean; labels to 95% is the first point over the bar', () => {
+    expect(curveArea([10, 20, 30], [0.5, 0.7, 0.9])).toBeCloseTo(0.7, 12); // (0.6·10+0.8·10)/20
+    expect(labelsToReach([10, 20, 30], [0.5, 0.86, 0.9], 0.9)).toBe(20); // 0.95·0.9 = 0.855
+    expect(labelsToReach([10, 20], [0.5, 0.6], 0.9)).toBeNull();
+  });
+  it('simulates every strategy and seed to the whole pool, deterministic', () => {
+    const data = synthetic();
+    const o = {
+      strategies: ['random', 'uncertainty', 'diverse-uncertainty'] as const,
+      seeds: [1, 2],
+      start: 6,
+      batch: 20,
+    };
+    const a = runSimulation(data, o);
+    const b = runSimulation(data, o);
+    expect(a).toEqual(b);
+    expect(a.curves).toHaveLength(6);
+    for (const c of a.curves) {
+      expect(c.labels[0]).toBe(6);
+      expect(c.labels.at(-1)).toBe(data.pool.length);
+      expect(c.accuracy.at(-1)).toBeCloseTo(a.allLabelsAccuracy, 12); // last round = all labels
+      expect(c.suggestionAccuracy).toBeGreaterThan(0.3);
+    }
+    expect(a.allLabelsAccuracy).toBeGreaterThan(0.8);
+  });
+});
