@@ -1,7 +1,8 @@
-import { AppError } from '../../shared/contract/result';
+import { AppError, type LabelConflict } from '../../shared/contract/result';
 import type { AcceptedSuggestion, HistoryEntry, LabelTask } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
+import { conflictMessage, createLabelVersions, labelConflict } from './label-versions';
 
 interface HistoryRow {
   id: number;
@@ -19,6 +20,7 @@ interface HistoryRow {
   at: string;
   suggestion_model: string | null;
   suggestion_p: number | null;
+  adjudication?: number;
 }
 
 const HISTORY_SELECT = `SELECT h.*, t.name AS task FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
@@ -37,6 +39,7 @@ const toEntry = (r: HistoryRow): HistoryEntry => ({
   undoesBatch: r.undoes_batch,
   at: r.at,
   suggestion: r.suggestion_model === null ? null : { modelId: r.suggestion_model, p: r.suggestion_p ?? 0 },
+  ...(r.adjudication ? { adjudication: true } : {}),
 });
 
 /**
@@ -45,6 +48,7 @@ const toEntry = (r: HistoryRow): HistoryEntry => ({
  * only ever grows.
  */
 export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
+  const versions = createLabelVersions(cdb);
   const imageDataset = (imageId: number): number => {
     const row = cdb.get<{ dataset_id: number }>(
       'image.dataset',
@@ -67,7 +71,12 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       throw new AppError('INVALID_INPUT', 'this task takes one label per image');
     return clean;
   };
-  /** Applies labels to one image inside the caller's transaction; returns false when nothing changed. */
+  /**
+   * Applies labels to one image inside the caller's transaction: true when applied (one history
+   * row, the state's version moved on), false when nothing changed, or the conflict when `base`
+   * (the version the writer saw; null = unconditional) is stale; the caller then throws, rolling
+   * the transaction back.
+   */
   const relabel = (
     imageId: number,
     taskId: number,
@@ -78,12 +87,20 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
     origin: 'edit' | 'undo',
     undoes: number | null = null,
     suggestion: AcceptedSuggestion | null = null,
-  ): boolean => {
+    base: number | null = null,
+    taskName = '',
+  ): boolean | LabelConflict => {
     const before = repo.labels(imageId, taskId);
     repo.writeLabels(imageId, taskId, labels);
     const after = repo.labels(imageId, taskId);
     // An undo is always recorded, even when nothing changes, so the same batch is not undone twice.
+    // A stale write that asks for what is already there loses nothing: it is not a conflict.
     if (origin === 'edit' && before.join('\u0000') === after.join('\u0000')) return false;
+    // Checked before the claim so the conflict reports the state as it was, not a row the failed
+    // claim inserted (it goes with the rollback); the claim's own check covers another engine's race.
+    const seen = base === null ? null : versions.current(imageId, taskId);
+    if ((seen && seen.version !== base) || versions.claim(imageId, taskId, base, user) === null)
+      return labelConflict(imageId, taskName, seen ?? versions.current(imageId, taskId), before);
     repo.appendHistory({
       batchId,
       imageId,
@@ -145,6 +162,8 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       user: string;
       reason: string;
       suggestion?: AcceptedSuggestion;
+      /** The label version the user saw (image detail `labelVersion`); omitted: last writer wins. */
+      baseVersion?: number;
     }) {
       const task = taskFor(imageDataset(input.imageId), input.task);
       const labels = checkLabels(task.kind, input.labels);
@@ -160,8 +179,16 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
           'edit',
           null,
           input.suggestion ?? null,
+          input.baseVersion ?? null,
+          input.task,
         );
-        return { labels: repo.labels(input.imageId, task.id), batchId: changed ? batchId : null };
+        if (typeof changed === 'object')
+          throw new AppError('CONFLICT', conflictMessage([changed]), [changed]);
+        return {
+          labels: repo.labels(input.imageId, task.id),
+          batchId: changed ? batchId : null,
+          version: versions.current(input.imageId, task.id).version,
+        };
       });
     },
     bulkRelabel(input: {
@@ -173,8 +200,11 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
       user: string;
       reason: string;
       suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
+      /** Per image, the label version the user saw; a stale one refuses the whole change (CONFLICT). */
+      baseVersions?: Array<{ imageId: number; version: number }>;
     }) {
       const task = taskFor(input.datasetId, input.task);
+      const bases = new Map((input.baseVersions ?? []).map((b) => [b.imageId, b.version] as const));
       const accepted = new Map(
         (input.suggestions ?? []).map((x) => [x.imageId, { modelId: x.modelId, p: x.p }] as const),
       );
@@ -204,21 +234,25 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
         }
         const batchId = repo.nextBatchId();
         let changed = 0;
-        for (const id of ids)
-          if (
-            relabel(
-              id,
-              task.id,
-              labels,
-              batchId,
-              input.user,
-              input.reason,
-              'edit',
-              null,
-              accepted.get(id) ?? null,
-            )
-          )
-            changed++;
+        const conflicts: LabelConflict[] = [];
+        for (const id of ids) {
+          const outcome = relabel(
+            id,
+            task.id,
+            labels,
+            batchId,
+            input.user,
+            input.reason,
+            'edit',
+            null,
+            accepted.get(id) ?? null,
+            bases.get(id) ?? null,
+            input.task,
+          );
+          if (typeof outcome === 'object') conflicts.push(outcome);
+          else if (outcome) changed++;
+        }
+        if (conflicts.length > 0) throw new AppError('CONFLICT', conflictMessage(conflicts), conflicts);
         return { changed, batchId: changed > 0 ? batchId : null, imageIds: ids };
       });
     },

@@ -36,6 +36,17 @@ export const createCatalogImages = (
   edits: CatalogEdits,
   repo: Repository,
 ) => {
+  /** The version of the image's label state in the named task, and its last writer. */
+  const labelState = (id: number, task: string) => {
+    const v = cdb.get<{ version: number; by_user: string; at: string }>(
+      'image.labelVersion',
+      `SELECT v.version, v.by_user, v.at FROM label_versions v JOIN label_tasks t ON t.id = v.task_id
+       WHERE v.image_id = ? AND t.name = ?`,
+      id,
+      task,
+    );
+    return { labelVersion: v?.version ?? 0, labelledBy: v?.by_user ?? null, labelledAt: v?.at ?? null };
+  };
   const row = (id: number): DetailRow => {
     const found = cdb.get<DetailRow>(
       'image.detail',
@@ -114,6 +125,7 @@ export const createCatalogImages = (
         referencedInPlace: r.stored_path === null,
         history: edits.history(id, 1000).filter((h) => h.kind !== 'label' || h.task === task),
         flag: repo.flag(id),
+        ...labelState(id, task),
       };
     },
     /** Absolute path of the viewable file: the managed copy, or the original when referenced in place. */

@@ -9,6 +9,7 @@ import {
   type ImportProgress,
   type ImportReport,
 } from '../../shared/contract/catalog';
+import type { RaterRole } from '../../shared/contract/raters';
 import { AppError } from '../../shared/contract/result';
 import { restrictTree } from '../security/private-files';
 import type { JobRegistry } from '../core/job-registry';
@@ -23,6 +24,7 @@ import { createCatalogImages } from './catalog-images';
 import { dataDir, storeDirFor } from './catalog-paths';
 import { queryImages } from './catalog-query';
 import { createRepository } from './catalog-repository';
+import { createCatalogRaters } from './catalog-raters';
 import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
@@ -98,6 +100,7 @@ const open = (options: CatalogServiceOptions) => {
     flags: createCatalogFlags(cdb, repo),
     taskEdits: createTaskEdits(cdb, repo, edits),
     datasets: createCatalogDatasets(cdb),
+    raters: createCatalogRaters(cdb, repo),
   };
 };
 
@@ -250,13 +253,19 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
     },
     exportImportReport: (input: { importId: number; path: string; format: 'csv' | 'json' }) =>
       exportImportReport(s().cdb, input),
-    images: (q: Parameters<typeof queryImages>[1]) => queryImages(s().cdb, q),
-    image: (id: number, task = 'label') => s().images.detail(id, task),
+    /** In multi-rater tasks an undecided image shows only the viewer's own label. */
+    images: (q: Parameters<typeof queryImages>[1]) =>
+      s().raters.pageFor(queryImages(s().cdb, q), q.task, s().datasets.userName()),
+    image: (id: number, task = 'label') =>
+      s().raters.detailFor(s().images.detail(id, task), task, s().datasets.userName(), s().raters.role()),
     filePath: (id: number) => s().images.filePath(id),
     /** The file to show a person: never one with embedded metadata unless the user kept it. */
     viewPath: (id: number) => s().images.viewPath(id),
     thumbnailPath: (id: number) => s().images.thumbnailPath(id),
-    tasks: (datasetId: number) => s().edits.tasks(datasetId),
+    tasks: (datasetId: number) =>
+      s()
+        .edits.tasks(datasetId)
+        .map((t) => ({ ...t, raters: s().raters.ratersOf(t.id) })),
     defineTask: (input: Parameters<ReturnType<typeof createCatalogEdits>['defineTask']>[0]) =>
       s().edits.defineTask(input),
     editTask(input: TaskEditInput) {
@@ -279,7 +288,16 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       user: string;
       reason: string;
       suggestion?: AcceptedSuggestion;
+      baseVersion?: number;
     }) {
+      // A task asking for several raters keeps this rater's label apart (see catalog-raters.ts).
+      const rated = s().raters.ratersOfTask(datasetOf(input.imageId) ?? 0, input.task);
+      if (rated && rated.raters > 1) {
+        const own = s().raters.setRaterLabel({ ...input, taskId: rated.id, rater: input.user });
+        if (own.changed)
+          changed({ datasetId: datasetOf(input.imageId), kind: 'labels', imageIds: [input.imageId] });
+        return { labels: own.labels, batchId: null, version: 0 };
+      }
       const result = s().edits.setLabels(input);
       if (result.batchId !== null)
         changed({ datasetId: datasetOf(input.imageId), kind: 'labels', imageIds: [input.imageId] });
@@ -300,6 +318,7 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       user: string;
       reason: string;
       suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
+      baseVersions?: Array<{ imageId: number; version: number }>;
     }) {
       const { changed: count, batchId, imageIds } = s().edits.bulkRelabel(input);
       if (batchId !== null) {
@@ -330,6 +349,38 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       return { batchId: result.batchId, undone: result.undone };
     },
     stats: (datasetId: number | undefined, task = 'label') => s().splits.stats(datasetId, task),
+    whoAmI: () => ({
+      user: s().datasets.userName(),
+      role: s().raters.role(),
+      roleSource: 'setting' as const,
+    }),
+    setRole(role: RaterRole) {
+      s().raters.setRole(role);
+      return service.whoAmI();
+    },
+    setRaters(input: { datasetId: number; task: string; raters: number }) {
+      const result = s().raters.setRaters(input);
+      changed({ datasetId: input.datasetId, kind: 'tasks', imageIds: [] });
+      return result;
+    },
+    agreement: (datasetId: number, task = 'label') => s().raters.agreement(datasetId, task),
+    /** Reviewers only: the queue shows every rater's label. */
+    adjudicationQueue(input: { datasetId: number; task: string; limit: number }) {
+      if (s().raters.role() !== 'reviewer')
+        throw new AppError('FORBIDDEN', 'only a reviewer sees the adjudication queue');
+      return s().raters.queue(input);
+    },
+    adjudicate(input: { imageId: number; task: string; label: string; user: string; reason: string }) {
+      const datasetId = datasetOf(input.imageId);
+      if (datasetId === null) throw new AppError('NOT_FOUND', `no image ${input.imageId}`);
+      const result = s().raters.adjudicate({ ...input, datasetId, role: s().raters.role() });
+      changed({ datasetId, kind: 'labels', imageIds: [input.imageId] });
+      options.logger?.info(
+        'catalog',
+        `image ${input.imageId} adjudicated in task "${input.task}" (batch ${result.batchId})`,
+      );
+      return result;
+    },
     /** Sets (or clears) a dataset's burned-in masking rectangle; by id, or by name (created if missing). */
     setBurnedInMask(input: { datasetId?: number; dataset?: string; mask: BurnedInMask | null }) {
       const { repo } = s();

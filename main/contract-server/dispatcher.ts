@@ -58,7 +58,7 @@ export const createDispatcher = (handlers: Handlers, logger: Logger): Dispatcher
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => unknown;
       value = await handler(parsed.data, ctx);
     } catch (error) {
-      if (error instanceof AppError) return fail(error.code, error.message);
+      if (error instanceof AppError) return fail(error.code, error.message, error.conflicts);
       logger.error(
         'dispatch',
         `${channel} failed on ${ctx.transport}:${ctx.peer}: ${(error as Error)?.stack ?? error}`,

@@ -279,6 +279,8 @@ export const HistoryEntry = z.object({
   at: z.string(),
   /** Set when the label was an accepted assistant suggestion; absent or null when typed. */
   suggestion: AcceptedSuggestion.nullable().optional(),
+  /** A reviewer's adjudication of a multi-rater image (the raters' labels are in the reason). */
+  adjudication: z.boolean().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -297,6 +299,10 @@ export const ImageFlag = z.object({
 });
 export type ImageFlag = z.infer<typeof ImageFlag>;
 
+/** One rater's label of one image (tasks asking for several raters per image). */
+export const RaterLabel = z.object({ rater: z.string(), label: z.string(), at: z.string() });
+export type RaterLabel = z.infer<typeof RaterLabel>;
+
 export const ImageDetail = ImageSummary.extend({
   note: z.string().nullable(),
   metadata: z.array(MetadataValue),
@@ -307,6 +313,21 @@ export const ImageDetail = ImageSummary.extend({
   /** Label history of the requested task only, plus every note and flag change; newest first. */
   history: z.array(HistoryEntry),
   flag: ImageFlag.nullable(),
+  /**
+   * Multi-rater tasks only: the raters' labels this viewer may see (all for a reviewer, their own
+   * for a labeler), whether the image is decided (adjudicated), and how many labels the task asks.
+   */
+  ratings: z.array(RaterLabel).optional(),
+  decided: z.boolean().optional(),
+  raters: z.number().int().optional(),
+  /**
+   * Version of this image's label state in the requested task (0: never written): a label write
+   * carries it as `baseVersion`, and is refused with CONFLICT if someone wrote in between.
+   */
+  labelVersion: z.number().int().min(0),
+  /** Who wrote the current labels of the task, and when (null when not recorded). */
+  labelledBy: z.string().nullable(),
+  labelledAt: z.string().nullable(),
 });
 export type ImageDetail = z.infer<typeof ImageDetail>;
 
@@ -329,6 +350,8 @@ export const LabelTask = z.object({
   name: z.string(),
   kind: z.enum(['single', 'multi']),
   classes: z.array(LabelClass),
+  /** Independent labels asked per image (absent or 1: one label; see catalog:setRaters). */
+  raters: z.number().int().min(1).optional(),
 });
 export type LabelTask = z.infer<typeof LabelTask>;
 

@@ -29,11 +29,14 @@ import {
 } from './catalog-schemas';
 import { MAX_NOTE_CHARS } from './catalog-limits';
 import { defineCall, defineEvent } from './define';
+import { ratersCalls } from './raters';
 
 export * from './catalog-schemas';
 export * from './catalog-limits';
+export * from './raters';
 
 const Reason = z.string().max(500).default('');
+const LabelVersion = z.number().int().min(0);
 const ExportFormat = z.enum(['csv', 'json']);
 const FilePath = z.string().min(1).max(4096);
 
@@ -166,9 +169,16 @@ export const catalogCalls = {
         reason: Reason,
         /** The labels are an accepted assistant suggestion (recorded as such in the history). */
         suggestion: AcceptedSuggestion.optional(),
+        /** The label version the user saw (image detail `labelVersion`); a stale one: CONFLICT. */
+        baseVersion: LabelVersion.optional(),
       })
       .strict(),
-    output: z.object({ labels: z.array(z.string()), batchId: CatalogId.nullable() }),
+    output: z.object({
+      labels: z.array(z.string()),
+      batchId: CatalogId.nullable(),
+      /** The label state's version after the call. */
+      version: LabelVersion,
+    }),
     summary: 'Set the labels of one image (empty list clears); recorded in the history.',
   }),
   'catalog:bulkRelabel': defineCall({
@@ -192,6 +202,11 @@ export const catalogCalls = {
               })
               .strict(),
           )
+          .max(100_000)
+          .optional(),
+        /** Per image, the label version the user saw; any stale one refuses the whole change. */
+        baseVersions: z
+          .array(z.object({ imageId: CatalogId, version: LabelVersion }).strict())
           .max(100_000)
           .optional(),
       })
@@ -291,6 +306,8 @@ export const catalogCalls = {
     output: z.object({ path: z.string(), bytes: z.number().int() }),
     summary: 'Online backup of the catalog database (SQLite backup API).',
   }),
+  /** Several raters per image, agreement, adjudication (shared/contract/raters.ts). */
+  ...ratersCalls,
 } as const;
 
 export const CatalogChange = z.object({

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LabelConflict } from './label-conflict';
+
+export { LabelConflict } from './label-conflict';
 
 /**
  * Error codes that may cross a transport boundary. Handlers never throw across IPC or the
@@ -33,6 +36,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const AppErrorShape = z.object({
   code: ErrorCode,
   message: z.string(),
+  /** CONFLICT on a label write: the current state of each image the write lost to (at most 1,000). */
+  conflicts: z.array(LabelConflict).max(1000).optional(),
 });
 export type AppErrorShape = z.infer<typeof AppErrorShape>;
 
@@ -40,9 +45,13 @@ export type AppErrorShape = z.infer<typeof AppErrorShape>;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({
+export const fail = (
+  code: ErrorCode,
+  message: string,
+  conflicts?: readonly LabelConflict[],
+): Result<never> => ({
   ok: false,
-  error: { code, message },
+  error: conflicts ? { code, message, conflicts: conflicts.slice(0, 1000) } : { code, message },
 });
 
 /** Schema of a serialized Result, used by transports to check what arrives from the other side. */
@@ -57,9 +66,12 @@ export const ResultEnvelope = z.union([
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** Set on a CONFLICT from a stale label write: what the write lost to. */
+  readonly conflicts?: readonly LabelConflict[];
+  constructor(code: ErrorCode, message: string, conflicts?: readonly LabelConflict[]) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    if (conflicts) this.conflicts = conflicts;
   }
 }

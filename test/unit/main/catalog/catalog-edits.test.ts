@@ -32,7 +32,7 @@ describe('labels and notes with history', () => {
         user: 'ana',
         reason: 'wall visible',
       }),
-    ).toEqual({ labels: ['b'], batchId: expect.any(Number) });
+    ).toEqual({ labels: ['b'], batchId: expect.any(Number), version: 1 });
     expect(
       catalog.setLabels({ imageId: ids[0]!, task: 'label', labels: ['b'], user: 'ana', reason: '' }).batchId,
     ).toBeNull(); // no change, no history
