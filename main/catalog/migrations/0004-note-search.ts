@@ -26,4 +26,9 @@ export const migration0004: Migration = {
       INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');
     `);
   },
+  postgres: `
+      -- Note search: PostgreSQL's own text search ('simple': no stemming, like FTS5's unicode61).
+      ALTER TABLE notes ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED;
+      CREATE INDEX notes_tsv ON notes USING gin (tsv);
+  `,
 };

@@ -39,4 +39,31 @@ export const migration0005: Migration = {
       CREATE INDEX predictions_image ON predictions (image_id);
     `);
   },
+  postgres: `
+      ALTER TABLE runs ADD COLUMN task TEXT;
+      ALTER TABLE runs ADD COLUMN label_version INTEGER;
+      ALTER TABLE runs ADD COLUMN run_dir TEXT;
+      ALTER TABLE runs ADD COLUMN summary TEXT;
+      ALTER TABLE runs ADD COLUMN error TEXT;
+      CREATE TABLE predictions_v5 (
+        run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        image_id BIGINT NOT NULL REFERENCES images(id),
+        method TEXT NOT NULL CHECK (method IN ('linear_probe', 'traditional_multimodal', 'stage1_image', 'proposed', 'note_only', 'metadata_only')),
+        split TEXT NOT NULL CHECK (split IN ('train', 'validation', 'test')),
+        probs TEXT NOT NULL,
+        predicted TEXT NOT NULL,
+        actual TEXT,
+        correct INTEGER CHECK (correct IS NULL OR correct IN (0, 1)),
+        confidence DOUBLE PRECISION NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, method, image_id)
+      );
+      INSERT INTO predictions_v5 (run_id, image_id, method, split, probs, predicted, actual, correct)
+        SELECT run_id, image_id,
+          CASE method WHEN 'image' THEN 'stage1_image' WHEN 'note' THEN 'note_only' ELSE 'proposed' END,
+          split, probs, predicted, actual, correct FROM predictions;
+      DROP TABLE predictions;
+      ALTER TABLE predictions_v5 RENAME TO predictions;
+      CREATE INDEX predictions_review ON predictions (run_id, method, split, correct, confidence);
+      CREATE INDEX predictions_image ON predictions (image_id);
+  `,
 };

@@ -11,4 +11,7 @@ export const migration0006: Migration = {
   up(db) {
     db.exec(`CREATE INDEX IF NOT EXISTS label_classes_ordinal ON label_classes (task_id, ordinal)`);
   },
+  postgres: `
+      CREATE INDEX IF NOT EXISTS label_classes_ordinal ON label_classes (task_id, ordinal);
+  `,
 };

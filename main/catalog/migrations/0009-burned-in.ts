@@ -19,4 +19,9 @@ export const migration0009: Migration = {
       CREATE INDEX images_burned_in ON images (dataset_id, burned_in) WHERE burned_in > 0;
     `);
   },
+  postgres: `
+      ALTER TABLE images ADD COLUMN burned_in INTEGER NOT NULL DEFAULT 0 CHECK (burned_in IN (0, 1, 2));
+      ALTER TABLE datasets ADD COLUMN burned_in_mask TEXT;
+      CREATE INDEX images_burned_in ON images (dataset_id, burned_in) WHERE burned_in > 0;
+  `,
 };

@@ -12,4 +12,7 @@ export const migration0010: Migration = {
   up(db) {
     db.exec(`ALTER TABLE runs ADD COLUMN snapshot TEXT CHECK (snapshot IS NULL OR json_valid(snapshot));`);
   },
+  postgres: `
+      ALTER TABLE runs ADD COLUMN snapshot TEXT;
+  `,
 };

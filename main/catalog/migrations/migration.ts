@@ -9,6 +9,6 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database.Database): void;
-  /** The same step as PostgreSQL DDL (department mode); run in one transaction. */
-  postgres?: string;
+  /** The same step as PostgreSQL DDL (department mode; run in one transaction by main/catalog-store/pg-migrate.ts). Required: a migration without it fails test/unit/main/catalog/migrations. */
+  postgres: string;
 }

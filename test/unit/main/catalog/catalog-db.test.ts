@@ -60,6 +60,7 @@ describe('catalog database', () => {
         version: 1,
         name: 'broken',
         up: (d: Database.Database) => d.exec('CREATE TABLE a (x); CREATE TABLE a (y);'),
+        postgres: 'CREATE TABLE a (x int); CREATE TABLE a (y int);',
       },
     ];
     expect(() => migrate(db, broken)).toThrow();
