@@ -275,11 +275,13 @@ export const createRepository = (
       undoesBatch?: number | null;
       /** An accepted assistant suggestion (label rows only). */
       suggestion?: AcceptedSuggestion | null;
+      /** A reviewer's adjudication of a multi-rater image (label rows only). */
+      adjudication?: boolean;
     }): void {
       cdb.run(
         'history.insert',
-        `INSERT INTO history (batch_id, image_id, kind, task_id, from_value, to_value, user, reason, origin, undoes_batch, at, suggestion_model, suggestion_p)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO history (batch_id, image_id, kind, task_id, from_value, to_value, user, reason, origin, undoes_batch, at, suggestion_model, suggestion_p, adjudication)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         entry.batchId,
         entry.imageId,
         entry.kind,
@@ -293,6 +295,7 @@ export const createRepository = (
         now(),
         entry.suggestion?.modelId ?? null,
         entry.suggestion?.p ?? null,
+        entry.adjudication ? 1 : 0,
       );
     },
     /**

@@ -38,4 +38,10 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
     catalog.export({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
   'catalog:setBurnedInMask': (input) => catalog.setBurnedInMask(input),
   'catalog:backup': async ({ path }) => catalog.backup(checkOutputPath(path, ['.db', '.sqlite', '.sqlite3'])),
+  'catalog:whoAmI': () => catalog.whoAmI(),
+  'catalog:setRole': ({ role }) => catalog.setRole(role),
+  'catalog:setRaters': (input) => catalog.setRaters(input),
+  'catalog:agreement': ({ datasetId, task }) => catalog.agreement(datasetId, task),
+  'catalog:adjudicationQueue': (input) => catalog.adjudicationQueue(input),
+  'catalog:adjudicate': (input) => catalog.adjudicate(input),
 });
