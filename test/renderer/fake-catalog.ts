@@ -60,6 +60,17 @@ export const createFakeCatalog = (
     importedAt: '2026-01-01T00:00:00.000Z',
   }));
   const labelsOf = (task: string, id: number) => labels.get(`${task}:${id}`) ?? [];
+  /** Label versions per `${task}:${id}` (absent: version 0), as the catalog keeps them. */
+  const versions = new Map<string, { version: number; by: string; at: string }>();
+  const versionOf = (task: string, id: number) =>
+    versions.get(`${task}:${id}`) ?? { version: 0, by: null, at: null };
+  const bump = (task: string, id: number, by: string, at = '2026-01-02T10:00:00.000Z') =>
+    versions.set(`${task}:${id}`, { version: versionOf(task, id).version + 1, by, at });
+  /** Another workstation labels an image (no history entry: the tests look at the conflict). */
+  const writeElsewhere = (id: number, to: string[], by: string, at: string, task = 'label') => {
+    labels.set(`${task}:${id}`, to);
+    bump(task, id, by, at);
+  };
   const record = (
     entry: Omit<HistoryEntry, 'id' | 'batchId' | 'at' | 'origin' | 'undoesBatch'>,
     origin: HistoryEntry['origin'] = 'edit',
@@ -87,6 +98,9 @@ export const createFakeCatalog = (
       referencedInPlace: true,
       history: history.filter((h) => h.imageId === id && (h.kind !== 'label' || h.task === task)),
       flag: flags.get(id) ?? null,
+      labelVersion: versionOf(task, id).version,
+      labelledBy: versionOf(task, id).by,
+      labelledAt: versionOf(task, id).at,
     };
   };
   const ok = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -220,7 +234,19 @@ export const createFakeCatalog = (
     'catalog:taskHistory': () => ok(taskChanges),
     'catalog:setLabels': (input) => {
       const i = input as CallParsedInput<'catalog:setLabels'>;
+      const seen = versionOf(i.task, i.imageId);
+      const same = labelsOf(i.task, i.imageId).join('\u0000') === i.labels.join('\u0000');
+      if (i.baseVersion !== undefined && i.baseVersion !== seen.version && !same)
+        return {
+          ok: false,
+          error: {
+            code: 'CONFLICT',
+            message: `image ${i.imageId} was labelled by ${seen.by} since you saw it`,
+            conflicts: [{ imageId: i.imageId, task: i.task, labels: labelsOf(i.task, i.imageId), ...seen }],
+          },
+        };
       batch++;
+      bump(i.task, i.imageId, i.user);
       record({
         imageId: i.imageId,
         kind: 'label',
@@ -231,7 +257,7 @@ export const createFakeCatalog = (
         reason: i.reason,
       });
       labels.set(`${i.task}:${i.imageId}`, i.labels);
-      return ok({ labels: i.labels, batchId: batch });
+      return ok({ labels: i.labels, batchId: batch, version: versionOf(i.task, i.imageId).version });
     },
     'catalog:bulkRelabel': (input) => {
       const i = input as CallParsedInput<'catalog:bulkRelabel'>;
@@ -331,5 +357,18 @@ export const createFakeCatalog = (
     }),
     'jobs:list': () => ok([]),
   };
-  return { answers, labelsOf, notes, flags, history, rows, tasks, taskChanges, datasets, settings };
+  return {
+    answers,
+    labelsOf,
+    versionOf,
+    writeElsewhere,
+    notes,
+    flags,
+    history,
+    rows,
+    tasks,
+    taskChanges,
+    datasets,
+    settings,
+  };
 };
