@@ -17,6 +17,10 @@
  * `python3 -c 'import torch'` works; adds `pytorch`, `ratio` and `ratio_cpu_bound` (ours / theirs)
  * to the JSON, or says PyTorch is absent and prints ours alone. Implies --infer-all.
  *
+ * --ab-kernels: instead, alternates the plain-SIMD and relaxed-SIMD kernel builds (replica threads
+ * load the build given to them) for --rounds rounds (default 2) and prints each build's rates per
+ * round, so a change in the machine's load hits both alike.
+ *
  * Prints training images/s of a full step (forward, backward, Adam update of every weight),
  * inference images/s (predict, same batch; at 224 only unless --infer-all) and peak RSS. With
  * --json: exactly one JSON object on stdout. Never fails on a time. Because other work may share
@@ -51,6 +55,28 @@ await tf.setBackend('wasm');
 log(
   `backend wasm (SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}), ${replicas} replica thread(s), batch ${batch}, ${steps} timed steps`,
 );
+
+if (flag('ab-kernels')) {
+  const { defaultKernelPaths, ensureKernelBuild } = await import('../main/engine/wasm/build-kernels');
+  const rounds: Record<string, unknown[]> = { simd: [], relaxed: [] };
+  for (let r = 0; r < Number(opt('rounds', '2')); r++)
+    for (const variant of ['simd', 'relaxed'] as const) {
+      const measured = await runEngineBenchmark({
+        tf,
+        backend: 'wasm',
+        sizes,
+        steps,
+        batch,
+        replicas,
+        wasmPath: ensureKernelBuild(defaultKernelPaths(variant)),
+        inferSizes: sizes,
+        log: (line) => log(`${variant} round ${r + 1}: ${line}`),
+      });
+      rounds[variant]!.push(measured.results);
+    }
+  if (json) process.stdout.write(`${JSON.stringify({ ab_kernels: rounds, batch, replicas, steps })}\n`);
+  process.exit(0);
+}
 
 const report = await runEngineBenchmark({
   tf,

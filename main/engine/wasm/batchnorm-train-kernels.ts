@@ -26,7 +26,7 @@ export const bnTrainForwardConfig = (moduleFor: ModuleFor): KernelConfig => ({
       const [y, yp] = output(be, [...x.shape]);
       const [mean, mp] = output(be, [c]);
       const [variance, vp] = output(be, [c]);
-      const scratch = mod.scratch(2 * c);
+      const scratch = mod.scratch(3 * c);
       mod.exports.sf_bn_train_fwd(
         ptr(be, x),
         ptr(be, gamma),

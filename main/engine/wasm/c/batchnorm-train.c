@@ -1,5 +1,5 @@
-/* BatchNormalization in training mode (per-channel over N*H*W) fused into 3 passes forward and 2
- * backward, replacing tfjs-layers' moments + batchNorm chain (about 11 ops forward, 20 backward).
+/* BatchNormalization in training mode (per-channel over N*H*W) fused into 2 passes forward and 2
+ * backward (mean and variance in one read of x), replacing tfjs-layers' moments + batchNorm chain (about 11 ops forward, 20 backward).
  * With act_max > 0 the following ReLU(max_value) is fused in: forward writes clip(y, 0, act_max),
  * backward recomputes y from x (same expression, so the same bits) and passes dy only where
  * 0 < y <= act_max (tfjs' relu-then-clip gradient), so no separate clip pass or saved tensor. */
@@ -7,32 +7,37 @@
 
 #define BLOCK 256
 
-/* acc[c] += sum over rows [p0, p1) of f(row) where f is x (mode 0), (x-mean)^2 (mode 1). */
-static void channel_pass(const float *x, const float *mean, int positions, int channels, int mode,
-                         float *out, float *block) {
-  sf_zero(out, (usize)channels);
+/* sum[c] = sum of (x - k), sq[c] = sum of (x - k)^2 over all rows, in one read of x. k is the
+ * first row: shifting by a sample keeps the one-pass variance E[(x-k)^2] - E[x-k]^2 accurate (the
+ * sums are of deviations, not raw values); partial sums per block of rows limit rounding growth. */
+static void shifted_sums(const float *x, int positions, int channels, float *sum, float *sq,
+                         float *block) {
+  const float *k = x;
+  float *bs = block, *bq = block + channels;
+  sf_zero(sum, (usize)channels);
+  sf_zero(sq, (usize)channels);
   for (int p0 = 0; p0 < positions; p0 += BLOCK) {
     int p1 = positions - p0 < BLOCK ? positions : p0 + BLOCK;
-    sf_zero(block, (usize)channels);
+    sf_zero(bs, (usize)channels);
+    sf_zero(bq, (usize)channels);
     for (int p = p0; p < p1; p++) {
       const float *xr = x + (long)p * channels;
       int c = 0;
-      if (mode == 0) {
-        for (; c + 4 <= channels; c += 4)
-          wasm_v128_store(block + c, wasm_f32x4_add(wasm_v128_load(block + c), wasm_v128_load(xr + c)));
-        for (; c < channels; c++) block[c] += xr[c];
-      } else {
-        for (; c + 4 <= channels; c += 4) {
-          v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-          wasm_v128_store(block + c, wasm_f32x4_add(wasm_v128_load(block + c), wasm_f32x4_mul(d, d)));
-        }
-        for (; c < channels; c++) {
-          float d = xr[c] - mean[c];
-          block[c] += d * d;
-        }
+      for (; c + 4 <= channels; c += 4) {
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(k + c));
+        wasm_v128_store(bs + c, wasm_f32x4_add(wasm_v128_load(bs + c), d));
+        wasm_v128_store(bq + c, wasm_f32x4_add(wasm_v128_load(bq + c), wasm_f32x4_mul(d, d)));
+      }
+      for (; c < channels; c++) {
+        float d = xr[c] - k[c];
+        bs[c] += d;
+        bq[c] += d * d;
       }
     }
-    for (int c = 0; c < channels; c++) out[c] += block[c];
+    for (int c = 0; c < channels; c++) {
+      sum[c] += bs[c];
+      sq[c] += bq[c];
+    }
   }
 }
 
@@ -67,13 +72,14 @@ EXPORT("sf_bn_train_fwd")
 void sf_bn_train_fwd(const float *x, const float *gamma, const float *beta, float eps,
                      int positions, int channels, float *y, float *mean, float *var,
                      float *scratch, float act_max) {
-  float *block = scratch, *factor = scratch + channels;
+  float *factor = scratch, *block = scratch + channels; /* block: 2 * channels */
   float inv_n = 1.0f / (float)positions;
-  channel_pass(x, 0, positions, channels, 0, mean, block);
-  for (int c = 0; c < channels; c++) mean[c] *= inv_n;
-  channel_pass(x, mean, positions, channels, 1, var, block);
+  shifted_sums(x, positions, channels, mean, var, block);
   for (int c = 0; c < channels; c++) {
-    var[c] *= inv_n;
+    float d = mean[c] * inv_n; /* E[x - k] */
+    float v = var[c] * inv_n - d * d;
+    mean[c] = x[c] + d;
+    var[c] = v > 0.0f ? v : 0.0f;
     factor[c] = gamma[c] / __builtin_sqrtf(var[c] + eps);
   }
   int act = act_max > 0.0f;

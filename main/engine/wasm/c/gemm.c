@@ -10,11 +10,36 @@
 static float pack_a[2][MC * KC] __attribute__((aligned(16)));
 static float pack_b[2][KC * NC] __attribute__((aligned(16)));
 
+/* Six rows of a row-major A (4 consecutive k each) transposed into the packed order
+ * dst[p * 6 + r] for p = 0..3: one load per row and 6 stores instead of 24 scalar moves. */
+static inline void pack_6x4(const float *src, int rsa, float *dst) {
+  v128_t r0 = wasm_v128_load(src), r1 = wasm_v128_load(src + rsa);
+  v128_t r2 = wasm_v128_load(src + 2 * rsa), r3 = wasm_v128_load(src + 3 * rsa);
+  v128_t r4 = wasm_v128_load(src + 4 * rsa), r5 = wasm_v128_load(src + 5 * rsa);
+  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  v128_t c0 = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5), c1 = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+  v128_t c2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5), c3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+  v128_t u0 = wasm_i32x4_shuffle(r4, r5, 0, 4, 1, 5), u1 = wasm_i32x4_shuffle(r4, r5, 2, 6, 3, 7);
+  wasm_v128_store(dst, c0);
+  wasm_v128_store(dst + 4, wasm_i32x4_shuffle(u0, c1, 0, 1, 4, 5));
+  wasm_v128_store(dst + 8, wasm_i32x4_shuffle(c1, u0, 2, 3, 6, 7));
+  wasm_v128_store(dst + 12, c2);
+  wasm_v128_store(dst + 16, wasm_i32x4_shuffle(u1, c3, 0, 1, 4, 5));
+  wasm_v128_store(dst + 20, wasm_i32x4_shuffle(c3, u1, 2, 3, 6, 7));
+}
+
 static void pack_a_block(int mc, int kc, const float *a, int rsa, int csa, float *dst) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = mc - i0 < MR ? mc - i0 : MR;
     const float *src = a + (long)i0 * rsa;
-    if (mr == MR && rsa == 1) {
+    if (mr == MR && csa == 1 && rsa != 1) {
+      /* row-major A (the conv forward's x and backward's dy): SIMD transpose, 4 k at a time */
+      int p = 0;
+      for (; p + 4 <= kc; p += 4, dst += 4 * MR) pack_6x4(src + p, rsa, dst);
+      for (; p < kc; p++, dst += MR)
+        for (int r = 0; r < MR; r++) dst[r] = src[(long)r * rsa + p];
+    } else if (mr == MR && rsa == 1) {
       for (int p = 0; p < kc; p++) {
         const float *s = src + (long)p * csa;
         for (int r = 0; r < MR; r++) dst[r] = s[r];
