@@ -31,7 +31,7 @@ export const runFrozenFeatureHeads = async (ctx: SeedContext, book: SeedBook): P
   const evalViews = config.evaluation.views;
   let stored = await readCheckpoint<Stored>(featuresPath);
   if (!stored) {
-    stored = await book.timed('features', async () => {
+    stored = await book.timed('pretrained_features', async () => {
       const emit = (done: number, total: number) =>
         ctx.progress({
           stage: 'features',
@@ -64,8 +64,10 @@ export const runFrozenFeatureHeads = async (ctx: SeedContext, book: SeedBook): P
         })
       ).rows;
       emit(PRETRAINED_VIEWS + 1, total);
-      const val = await featureViews(ctx, split.validation);
-      const test = await featureViews(ctx, split.test);
+      const [val, test] = await book.timed('pretrained_eval_views', async () => [
+        await featureViews(ctx, split.validation),
+        await featureViews(ctx, split.test),
+      ]);
       const arrays = {
         features: [...views, trainClean, ...val, ...test].map((data, i) => ({
           name: `f${i}`,
@@ -117,7 +119,9 @@ export const runFrozenFeatureHeads = async (ctx: SeedContext, book: SeedBook): P
     stage: 'heads' as const,
   };
   if (probe)
-    await book.record(await book.timed('heads', () => book.head('linear_probe', headSets(false), headOpts)));
+    await book.record(
+      await book.timed('fit_linear_probe', () => book.head('linear_probe', headSets(false), headOpts)),
+    );
   if (multimodal) {
     if (!modalities.notes && !modalities.metadata)
       await book.skip(
@@ -126,7 +130,9 @@ export const runFrozenFeatureHeads = async (ctx: SeedContext, book: SeedBook): P
       );
     else
       await book.record(
-        await book.timed('heads', () => book.head('traditional_multimodal', headSets(true), headOpts)),
+        await book.timed('fit_traditional_multimodal', () =>
+          book.head('traditional_multimodal', headSets(true), headOpts),
+        ),
       );
   }
 };

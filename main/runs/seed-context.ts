@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClassificationMetrics } from '../../shared/metrics/classification-metrics';
 import type { RunMethod } from '../../shared/run/run-config';
+import type { RunTimingPhase } from '../../shared/run/run-timing';
 import type { RunStage } from '../../shared/run/run-progress';
 import type { Augmenter } from '../augment/create-augmenter';
 import { writeFileAtomic } from '../engine/train/checkpoint-file';
@@ -9,6 +10,7 @@ import type { EpochLogs, FitProgress, Tf } from '../engine/train/fit-types';
 import { PRIVATE_DIR_MODE } from '../security/private-files';
 import { trainFeatureHead, type ExportedHead, type FeatureSet } from './feature-head';
 import type { ImageTrainer } from './image-trainer';
+import type { PhaseTimer } from './phase-timer';
 import type { RunManifest } from './run-manifest';
 import type { Modalities } from './run-modalities';
 import type { RunImages } from './run-images';
@@ -41,6 +43,8 @@ export interface SeedContext {
   dir: string;
   /** Also check the split for near-duplicates (the first seed: the clean features are the same). */
   checkSplit?: boolean;
+  /** The job's phase timer (the run's `timing`). */
+  timer: PhaseTimer;
   signal: AbortSignal;
   progress(p: FitProgress): void;
   log(message: string): void;
@@ -56,7 +60,7 @@ const readOutcome = async (path: string): Promise<MethodOutcome | null> => {
 
 /**
  * The bookkeeping one seed's runners share: the split as row indices, labels, the outcomes so
- * far (each written to `<method>.json` at once, read back on resume), timings and notices, and
+ * far (each written to `<method>.json` at once, read back on resume), phase timing and notices, and
  * the heads trainer with its progress. Every runner takes this and adds its own outcomes.
  */
 export const createSeedBook = async (ctx: SeedContext) => {
@@ -67,7 +71,6 @@ export const createSeedBook = async (ctx: SeedContext) => {
   const labels = manifest.items.map((i) => i.label);
   const y = (rows: readonly number[]) => Int32Array.from(rows, (r) => labels[r]!);
   const wanted = new Set(config.methods);
-  const timing: Record<string, number> = {};
   const outcomes: MethodOutcome[] = [];
   const notices: string[] = [];
   await mkdir(ctx.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -106,7 +109,6 @@ export const createSeedBook = async (ctx: SeedContext) => {
     labels,
     y,
     wanted,
-    timing,
     outcomes,
     notices,
     has,
@@ -121,14 +123,8 @@ export const createSeedBook = async (ctx: SeedContext) => {
     },
     skip: (method: RunMethod, reason: string) =>
       record({ method, status: 'skipped', reason, bestEpoch: null, seconds: 0 }),
-    async timed<T>(key: string, f: () => Promise<T>): Promise<T> {
-      const t0 = performance.now();
-      try {
-        return await f();
-      } finally {
-        timing[key] = (timing[key] ?? 0) + (performance.now() - t0) / 1000;
-      }
-    },
+    /** Runs `f` as one phase of the run's `timing` (phases do not overlap). */
+    timed: <T>(phase: RunTimingPhase, f: () => Promise<T>): Promise<T> => ctx.timer.timed(phase, f),
     /** A feature set of fixed rows. */
     set: (rows: readonly number[], block: { x: Float32Array; dim: number }): FeatureSet => ({
       x: block.x,

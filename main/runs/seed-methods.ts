@@ -14,7 +14,7 @@ import { runStage2 } from './stage2-runner';
  */
 export const trainSeedMethods = async (
   ctx: SeedContext,
-): Promise<{ outcomes: MethodOutcome[]; timing: Record<string, number>; notices: string[] }> => {
+): Promise<{ outcomes: MethodOutcome[]; notices: string[] }> => {
   const book = await createSeedBook(ctx);
   await runFrozenFeatureHeads(ctx, book);
   await runSingleModalityHeads(ctx, book);
@@ -22,5 +22,5 @@ export const trainSeedMethods = async (
   if (stage1) await runStage2(ctx, book, stage1);
   const order = book.config.methods;
   const outcomes = [...book.outcomes].sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
-  return { outcomes, timing: book.timing, notices: book.notices };
+  return { outcomes, notices: book.notices };
 };

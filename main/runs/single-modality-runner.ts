@@ -19,7 +19,7 @@ export const runSingleModalityHeads = async (ctx: SeedContext, book: SeedBook): 
     }
     const fixed = (rows: readonly number[]) => book.set(rows, concatRows(rows, [block]));
     await book.record(
-      await book.timed('heads', () =>
+      await book.timed(`fit_${method}`, () =>
         book.head(
           method,
           { train: fixed(split.train), validation: fixed(split.validation), test: fixed(split.test) },

@@ -43,7 +43,7 @@ export const runStage1 = async (ctx: SeedContext, book: SeedBook): Promise<Stage
   const { trainer, seed } = ctx;
   const { split, config, classes, y } = book;
   const t0 = performance.now();
-  const result = await book.timed('stage1', () =>
+  const result = await book.timed('stage1_train', () =>
     fineTuneStage1(
       trainer,
       ctx.images,
@@ -59,6 +59,7 @@ export const runStage1 = async (ctx: SeedContext, book: SeedBook): Promise<Stage
         labelSmoothing: config.stage1.labelSmoothing,
         dir: join(ctx.dir, 'stage1'),
         signal: ctx.signal,
+        timeValidation: (f) => book.timed('stage1_validate', f),
         // The loop counts epochs from 0; runs report them from 1.
         onProgress: (p) =>
           ctx.progress({ ...p, epoch: p.epoch + 1, stage: 'stage1', method: 'stage1_image', seed }),
@@ -91,10 +92,10 @@ export const runStage1 = async (ctx: SeedContext, book: SeedBook): Promise<Stage
     return weights[i]!;
   };
   const imageHead = { kernel: at('kernel'), bias: at('bias') };
-  const evalFeatures = {
+  const evalFeatures = await book.timed('stage1_eval_views', async () => ({
     validation: await featureViews(ctx, split.validation),
-    test: await book.timed('evaluate', () => featureViews(ctx, split.test)),
-  };
+    test: await featureViews(ctx, split.test),
+  }));
   if (stage1) {
     const evaluate = (feats: Float32Array[]) => {
       const dim = imageHead.kernel.length / classes;

@@ -16,6 +16,8 @@ export interface Stage1TrainableOptions {
   /** ε of label smoothing: targets (1 − ε)·one-hot + ε/classes (0: plain one-hot). */
   labelSmoothing?: number;
   signal?: AbortSignal;
+  /** Times each epoch's validation as its own phase (the run's `stage1_validate`). */
+  timeValidation?: <T>(f: () => Promise<T>) => Promise<T>;
 }
 
 /** The learning rate of a (1-based) epoch under the schedule; the same after a resume. */
@@ -92,17 +94,18 @@ export const createStage1Trainable = (
     prefetch: (indices, ctx) => {
       ahead = { key: keyOf(indices, ctx), batch: batchOf(indices, ctx) };
     },
-    validate: async () => {
-      await trainer.syncReplicas();
-      const val = await inferRows(trainer, images, split.validation, augmenters.evaluate, 'model', {
-        signal: opts.signal,
-      });
-      const probs = toRowArrays(val.rows, val.dim);
-      return {
-        loss: crossEntropy(probs, valLabels),
-        accuracy: classificationMetrics(valLabels, probs, opts.classes).accuracy,
-      };
-    },
+    validate: () =>
+      (opts.timeValidation ?? ((f) => f()))(async () => {
+        await trainer.syncReplicas();
+        const val = await inferRows(trainer, images, split.validation, augmenters.evaluate, 'model', {
+          signal: opts.signal,
+        });
+        const probs = toRowArrays(val.rows, val.dim);
+        return {
+          loss: crossEntropy(probs, valLabels),
+          accuracy: classificationMetrics(valLabels, probs, opts.classes).accuracy,
+        };
+      }),
     readWeights: async () => toStored(await trainer.weights()),
     writeWeights: (arrays) => trainer.setWeights(fromStored(arrays)),
     readOptimizer: async () => (trainer.optimizerState ? trainer.optimizerState() : []),

@@ -49,10 +49,10 @@ export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1
   const { trainer, images, augmenters, modalities } = ctx;
   const { split, config } = book;
   const { imageHead, evalFeatures } = stage1;
-  const outcome = await book.timed('stage2', async () => {
-    const tr = await inferRows(trainer, images, split.train, augmenters.evaluate, 'features', {
-      signal: ctx.signal,
-    });
+  const outcome = await book.timed('fit_proposed', async () => {
+    const tr = await book.timed('stage2_clean_features', () =>
+      inferRows(trainer, images, split.train, augmenters.evaluate, 'features', { signal: ctx.signal }),
+    );
     const dim = tr.dim;
     const single = (m: RunMethod) => {
       const h = book.outcomes.find((o) => o.method === m)?.head;
@@ -77,12 +77,13 @@ export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1
       ...book.set(split.train, fusion(split.train, tr.rows)),
       // Augmented with stage 2's stream of the fit loop's batch seed: the same after a resume,
       // different for the two halves of a batch split after out-of-memory.
-      fresh: async (positions, bctx) => {
-        const rows = positions.map((p) => split.train[p]!);
-        const batch = augmentedBatch(images, rows, augmenters.train, mixSeed(bctx.seed, STAGE2_STREAM));
-        const feats = await trainer.predict(batch.x, batch.shape, 'features');
-        return fusion(rows, feats).x;
-      },
+      fresh: (positions, bctx) =>
+        book.timed('stage2_fresh_features', async () => {
+          const rows = positions.map((p) => split.train[p]!);
+          const batch = augmentedBatch(images, rows, augmenters.train, mixSeed(bctx.seed, STAGE2_STREAM));
+          const feats = await trainer.predict(batch.x, batch.shape, 'features');
+          return fusion(rows, feats).x;
+        }),
     };
     const evalSet = (rows: readonly number[], feats: Float32Array[]): FeatureSet => ({
       ...book.set(rows, fusion(rows, feats[0]!)),

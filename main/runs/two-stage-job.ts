@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { meanAndSpread } from '../../shared/metrics/classification-metrics';
@@ -12,6 +11,8 @@ import { createTextEncoder } from '../engine/encoders/text-encoder';
 import { encodeCheckpoint, readCheckpoint, writeFileAtomic } from '../engine/train/checkpoint-file';
 import type { FitState } from '../engine/train/fit-loop';
 import { defineJobKind, type JobContext } from '../engine/trainer/job-registry';
+import { preferredBuiltKernels } from '../engine/wasm/build-kernels';
+import { defaultWasmReplicas } from '../engine/wasm/data-parallel-trainer';
 import { createLocalImageTrainer, createParallelImageTrainer, type ImageTrainer } from './image-trainer';
 import { createRunAugmenters } from './run-augmenters';
 import { RunManifest } from './run-manifest';
@@ -21,6 +22,7 @@ import type { PredictionRow, RunJobResult } from './run-job-result';
 import type { MethodOutcome } from './seed-context';
 import { trainSeedMethods } from './seed-methods';
 import { exportRunModel } from './model-export';
+import { createPhaseTimer } from './phase-timer';
 
 export const TwoStageJobConfig = z.object({
   /** The run folder's manifest.json, written by the main process. */
@@ -29,7 +31,9 @@ export const TwoStageJobConfig = z.object({
   replicas: z.number().int().min(1).max(16).optional(),
 });
 
-const wasmKernels = () => join(process.cwd(), 'out', 'kernels', 'sonofuse-kernels.wasm');
+/** The kernel build the replicas load: the relaxed-SIMD one when built and runnable, else plain SIMD. */
+const wasmKernels = () =>
+  preferredBuiltKernels(join(process.cwd(), 'out', 'kernels', 'sonofuse-kernels.wasm'));
 
 const notesCache = async (runDir: string, compute: () => Promise<Modalities>): Promise<Modalities> => {
   const path = join(runDir, 'modalities.ckpt');
@@ -113,56 +117,57 @@ export const runTwoStageJob = async (
   const backboneManifest =
     imageChoice.kind === 'builtin' ? builtinBackboneManifest() : await readBackboneManifest(imageChoice.path);
   const augmenters = createRunAugmenters(run, backboneManifest);
-  const timing: Record<string, number> = {};
-  const tick = (key: string, since: number) =>
-    (timing[key] = (timing[key] ?? 0) + (performance.now() - since) / 1000);
+  const timer = createPhaseTimer();
 
   try {
-    let since = performance.now();
     // The first launch records every file's hash; a resume refuses files that changed since.
     const hashesPath = join(ctx.runDir, 'image-hashes.json');
     const recorded = existsSync(hashesPath)
       ? new Map<number, string>(JSON.parse(await readFile(hashesPath, 'utf8')) as Array<[number, string]>)
       : undefined;
-    const images = await prepareRunImages(
-      manifest.items,
-      augmenters.source,
-      augmenters.threshold,
-      (done, total) =>
-        ctx.progress({
-          stage: 'prepare',
-          epoch: 0,
-          epochs: 1,
-          batch: done,
-          batchesPerEpoch: total,
-          loss: 0,
-          imagesPerSecond: 0,
-          etaSeconds: null,
-        }),
-      ctx.signal,
-      recorded,
+    const images = await timer.timed('decode', () =>
+      prepareRunImages(
+        manifest.items,
+        augmenters.source,
+        augmenters.threshold,
+        (done, total) =>
+          ctx.progress({
+            stage: 'prepare',
+            epoch: 0,
+            epochs: 1,
+            batch: done,
+            batchesPerEpoch: total,
+            loss: 0,
+            imagesPerSecond: 0,
+            etaSeconds: null,
+          }),
+        ctx.signal,
+        recorded,
+      ),
     );
     if (!recorded) await writeFileAtomic(hashesPath, Buffer.from(JSON.stringify([...images.hashes])));
     const text = run.encoders.text;
-    const modalities = await notesCache(ctx.runDir, async () => {
-      const encoder =
-        text.kind === 'none'
-          ? null
-          : await createTextEncoder(
-              text.kind === 'use-lite'
-                ? { kind: 'use-lite', tf: ctx.tf }
-                : { kind: 'hf-local', folder: text.folder },
-            );
-      try {
-        return await encodeModalities(manifest, encoder);
-      } finally {
-        encoder?.dispose();
-      }
-    });
-    tick('prepare', since);
+    const modalities = await timer.timed('encodings', () =>
+      notesCache(ctx.runDir, async () => {
+        const encoder =
+          text.kind === 'none'
+            ? null
+            : await createTextEncoder(
+                text.kind === 'use-lite'
+                  ? { kind: 'use-lite', tf: ctx.tf }
+                  : { kind: 'hf-local', folder: text.folder },
+              );
+        try {
+          return await encodeModalities(manifest, encoder);
+        } finally {
+          encoder?.dispose();
+        }
+      }),
+    );
 
-    const replicas = config.replicas ?? Math.min(4, availableParallelism());
-    const parallel = ctx.backend === 'wasm' && replicas > 1 && existsSync(wasmKernels());
+    const replicas = config.replicas ?? defaultWasmReplicas();
+    const kernels = wasmKernels();
+    const parallel = ctx.backend === 'wasm' && replicas > 1 && existsSync(kernels);
     const model = {
       source: imageChoice.kind === 'builtin' ? ('nsfwjs-mobilenetv2' as const) : { folder: imageChoice.path },
       inputSize: run.imageSize,
@@ -180,40 +185,40 @@ export const runTwoStageJob = async (
       const stage1 = outcomes.find((o) => o.method === 'stage1_image' && o.status === 'done');
       const proposed = outcomes.find((o) => o.method === 'proposed' && o.status === 'done');
       if (!stage1 && !proposed) return null;
-      const since = performance.now();
       const dir = join(ctx.runDir, 'model');
       const noteDim = modalities.notes?.dim ?? 0;
       const metadataDim = modalities.metadata?.dim ?? 0;
-      await exportRunModel(ctx.tf, {
-        dir,
-        stage1Checkpoint: join(ctx.runDir, `seed-${seed}`, 'stage1', 'best.ckpt'),
-        model: { ...model, seed },
-        backbone: backboneManifest,
-        preprocessing: augmenters.evaluate.config,
-        evaluation: { views: run.evaluation.views, seed, augmentation: augmenters.train.config },
-        metadataEncoder: modalities.metadata?.state ?? null,
-        manifest: {
-          runId: manifest.runId,
-          dataset: run.dataset,
-          classes: manifest.classes,
-          imageSize: run.imageSize,
-          textEncoder: noteDim > 0 ? run.encoders.text.kind : 'none',
-          fusion: proposed?.head
-            ? {
-                imageDim: proposed.head.sizes[0]! - noteDim - metadataDim,
-                noteDim,
-                metadataDim,
-                head: proposed.head,
-              }
-            : null,
-          metrics: Object.fromEntries(
-            outcomes
-              .filter((o) => o.status === 'done')
-              .map((o) => [o.method, { validation: o.validation!, test: o.test! }]),
-          ),
-        },
-      });
-      tick('export', since);
+      await timer.timed('export', () =>
+        exportRunModel(ctx.tf, {
+          dir,
+          stage1Checkpoint: join(ctx.runDir, `seed-${seed}`, 'stage1', 'best.ckpt'),
+          model: { ...model, seed },
+          backbone: backboneManifest,
+          preprocessing: augmenters.evaluate.config,
+          evaluation: { views: run.evaluation.views, seed, augmentation: augmenters.train.config },
+          metadataEncoder: modalities.metadata?.state ?? null,
+          manifest: {
+            runId: manifest.runId,
+            dataset: run.dataset,
+            classes: manifest.classes,
+            imageSize: run.imageSize,
+            textEncoder: noteDim > 0 ? run.encoders.text.kind : 'none',
+            fusion: proposed?.head
+              ? {
+                  imageDim: proposed.head.sizes[0]! - noteDim - metadataDim,
+                  noteDim,
+                  metadataDim,
+                  head: proposed.head,
+                }
+              : null,
+            metrics: Object.fromEntries(
+              outcomes
+                .filter((o) => o.status === 'done')
+                .map((o) => [o.method, { validation: o.validation!, test: o.test! }]),
+            ),
+          },
+        }),
+      );
       return dir;
     };
     const perSeed: MethodOutcome[][] = [];
@@ -221,23 +226,14 @@ export const runTwoStageJob = async (
     const stage1History: RunJobResult['stage1History'] = [];
     for (let k = 0; k < run.seeds; k++) {
       const seed = run.seed + k;
-      since = performance.now();
-      const trainer: ImageTrainer = parallel
-        ? await createParallelImageTrainer({
-            model: { ...model, seed },
-            optimizer,
-            wasmPath: wasmKernels(),
-            replicas,
-          })
-        : await createLocalImageTrainer(ctx.tf, { model: { ...model, seed }, optimizer });
-      tick('prepare', since);
+      const trainer: ImageTrainer = await timer.timed('replicas', () =>
+        parallel
+          ? createParallelImageTrainer({ model: { ...model, seed }, optimizer, wasmPath: kernels, replicas })
+          : createLocalImageTrainer(ctx.tf, { model: { ...model, seed }, optimizer }),
+      );
       description = trainer.description;
       try {
-        const {
-          outcomes,
-          timing: t,
-          notices: n,
-        } = await trainSeedMethods({
+        const { outcomes, notices: n } = await trainSeedMethods({
           tf: ctx.tf,
           manifest,
           images,
@@ -247,11 +243,11 @@ export const runTwoStageJob = async (
           seed,
           dir: join(ctx.runDir, `seed-${seed}`),
           checkSplit: k === 0,
+          timer,
           signal: ctx.signal,
           progress: ctx.progress,
           log: (m) => ctx.log('info', m),
         });
-        for (const [key, value] of Object.entries(t)) timing[key] = (timing[key] ?? 0) + value;
         perSeed.push(outcomes);
         notices.push(...n);
         if (k === 0) modelDir = await exportModel(outcomes, seed);
@@ -298,7 +294,10 @@ export const runTwoStageJob = async (
     }
     const predictionsFile = join(ctx.runDir, 'predictions.json');
     await writeFileAtomic(predictionsFile, Buffer.from(JSON.stringify(predictions)));
-    timing.total = (performance.now() - t0) / 1000;
+    const timing: Record<string, number> = { ...timer.seconds };
+    const total = (performance.now() - t0) / 1000;
+    timing.other = Math.max(0, total - Object.values(timing).reduce((a, b) => a + b, 0));
+    timing.total = total;
     return {
       status: 'completed',
       result: {

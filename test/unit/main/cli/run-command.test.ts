@@ -90,7 +90,14 @@ describe('sonofuse run', () => {
       expect(m.test.accuracy).toBeLessThanOrEqual(1);
     }
     expect(Object.keys(out.skipped).sort()).toEqual(['metadata_only', 'note_only', 'traditional_multimodal']);
-    for (const key of ['prepare', 'features', 'heads', 'stage1', 'stage2', 'total'])
+    for (const key of [
+      'decode',
+      'pretrained_features',
+      'fit_linear_probe',
+      'stage1_train',
+      'stage2_fresh_features',
+      'total',
+    ])
       expect(out.timing[key]).toBeGreaterThan(0);
 
     // The run's model predicts new images offline, directly or after export.

@@ -87,7 +87,8 @@ describe('two-stage run job (tiny backbone, cpu)', () => {
       expect(m!.seedSpread).toBeNull();
     }
     expect(result.backend).toBe('cpu (one thread on cpu)');
-    expect(result.timing.stage1).toBeGreaterThan(0);
+    expect(result.timing.stage1_train).toBeGreaterThan(0);
+    expect(result.timing.stage1_validate).toBeGreaterThan(0);
     // Progress covered every stage and carried stage-1 curve points.
     expect(new Set(progress.map((p) => p.stage))).toEqual(
       new Set(['prepare', 'features', 'heads', 'stage1', 'stage2']),
