@@ -10,6 +10,7 @@ import { raterAgreement } from '../../shared/metrics/rater-agreement';
 import type { ImageDetail, ImagePage, RaterLabel } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
+import { createLabelVersions } from './label-versions';
 
 interface TaskRow {
   id: number;
@@ -96,6 +97,7 @@ export const createCatalogRaters = (
       datasetId,
     );
 
+  const versions = createLabelVersions(cdb);
   const ROLE_KEY = 'rater.role';
   const raters = {
     /** This workstation's role (SQLite: a setting; labeler until set). */
@@ -288,6 +290,8 @@ export const createCatalogRaters = (
         const before = repo.labels(input.imageId, t.id);
         const votes = raters.ratingsOf(input.imageId, t.id);
         repo.writeLabels(input.imageId, t.id, [input.label]);
+        // The decision is a label write like any other: the image's label version moves on.
+        versions.claim(input.imageId, t.id, null, input.user);
         const batchId = repo.nextBatchId();
         const summary = votes.map((v) => `${v.rater}: ${v.label}`).join(', ');
         repo.appendHistory({

@@ -364,6 +364,11 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       return result;
     },
     agreement: (datasetId: number, task = 'label') => s().raters.agreement(datasetId, task),
+    /** Labels asked per image of a task (1: one label). */
+    ratersOf: (taskId: number) => s().raters.ratersOf(taskId),
+    /** A multi-rater task's training labels: decided, else the majority; ties and unrated listed. */
+    trainingLabels: (taskId: number, imageIds: readonly number[]) =>
+      s().raters.trainingLabels(taskId, imageIds),
     /** Reviewers only: the queue shows every rater's label. */
     adjudicationQueue(input: { datasetId: number; task: string; limit: number }) {
       if (s().raters.role() !== 'reviewer')

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/contract/result';
 import type { RunConfig } from '../../shared/run/run-config';
 import type { CatalogService } from '../catalog/catalog-service';
-import type { RunItem, RunManifest } from './run-manifest';
+import type { LabelRule, RunItem, RunManifest } from './run-manifest';
 
 /** The split every run of a dataset uses unless the config names one: group-aware 70/15/15, seed 1. */
 export const DEFAULT_SPLIT = { seed: 1, ratios: { train: 0.7, validation: 0.15, test: 0.15 } } as const;
@@ -16,6 +16,8 @@ export interface PreparedRun {
   counts: { train: Record<string, number>; validation: Record<string, number>; test: Record<string, number> };
   /** Images left out (no label for the task, or no split part). */
   unlabeled: number;
+  /** Tasks with several raters per image: how the training labels were chosen (else absent). */
+  labelRule?: LabelRule;
 }
 
 /**
@@ -54,8 +56,51 @@ export interface RunRow {
   note: string | null;
 }
 
-/** Every image of the dataset with its current label (task), part (split) and note, by id. */
+/**
+ * Every image of the dataset with its training label (task), part (split) and note, by id. For a
+ * task with several raters per image the label is the adjudicated one, else the raters' majority
+ * (ties and unrated images have none), and `rule` says how many images each way.
+ */
+export const readRunRowsWithRule = (
+  catalog: CatalogService,
+  q: { datasetId: number; taskId: number; splitId: number },
+): { rows: RunRow[]; rule: LabelRule | null } => {
+  const rows = decidedRunRows(catalog, q);
+  const raters = catalog.ratersOf(q.taskId);
+  if (raters <= 1) return { rows, rule: null };
+  const chosen = catalog.trainingLabels(
+    q.taskId,
+    rows.map((r) => r.id),
+  );
+  const rule: LabelRule = {
+    rule: 'adjudicated-else-majority',
+    raters,
+    adjudicated: 0,
+    majority: 0,
+    ties: 0,
+    unrated: 0,
+  };
+  const ties = new Set(chosen.ties);
+  const withLabels = rows.map((r) => {
+    const c = chosen.labels.get(r.id);
+    if (r.part !== null) {
+      if (c) rule[c.source === 'decided' ? 'adjudicated' : 'majority']++;
+      else if (ties.has(r.id)) rule.ties++;
+      else rule.unrated++;
+    }
+    return { ...r, label: c?.label ?? null };
+  });
+  return { rows: withLabels, rule };
+};
+
+/** Every image of the dataset with its training label (task), part (split) and note, by id. */
 export const readRunRows = (
+  catalog: CatalogService,
+  q: { datasetId: number; taskId: number; splitId: number },
+): RunRow[] => readRunRowsWithRule(catalog, q).rows;
+
+/** The images with their decided label (image_labels), part and note. */
+const decidedRunRows = (
   catalog: CatalogService,
   q: { datasetId: number; taskId: number; splitId: number },
 ): RunRow[] =>
@@ -111,7 +156,11 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
         task: taskName,
       });
   if (!split) throw new AppError('NOT_FOUND', `dataset "${config.dataset}" has no split ${config.splitId}`);
-  const rows = readRunRows(catalog, { datasetId: dataset.id, taskId: task.id, splitId: split.id });
+  const { rows, rule: labelRule } = readRunRowsWithRule(catalog, {
+    datasetId: dataset.id,
+    taskId: task.id,
+    splitId: split.id,
+  });
   const usedClasses = new Set(rows.flatMap((r) => (r.label !== null && r.part !== null ? [r.label] : [])));
   const classes = cdb
     .all<{ name: string }>(
@@ -193,5 +242,6 @@ export const buildRunManifest = (catalog: CatalogService, config: RunConfig): Pr
     splitName: split.name,
     counts,
     unlabeled: rows.length - labelled.length,
+    ...(labelRule ? { labelRule } : {}),
   };
 };

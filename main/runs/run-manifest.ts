@@ -19,6 +19,21 @@ export const RunItem = z.object({
 });
 export type RunItem = z.infer<typeof RunItem>;
 
+/**
+ * How the labels of a task with several raters per image became training labels: the reviewer's
+ * adjudication where there is one, else the raters' majority; ties and unrated images are left out.
+ * Counts are over the images of the split.
+ */
+export const LabelRule = z.object({
+  rule: z.literal('adjudicated-else-majority'),
+  raters: z.number().int(),
+  adjudicated: z.number().int(),
+  majority: z.number().int(),
+  ties: z.number().int(),
+  unrated: z.number().int(),
+});
+export type LabelRule = z.infer<typeof LabelRule>;
+
 /** A metadata column left out of the fusion inputs, and why (shown with the results). */
 export const ExcludedColumn = z.object({ name: z.string(), reason: z.string() });
 

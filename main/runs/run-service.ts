@@ -28,7 +28,7 @@ import { PredictionRow, RunJobResult } from './run-job-result';
 import { createRunSaliency, type RunSaliencyOptions } from './run-saliency';
 import { fromSnapshot, snapshotChanges, toSnapshot } from './run-snapshot';
 import { createRunStore, type RunRecord } from './run-store';
-import { buildRunSummary, toListItem } from './run-summary';
+import { buildRunSummary, labelRuleNotice, toListItem } from './run-summary';
 import { mkdirPrivate, writeFilePrivate } from '../security/private-files';
 
 export interface RunServiceOptions {
@@ -148,6 +148,7 @@ export const createRunService = (options: RunServiceOptions) => {
     const notices = prepared.manifest.excludedColumns.map(
       (c) => `metadata column "${c.name}" left out: ${c.reason}`,
     );
+    if (prepared.labelRule) notices.push(labelRuleNotice(prepared.labelRule));
     if (prepared.unlabeled > 0)
       notices.push(`${prepared.unlabeled} image(s) without a label for "${prepared.task}" were left out`);
     const job = options.jobs?.start({

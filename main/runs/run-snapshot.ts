@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunCatalogChanges } from '../../shared/contract/run';
 import type { CatalogService } from '../catalog/catalog-service';
 import { readRunRows, taskIdOf, type PreparedRun } from './build-run-manifest';
-import { RunManifest } from './run-manifest';
+import { LabelRule, RunManifest } from './run-manifest';
 
 const PartCounts = z.record(z.string(), z.number().int());
 
@@ -21,6 +21,8 @@ export const RunSnapshot = z.object({
   splitName: z.string(),
   counts: z.object({ train: PartCounts, validation: PartCounts, test: PartCounts }),
   unlabeled: z.number().int(),
+  /** Several raters per image: adjudicated else majority, and how many images each way. */
+  labelRule: LabelRule.optional(),
   manifest: RunManifest.omit({ runId: true }),
 });
 export type RunSnapshot = z.infer<typeof RunSnapshot>;
@@ -34,6 +36,7 @@ export const toSnapshot = (prepared: PreparedRun, takenAt: string): RunSnapshot 
   splitName: prepared.splitName,
   counts: prepared.counts,
   unlabeled: prepared.unlabeled,
+  ...(prepared.labelRule ? { labelRule: prepared.labelRule } : {}),
   manifest: prepared.manifest,
 });
 
@@ -45,6 +48,7 @@ export const fromSnapshot = (s: RunSnapshot): PreparedRun => ({
   splitName: s.splitName,
   counts: s.counts,
   unlabeled: s.unlabeled,
+  ...(s.labelRule ? { labelRule: s.labelRule } : {}),
 });
 
 export type SnapshotChanges = RunCatalogChanges;

@@ -2,6 +2,7 @@ import type { RunListItem } from '../../shared/contract/run';
 import { runMethods } from '../../shared/run/run-config';
 import type { RunSummary } from '../../shared/run/run-result';
 import type { PreparedRun } from './build-run-manifest';
+import type { LabelRule } from './run-manifest';
 import type { RunJobResult } from './run-job-result';
 import type { RunRecord } from './run-store';
 
@@ -35,6 +36,11 @@ export const buildRunSummary = (
   notices,
   timing: result.timing,
 });
+
+/** The run summary's statement of a multi-rater task's label rule, with the counts. */
+export const labelRuleNotice = (r: LabelRule): string =>
+  `labels from ${r.raters} raters per image: the adjudicated label, else the raters' majority — ` +
+  `${r.adjudicated} adjudicated, ${r.majority} by majority, ${r.ties} tie(s) and ${r.unrated} unrated image(s) left out`;
 
 /** The list row of a run: its best test accuracy among methods, and whether it is stale. */
 export const toListItem = (record: RunRecord, dataset: string, stale: boolean): RunListItem => {

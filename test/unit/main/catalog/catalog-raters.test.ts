@@ -146,7 +146,12 @@ describe('multiple raters per image', () => {
     catalog.setRole('labeler');
     catalog.setUserName('ann');
     expect(page().get(ids[0]!)).toEqual(['y']);
-    expect(catalog.image(ids[0]!, 'plane')).toMatchObject({ labels: ['y'], decided: true });
+    expect(catalog.image(ids[0]!, 'plane')).toMatchObject({
+      labels: ['y'],
+      decided: true,
+      labelVersion: 1,
+      labelledBy: 'rev',
+    });
     expect(codeOf(() => rate(ids[0]!, 'ann', 'z'))).toBe('CONFLICT');
     catalog.setRole('reviewer');
     expect(catalog.adjudicationQueue({ datasetId, task: 'plane', limit: 100 })).toMatchObject({
