@@ -25,6 +25,7 @@ import { dataDir, storeDirFor } from './catalog-paths';
 import { queryImages } from './catalog-query';
 import { createRepository } from './catalog-repository';
 import { createCatalogRaters } from './catalog-raters';
+import { createLabelJobs } from './label-jobs';
 import { createCatalogSplits } from './catalog-splits';
 import { createTaskEdits, type TaskEditInput } from './catalog-task-edits';
 import { createContentStore } from './content-store';
@@ -101,6 +102,7 @@ const open = (options: CatalogServiceOptions) => {
     taskEdits: createTaskEdits(cdb, repo, edits),
     datasets: createCatalogDatasets(cdb),
     raters: createCatalogRaters(cdb, repo),
+    jobs: createLabelJobs(cdb),
   };
 };
 
@@ -364,11 +366,16 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       return result;
     },
     agreement: (datasetId: number, task = 'label') => s().raters.agreement(datasetId, task),
-    /** Labels asked per image of a task (1: one label). */
-    ratersOf: (taskId: number) => s().raters.ratersOf(taskId),
-    /** A multi-rater task's training labels: decided, else the majority; ties and unrated listed. */
-    trainingLabels: (taskId: number, imageIds: readonly number[]) =>
-      s().raters.trainingLabels(taskId, imageIds),
+    /** The work split (label-jobs.ts): assign a batch, list batches, a batch's labeling queue. */
+    createLabelJob: (input: {
+      datasetId: number;
+      task: string;
+      assignee: string;
+      size: number;
+      user: string;
+    }) => s().jobs.create(input),
+    labelJobs: (input: { datasetId: number; task?: string; assignee?: string }) => s().jobs.list(input),
+    labelJobQueue: (jobId: number, limit = 200) => s().jobs.queue(jobId, limit),
     /** Reviewers only: the queue shows every rater's label. */
     adjudicationQueue(input: { datasetId: number; task: string; limit: number }) {
       if (s().raters.role() !== 'reviewer')

@@ -44,4 +44,7 @@ export const createCatalogHandlers = (catalog: CatalogService): Pick<Handlers, C
   'catalog:agreement': ({ datasetId, task }) => catalog.agreement(datasetId, task),
   'catalog:adjudicationQueue': (input) => catalog.adjudicationQueue(input),
   'catalog:adjudicate': (input) => catalog.adjudicate(input),
+  'catalog:createLabelJob': (input) => catalog.createLabelJob(input),
+  'catalog:labelJobs': (input) => catalog.labelJobs(input),
+  'catalog:labelJobQueue': ({ jobId, limit }) => catalog.labelJobQueue(jobId, limit),
 });

@@ -29,11 +29,13 @@ import {
 } from './catalog-schemas';
 import { MAX_NOTE_CHARS } from './catalog-limits';
 import { defineCall, defineEvent } from './define';
+import { labelJobCalls } from './label-jobs';
 import { ratersCalls } from './raters';
 
 export * from './catalog-schemas';
 export * from './catalog-limits';
 export * from './raters';
+export * from './label-jobs';
 
 const Reason = z.string().max(500).default('');
 const LabelVersion = z.number().int().min(0);
@@ -308,6 +310,8 @@ export const catalogCalls = {
   }),
   /** Several raters per image, agreement, adjudication (shared/contract/raters.ts). */
   ...ratersCalls,
+  /** The work split: batches of images per labeler (shared/contract/label-jobs.ts). */
+  ...labelJobCalls,
 } as const;
 
 export const CatalogChange = z.object({
