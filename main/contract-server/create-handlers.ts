@@ -4,6 +4,7 @@ import { createCatalogHandlers } from './catalog-handlers';
 import { createAugmentHandlers } from './augment-handlers';
 import { installDemo } from '../demo/demo-service';
 import { createRunHandlers } from './run-handlers';
+import { createAssistantHandlers } from './assistant-handlers';
 
 /**
  * Maps every contract call to a service method. Kept as thin as the preload: no logic here beyond
@@ -18,6 +19,7 @@ export const createHandlers = (services: Services): Handlers => ({
   ...createCatalogHandlers(services.catalog),
   ...createAugmentHandlers(services.catalog),
   ...createRunHandlers(services.runs),
+  ...createAssistantHandlers(() => services.assistant),
   'demo:install': async () => {
     const r = await installDemo(services.catalog);
     return {

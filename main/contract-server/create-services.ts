@@ -10,6 +10,8 @@ import { unsupportedFileChooser, type FileChooser } from '../services/file-choos
 import { createJobRegistry, type JobRegistry } from '../core/job-registry';
 import { createLogger, type Logger } from '../core/logger';
 import type { EventHub } from './event-hub';
+import type { AssistantPort } from './assistant-handlers';
+import { AppError } from '../../shared/contract/result';
 import { createRunService, type RunService } from '../runs/run-service';
 import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
 import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';
@@ -22,6 +24,8 @@ export interface Services {
   catalog: CatalogService;
   /** Two-stage runs (trainer processes) and their stored results. Opens the catalog on first use. */
   runs: RunService;
+  /** The labeling assistant (suggestions, queue, simulation) per dataset and task. */
+  assistant: AssistantPort;
   /** Native open dialogs where the shell has them (`app:chooseFiles`). */
   files: FileChooser;
   dispose(): Promise<void>;
@@ -83,6 +87,17 @@ export const createServices = (options: ServicesOptions): Services => {
     }
     return runs;
   };
+  // Until main/assistant's service is wired here, every assistant call answers UNAVAILABLE (typed).
+  const unavailable = (): never => {
+    throw new AppError('UNAVAILABLE', 'the labeling assistant is not available in this build yet');
+  };
+  const assistant: AssistantPort = {
+    status: unavailable,
+    suggestions: unavailable,
+    queue: unavailable,
+    useModel: unavailable,
+    simulation: unavailable,
+  };
   return {
     logger,
     appInfo,
@@ -91,6 +106,7 @@ export const createServices = (options: ServicesOptions): Services => {
     get runs() {
       return runService();
     },
+    assistant,
     files,
     async dispose() {
       // Later services (trainer processes, catalog database) close here, in reverse order of creation.

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { AppErrorShape } from '../../shared/contract/index';
 import { useApi } from '../api-context';
+import { AssistantStatusLine } from '../assistant/assistant-status';
+import { SuggestionFilter } from '../assistant/suggestion-filter';
+import { useAssistantStatus, useSuggestions } from '../assistant/use-assistant';
 import { ErrorMessage } from '../components/error-message';
 import { HelpOverlay } from '../components/help-overlay';
 import { ModalDialog } from '../components/modal-dialog';
@@ -96,6 +99,14 @@ export const CatalogScreen = ({
   const [help, setHelp] = useState(false);
   useHotkeys([{ key: '?', group: 'Help', description: 'Shortcuts', run: () => setHelp((h) => !h) }]);
   const total = pager.total() ?? 0;
+  const assistant = useAssistantStatus(ws.datasetId, ws.task);
+  const suggestions = useSuggestions(
+    ws.datasetId,
+    ws.task,
+    assistant.status?.model?.id ?? null,
+    undefined,
+    statsKey,
+  );
 
   // A notice belongs to the context it was said in: a new dataset, task or filter clears it
   // (and the bulk Undo beside it, which would otherwise act on a list no longer shown).
@@ -312,6 +323,30 @@ export const CatalogScreen = ({
           ) : null}
         </span>
       </div>
+      {ws.datasetId !== null ? (
+        <div className="assistant-bar">
+          <SuggestionFilter
+            datasetId={ws.datasetId}
+            task={ws.task}
+            user={ws.user}
+            classes={classes}
+            suggestions={suggestions}
+            onShow={(ids) => setFilters({ ...filters, ids: ids ?? undefined })}
+            onError={setError}
+            onConfirmed={({ message, batchId, imageIds }) => {
+              setError(null);
+              setNotice(message);
+              if (batchId !== null) {
+                undo.push({ batchId, description: message.slice(0, -1), imageIds });
+                setLastBulk(batchId);
+              }
+              browse.refresh();
+              setStatsKey((k) => k + 1);
+            }}
+          />
+          <AssistantStatusLine status={assistant.status} error={assistant.error} />
+        </div>
+      ) : null}
       {task && classes.length === 0 ? (
         <p className="notice-panel" data-testid="no-classes">
           {noClassesText(ws.task)}{' '}
@@ -378,7 +413,12 @@ export const CatalogScreen = ({
                 onOpen();
               }}
             >
-              <ThumbnailCell row={pager.get(i)} mediaUrl={mediaUrl} colourOf={colourOf} />
+              <ThumbnailCell
+                row={pager.get(i)}
+                mediaUrl={mediaUrl}
+                colourOf={colourOf}
+                suggestion={suggestions.get(pager.get(i)?.id ?? 0) ?? null}
+              />
             </div>
           )}
         />

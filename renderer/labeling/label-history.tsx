@@ -1,9 +1,13 @@
 import type { HistoryEntry } from '../../shared/contract/index';
+import { acceptedText } from '../assistant/assistant-text';
 import { describeValue, formatWhen, newestFirst } from './history-labels';
 
 const originText: Record<HistoryEntry['origin'], string> = { import: 'import', edit: '', undo: 'undo' };
 
-/** The change history of one image (labels or notes): who, when, from → to, and why. */
+/**
+ * The change history of one image (labels or notes): who, when, from → to, and why. A label that
+ * was an accepted assistant suggestion says so, with the model and its probability.
+ */
 export const ChangeHistory = ({
   entries,
   kind,
@@ -27,6 +31,11 @@ export const ChangeHistory = ({
                 <time dateTime={e.at}>{formatWhen(e.at)}</time> <span className="who">{e.user}</span>
                 {e.task && kind === 'label' ? <span className="muted"> · {e.task}</span> : null}
                 {originText[e.origin] ? <span className="badge off">{originText[e.origin]}</span> : null}
+                {e.suggestion ? (
+                  <span className="badge suggestion" data-testid="accepted-suggestion">
+                    {acceptedText(e.suggestion)}
+                  </span>
+                ) : null}
               </div>
               <div className="history-change">
                 <span className="from">{describeValue(e.from)}</span> <span aria-label="to">→</span>{' '}

@@ -15,7 +15,12 @@ export interface LabelingActions {
   back(): void;
   help(): void;
   toggleAutoAdvance(): void;
+  /** Accepts the assistant's suggested class for the image shown, and advances. */
+  acceptSuggestion(): void;
 }
+
+/** The key that accepts a suggestion: no class or view action uses it. */
+export const ACCEPT_KEY = 'Enter';
 
 const PAN_STEP = 40;
 
@@ -49,6 +54,12 @@ export const labelingHotkeys = (
       group: 'Labeling',
       description: 'Undo the last label action (any screen)',
       run: actions.undo,
+    },
+    {
+      key: ACCEPT_KEY,
+      group: 'Labeling',
+      description: "Accept the assistant's suggested class and go to the next image",
+      run: actions.acceptSuggestion,
     },
     { key: 'u', group: 'Labeling', description: 'Undo the last change', run: actions.undo },
     { key: 's', group: 'Labeling', description: 'Skip to the next unlabeled image', run: actions.skip },

@@ -1,5 +1,10 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
+import type { QueueMode } from '../../shared/contract/index';
 import { useApi } from '../api-context';
+import { AssistantStatusLine } from '../assistant/assistant-status';
+import { useLabelingQueue } from '../assistant/labeling-queue';
+import { QueueModePicker } from '../assistant/queue-mode-picker';
+import { useAssistantStatus, useSuggestions } from '../assistant/use-assistant';
 import { useBrowse } from '../catalog/browse-context';
 import { currentTask, useStats, useTasks } from '../catalog/catalog-data';
 import { noClassesText } from '../catalog/catalog-screen';
@@ -18,7 +23,7 @@ import { ClassButtons } from './class-buttons';
 import { FlagPanel } from './flag-panel';
 import { ImageFacts } from './image-facts';
 import { ChangeHistory } from './label-history';
-import { labelingHotkeys } from './labeling-hotkeys';
+import { ACCEPT_KEY, labelingHotkeys } from './labeling-hotkeys';
 import { NoteEditor } from './note-editor';
 import { useLabelingSession } from './use-labeling-session';
 import { initialViewer, viewerReducer } from './viewer-state';
@@ -36,7 +41,24 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
   const mediaUrl = useMediaUrl();
   const [tasks, reloadTasks] = useTasks();
   const task = currentTask(tasks, ws.task);
-  const session = useLabelingSession(task);
+  const [queueMode, setQueueMode] = useState<{ mode: QueueMode; className: string | null }>({
+    mode: 'import',
+    className: null,
+  });
+  const queue = useLabelingQueue(api, ws.datasetId, ws.task, queueMode.mode, queueMode.className);
+  const session = useLabelingSession(task, queue);
+  const assistant = useAssistantStatus(ws.datasetId, ws.task);
+  const shownId = session.row?.id;
+  const suggestions = useSuggestions(
+    ws.datasetId,
+    ws.task,
+    assistant.status?.model?.id ?? null,
+    shownId === undefined ? [] : [shownId],
+    session.changes,
+  );
+  const suggestionsRef = useRef(suggestions);
+  suggestionsRef.current = suggestions;
+  const suggestion = shownId === undefined ? null : (suggestions.get(shownId) ?? null);
   const [changedElsewhere, setChangedElsewhere] = useState(0);
   useEffect(() => api.catalog.onChanged(() => setChangedElsewhere((n) => n + 1)), [api]);
   const [stats] = useStats(`${session.changes}:${changedElsewhere}`);
@@ -62,6 +84,7 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
       back: onBack,
       help: () => setHelp(true),
       toggleAutoAdvance: () => session.setAutoAdvance(!session.autoAdvance),
+      acceptSuggestion: () => void session.accept((id) => suggestionsRef.current.get(id) ?? null),
     },
     dispatch,
   );
@@ -156,6 +179,15 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
           Shortcuts <kbd>?</kbd>
         </button>
       </div>
+      <div className="assistant-bar" role="group" aria-label="Labeling assistant">
+        <QueueModePicker
+          mode={queueMode.mode}
+          className={queueMode.className}
+          classes={task?.classes.map((c) => c.name) ?? []}
+          onChange={(mode, className) => setQueueMode({ mode, className })}
+        />
+        <AssistantStatusLine status={assistant.status} error={assistant.error} />
+      </div>
       <p role="status" className="notice" data-testid="labeling-notice">
         {session.notice}
       </p>
@@ -192,6 +224,8 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
                 colourOf={colourOf}
                 onPress={(name) => void session.press(name)}
                 busy={session.busy}
+                suggestion={suggestion}
+                acceptKey={hotkeyLabel({ key: ACCEPT_KEY })}
               />
             ) : (
               <p className="muted">This dataset has no label task yet: create one under Label tasks.</p>

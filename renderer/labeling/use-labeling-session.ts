@@ -1,6 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppErrorShape, ImageDetail, LabelTask, Result } from '../../shared/contract/index';
+import type {
+  AcceptedSuggestion,
+  AppErrorShape,
+  ImageDetail,
+  LabelTask,
+  Result,
+  Suggestion,
+} from '../../shared/contract/index';
 import { useApi } from '../api-context';
+import { findInPager, type LabelingQueue } from '../assistant/labeling-queue';
 import { useBrowse } from '../catalog/browse-context';
 import { undoMessage, useUndo, useUndoListener } from '../catalog/undo-stack';
 import { useWorkspace } from '../catalog/workspace';
@@ -11,9 +19,10 @@ import { applyClassPress } from './class-shortcuts';
  * detail (with the task's labels and history, from one catalog:image call), and the actions
  * (class press with auto-advance, skip, review flag with a reason, undo, next/previous).
  * Actions run one after another, each on the image shown when it starts, so fast typing applies
- * in order and never to a stale image.
+ * in order and never to a stale image. With a `queue` (an assistant queue mode), "next" and the
+ * advance after a label follow it instead of the list order.
  */
-export const useLabelingSession = (task: LabelTask | null) => {
+export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue | null = null) => {
   const api = useApi();
   const ws = useWorkspace();
   const stack = useUndo();
@@ -34,8 +43,8 @@ export const useLabelingSession = (task: LabelTask | null) => {
   const loadSeq = useRef(0);
   const total = pager.total() ?? 0;
   const row = pager.get(focus);
-  const state = useRef({ focus, row, detail, task, user: ws.user, autoAdvance, flagReason });
-  state.current = { focus, row, detail, task, user: ws.user, autoAdvance, flagReason };
+  const state = useRef({ focus, row, detail, task, user: ws.user, autoAdvance, flagReason, queue });
+  state.current = { focus, row, detail, task, user: ws.user, autoAdvance, flagReason, queue };
   const taskName = task?.name ?? ws.task;
 
   useEffect(() => {
@@ -92,6 +101,17 @@ export const useLabelingSession = (task: LabelTask | null) => {
   );
 
   const advance = async (from: number): Promise<void> => {
+    const { queue: q, row: shown } = state.current;
+    if (q) {
+      const exclude = new Set(skipped.current);
+      if (shown) exclude.add(shown.id);
+      const id = await q.next(exclude);
+      if (id !== null) {
+        const at = await findInPager(pager, id);
+        if (at >= 0) return goTo(at);
+        setNotice('The next queued image is outside the current filters: going on in list order.');
+      }
+    }
     const next = await pager.nextUnlabeled(from, skipped.current);
     if (next === null) {
       setNotice('Every image in this list is labelled.');
@@ -107,25 +127,53 @@ export const useLabelingSession = (task: LabelTask | null) => {
     return d && d.id === r.id ? d.labels : r.labels;
   };
 
+  /** Writes `labels` on the shown image (an accepted suggestion is recorded as such), then moves on. */
+  const write = async (
+    labels: (current: string[], t: LabelTask) => string[],
+    suggestion: AcceptedSuggestion | null,
+    alwaysAdvance: boolean,
+  ): Promise<void> => {
+    const { row: r, task: t, user, focus: at } = state.current;
+    if (!r || !t) return;
+    const next = labels(currentLabels(), t);
+    const result = await api.catalog.setLabels({
+      imageId: r.id,
+      task: t.name,
+      labels: next,
+      user,
+      reason: '',
+      ...(suggestion ? { suggestion } : {}),
+    });
+    if (fail(result)) return;
+    const saved = result.ok ? result.value.labels : next;
+    const said = `${r.file}: ${saved.join(', ') || 'cleared'}${suggestion ? ' (suggestion accepted)' : ''}`;
+    if (result.ok && result.value.batchId !== null)
+      stack.push({ batchId: result.value.batchId, description: said, imageIds: [r.id] });
+    setChanges((c) => c + 1);
+    pager.patchLabels(r.id, saved);
+    setNotice(said);
+    if (alwaysAdvance || (t.kind === 'single' && state.current.autoAdvance)) await advance(at);
+    else await load(r.id);
+  };
+
   const press = (name: string) =>
+    run(() => write((current, t) => applyClassPress(current, name, t.kind === 'multi'), null, false));
+
+  /**
+   * Accepts the assistant's suggestion for the shown image (read when the action starts, so a
+   * fast second key never applies one image's suggestion to the next) and advances.
+   */
+  const accept = (suggestionOf: (imageId: number) => Suggestion | null) =>
     run(async () => {
-      const { row: r, task: t, user, focus: at } = state.current;
-      if (!r || !t) return;
-      const labels = applyClassPress(currentLabels(), name, t.kind === 'multi');
-      const result = await api.catalog.setLabels({ imageId: r.id, task: t.name, labels, user, reason: '' });
-      if (fail(result)) return;
-      const saved = result.ok ? result.value.labels : labels;
-      if (result.ok && result.value.batchId !== null)
-        stack.push({
-          batchId: result.value.batchId,
-          description: `${r.file}: ${saved.join(', ') || 'cleared'}`,
-          imageIds: [r.id],
-        });
-      setChanges((c) => c + 1);
-      pager.patchLabels(r.id, saved);
-      setNotice(`${r.file}: ${saved.join(', ') || 'cleared'}`);
-      if (t.kind === 'single' && state.current.autoAdvance) await advance(at);
-      else await load(r.id);
+      const r = state.current.row;
+      if (!r) return;
+      const s = suggestionOf(r.id);
+      if (!s) return setNotice('No suggestion for this image yet.');
+      await write(
+        (current, t) => (t.kind === 'multi' ? [...new Set([...current, s.label])] : [s.label]),
+        { modelId: s.modelId, p: s.p },
+        true,
+      );
     });
 
   /** Undo through the app's one undo stack; the listener below returns to the image it changed. */
@@ -215,10 +263,11 @@ export const useLabelingSession = (task: LabelTask | null) => {
     autoAdvance,
     setAutoAdvance,
     press,
+    accept,
     undo,
     skip,
     flag,
-    next: () => goTo(focus + 1),
+    next: () => (queue ? void run(() => advance(focus)) : goTo(focus + 1)),
     previous: () => goTo(focus - 1),
     noteSaved,
     retry: () => (row ? void load(row.id) : void pager.request(focus, focus + 1)),

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppErrorShape, RunDetail, RunListItem } from '../../shared/contract/index';
 import type { RunConfigInput } from '../../shared/run/run-config';
 import { useApi } from '../api-context';
+import { AssistantPanel } from '../assistant/assistant-panel';
+import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 import { RunForm } from './run-form';
 import { RunningPanel } from './running-panel';
@@ -19,6 +21,7 @@ import '../styles/training.css';
  */
 export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: () => void } = {}) => {
   const api = useApi();
+  const ws = useWorkspace();
   const [runs, setRuns] = useState<RunListItem[]>([]);
   const inFlight = runs.filter((r) => r.status === 'running' || r.status === 'queued');
   // Runs that stopped while on screen keep their panel (and curves) until dismissed or resumed.
@@ -138,6 +141,14 @@ export const TrainingScreen = ({ onEditAugmentation }: { onEditAugmentation?: ()
       />
       {open?.summary && open.runId === openId ? (
         <RunReview key={open.runId} run={open} onChanged={() => setOpenRevision((n) => n + 1)} />
+      ) : null}
+      {ws.datasetId !== null ? (
+        <AssistantPanel
+          key={`${ws.datasetId}:${ws.task}`}
+          datasetId={ws.datasetId}
+          datasetName={datasets.find((d) => d.id === ws.datasetId)?.name ?? String(ws.datasetId)}
+          task={ws.task}
+        />
       ) : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { assistantCalls, assistantEvents } from './assistant';
 import { augmentCalls } from './augment';
 import { catalogCalls, catalogEvents } from './catalog';
 import { demoCalls } from './demo';
@@ -16,6 +17,7 @@ import type { Result } from './result';
  */
 export const calls = {
   ...appCalls,
+  ...assistantCalls,
   ...augmentCalls,
   ...catalogCalls,
   ...demoCalls,
@@ -26,6 +28,7 @@ export const calls = {
 
 export const events = {
   ...appEvents,
+  ...assistantEvents,
   ...catalogEvents,
   ...jobsEvents,
   ...runEvents,
@@ -83,6 +86,7 @@ export type SonoFuseApi = {
 export * from './result';
 export * from './define';
 export * from './app';
+export * from './assistant';
 export * from './augment';
 export * from './catalog';
 export * from './demo';

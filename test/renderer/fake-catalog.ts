@@ -164,6 +164,7 @@ export const createFakeCatalog = (
       if (q.labels) list = list.filter((r) => r.labels.some((l) => q.labels!.includes(l)));
       if (q.flagged !== undefined) list = list.filter((r) => flags.has(r.id) === q.flagged);
       if (q.text) list = list.filter((r) => (notes.get(r.id) ?? '').includes(q.text!));
+      if (q.ids) list = list.filter((r) => q.ids!.includes(r.id));
       return ok({ total: list.length, offset: q.offset, items: list.slice(q.offset, q.offset + q.limit) });
     },
     'catalog:image': (input) => {
@@ -255,6 +256,7 @@ export const createFakeCatalog = (
         to: i.labels,
         user: i.user,
         reason: i.reason,
+        suggestion: i.suggestion ?? null,
       });
       labels.set(`${i.task}:${i.imageId}`, i.labels);
       return ok({ labels: i.labels, batchId: batch, version: versionOf(i.task, i.imageId).version });
@@ -271,6 +273,9 @@ export const createFakeCatalog = (
           to: i.to,
           user: i.user,
           reason: i.reason,
+          suggestion: ((s) => (s ? { modelId: s.modelId, p: s.p } : null))(
+            i.suggestions?.find((x) => x.imageId === id),
+          ),
         });
         labels.set(`${i.task}:${id}`, i.to);
       }
