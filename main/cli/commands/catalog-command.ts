@@ -6,6 +6,7 @@ import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
 import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
 
 const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {
   if (name === undefined) return undefined;
@@ -57,14 +58,15 @@ const whoAmI = (catalog: CatalogService, user: string | undefined): string =>
 export const catalogCommand: CliCommand = {
   name: 'catalog',
   summary:
-    'Catalog statistics, group-aware splits, export (CSV/JSON), online backup, dataset rename and delete.',
+    'Catalog statistics, group-aware splits, export (CSV/JSON), online backup, dataset rename and delete, rater agreement and adjudication.',
   usage:
     'sonofuse catalog stats [--db FILE] [--dataset NAME] [--task NAME] [--json]\n' +
     '       sonofuse catalog split --dataset NAME [--db FILE] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
     '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE] [--split ID]\n' +
     '       sonofuse catalog backup --out FILE [--db FILE]\n' +
     '       sonofuse catalog rename-dataset --dataset NAME --name NEW [--db FILE] [--user NAME] [--json]\n' +
-    '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE] [--user NAME] [--json]',
+    '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE] [--user NAME] [--json]\n' +
+    RATER_USAGE,
   async run(args, io) {
     const [action, ...rest] = args;
     const { values } = parseArgs({
@@ -82,15 +84,30 @@ export const catalogCommand: CliCommand = {
         split: { type: 'string' },
         user: { type: 'string' },
         yes: { type: 'boolean', default: false },
+        raters: { type: 'string' },
       },
     });
-    const actions = ['stats', 'split', 'export', 'backup', 'rename-dataset', 'delete-dataset'];
+    const actions: string[] = [
+      'stats',
+      'split',
+      'export',
+      'backup',
+      'rename-dataset',
+      'delete-dataset',
+      ...RATER_ACTIONS,
+    ];
     if (!actions.includes(action ?? '')) throw new UsageError(`unknown action "${action ?? ''}"`);
     const catalog = createCatalogService({
       dbPath: resolve(values.db ?? defaultCatalogPath()),
       logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
     });
     try {
+      const raterAction = RATER_ACTIONS.find((a) => a === action);
+      if (raterAction) {
+        const dataset = datasetId(catalog, required(values.dataset, '--dataset'))!;
+        runRaterAction(raterAction, catalog, { ...values, dataset }, io);
+        return 0;
+      }
       if (action === 'rename-dataset') {
         const from = required(values.dataset, '--dataset');
         const renamed = catalog.renameDataset({

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../../main/cli/cli-main';
+import { createCatalogService } from '../../../../main/catalog/catalog-service';
+import { captureIo } from '../../../support/capture-io';
+import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
+
+describe('sonofuse catalog agreement / set-raters / adjudication-queue', () => {
+  it("prints Cohen's kappa of two raters, per class, and refuses the queue to a labeler", async () => {
+    const root = tempDir('sonofuse-cli-raters-');
+    for (let i = 0; i < 4; i++) writeFile(root, `all/${i}.png`, await makeImage(5, 5, 40 + i));
+    const db = join(tempDir(), 'cli.db');
+    expect(await runCli(['import', root, '--db', db, '--dataset', 'd', '--no-thumbnails'], captureIo())).toBe(
+      0,
+    );
+    const catalog = createCatalogService({ dbPath: db });
+    const ids = catalog
+      .images({ task: 'label', sort: { by: 'file', dir: 'asc' }, offset: 0, limit: 10 })
+      .items.map((i) => i.id);
+    catalog.defineTask({
+      datasetId: catalog.datasets()[0]!.id,
+      name: 'plane',
+      kind: 'single',
+      classes: [
+        { name: 'x', parent: null },
+        { name: 'y', parent: null },
+      ],
+    });
+    const set = captureIo();
+    expect(
+      await runCli(
+        ['catalog', 'set-raters', '--db', db, '--dataset', 'd', '--task', 'plane', '--raters', '2'],
+        set,
+      ),
+    ).toBe(0);
+    expect(set.stdout).toEqual(['Task "plane" asks for 2 label(s) per image.']);
+    // ann: x x y y ; bo: x y y y -> kappa 0.5 (p_o 0.75, p_e 0.5), as in catalog-raters.test.ts.
+    const rate = (user: string, labels: string[]) =>
+      labels.forEach((l, i) =>
+        catalog.setLabels({ imageId: ids[i]!, task: 'plane', labels: [l], user, reason: '' }),
+      );
+    rate('ann', ['x', 'x', 'y', 'y']);
+    rate('bo', ['x', 'y', 'y', 'y']);
+    catalog.close();
+
+    const text = captureIo();
+    expect(
+      await runCli(['catalog', 'agreement', '--db', db, '--dataset', 'd', '--task', 'plane'], text),
+    ).toBe(0);
+    expect(text.stdout[0]).toBe(
+      "Cohen's kappa 0.500 over 4 image(s) rated at least twice (2 raters asked; 2 people; observed 0.750, chance 0.500)",
+    );
+    // One vs rest with two classes: each class's kappa is the overall one.
+    expect(text.stdout.slice(2).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['x', '0.500'],
+      ['y', '0.500'],
+    ]);
+    const json = captureIo();
+    expect(
+      await runCli(['catalog', 'agreement', '--db', db, '--dataset', 'd', '--task', 'plane', '--json'], json),
+    ).toBe(0);
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({
+      method: 'cohen',
+      kappa: 0.5,
+      items: 4,
+      people: ['ann', 'bo'],
+    });
+
+    const refused = captureIo();
+    expect(
+      await runCli(
+        ['catalog', 'adjudication-queue', '--db', db, '--dataset', 'd', '--task', 'plane'],
+        refused,
+      ),
+    ).not.toBe(0);
+    expect(refused.stderr.join('\n')).toMatch(/only a reviewer/);
+  });
+});
