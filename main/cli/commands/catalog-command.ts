@@ -6,6 +6,7 @@ import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
 import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
+import { JOB_ACTIONS, JOB_USAGE, runJobAction } from './catalog-job-actions';
 import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
 
 const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {
@@ -66,7 +67,9 @@ export const catalogCommand: CliCommand = {
     '       sonofuse catalog backup --out FILE [--db FILE]\n' +
     '       sonofuse catalog rename-dataset --dataset NAME --name NEW [--db FILE] [--user NAME] [--json]\n' +
     '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE] [--user NAME] [--json]\n' +
-    RATER_USAGE,
+    RATER_USAGE +
+    '\n' +
+    JOB_USAGE,
   async run(args, io) {
     const [action, ...rest] = args;
     const { values } = parseArgs({
@@ -85,6 +88,9 @@ export const catalogCommand: CliCommand = {
         user: { type: 'string' },
         yes: { type: 'boolean', default: false },
         raters: { type: 'string' },
+        assignee: { type: 'string' },
+        size: { type: 'string' },
+        batch: { type: 'string' },
       },
     });
     const actions: string[] = [
@@ -95,6 +101,7 @@ export const catalogCommand: CliCommand = {
       'rename-dataset',
       'delete-dataset',
       ...RATER_ACTIONS,
+      ...JOB_ACTIONS,
     ];
     if (!actions.includes(action ?? '')) throw new UsageError(`unknown action "${action ?? ''}"`);
     const catalog = createCatalogService({
@@ -102,6 +109,12 @@ export const catalogCommand: CliCommand = {
       logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
     });
     try {
+      const jobAction = JOB_ACTIONS.find((a) => a === action);
+      if (jobAction) {
+        const dataset = datasetId(catalog, required(values.dataset, '--dataset'))!;
+        runJobAction(jobAction, catalog, { ...values, dataset, user: whoAmI(catalog, values.user) }, io);
+        return 0;
+      }
       const raterAction = RATER_ACTIONS.find((a) => a === action);
       if (raterAction) {
         const dataset = datasetId(catalog, required(values.dataset, '--dataset'))!;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../../main/cli/cli-main';
 import { runJobAction } from '../../../../main/cli/commands/catalog-job-actions';
 import { createCatalogService } from '../../../../main/catalog/catalog-service';
 import { UsageError } from '../../../../main/cli/command';
@@ -38,5 +39,29 @@ describe('sonofuse catalog assign-batch / batches / batch-queue', () => {
       runJobAction('assign-batch', catalog, { ...base, assignee: 'ben', size: '0' }, captureIo()),
     ).toThrow(UsageError);
     catalog.close();
+  });
+
+  it('runs through sonofuse catalog with --db', async () => {
+    const root = tempDir('sonofuse-cli-jobs2-');
+    for (let i = 0; i < 2; i++) writeFile(root, `all/${i}.png`, await makeImage(5, 5, 70 + i));
+    const db = join(tempDir(), 'cli2.db');
+    const catalog = createCatalogService({ dbPath: db });
+    const { datasetId } = await catalog.import(
+      importOptions({ source: root, dataset: 'd', thumbnails: false }),
+    );
+    catalog.defineTask({ datasetId, name: 'plane', kind: 'single', classes: [{ name: 'x', parent: null }] });
+    catalog.close();
+    const io = captureIo();
+    const args = ['--db', db, '--dataset', 'd', '--task', 'plane'];
+    expect(
+      await runCli(
+        ['catalog', 'assign-batch', ...args, '--assignee', 'ana', '--size', '5', '--user', 'lead', '--json'],
+        io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ assignee: 'ana', createdBy: 'lead', images: 2 });
+    const list = captureIo();
+    expect(await runCli(['catalog', 'batches', ...args, '--assignee', 'ana'], list)).toBe(0);
+    expect(list.stdout).toEqual([expect.stringMatching(/^batch \d+ {2}plane {2}ana {2}0\/2 labelled/)]);
   });
 });
