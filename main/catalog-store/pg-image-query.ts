@@ -1,0 +1,157 @@
+import type { ImagePage, ImageQuery, ImageSummary, SplitPart } from '../../shared/contract/catalog';
+import type { PgQuery } from './pg-pool';
+
+/** Free text as a PostgreSQL tsquery: every word must match, each as a prefix (like FTS5's). */
+export const tsQuery = (text: string): string | null => {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words ? words.map((w) => `${w}:*`).join(' & ') : null;
+};
+
+const bound = (value: number | string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? Number(value) : parsed;
+};
+
+/** Positional parameters: `p(value)` appends one and returns its `$n`. */
+const parameters = () => {
+  const values: unknown[] = [];
+  return { values, p: (v: unknown): string => `$${values.push(v)}` };
+};
+
+interface PageRow {
+  id: number;
+  dataset_id: number;
+  file: string;
+  format: string;
+  source_format: string;
+  width: number;
+  height: number;
+  frame: number;
+  sha256: string;
+  imported_at: string;
+  patient: string | null;
+  note_preview: string | null;
+  flagged: boolean;
+  part: SplitPart | null;
+}
+
+const COLUMNS = {
+  id: null,
+  file: 'i.file COLLATE "C"',
+  importedAt: 'i.imported_at COLLATE "C"',
+  width: 'i.width',
+  height: 'i.height',
+} as const;
+
+/**
+ * One page of images with the total, with the SQLite catalog's semantics (main/catalog/catalog-query.ts):
+ * the same filters, note search as prefix words (here `tsvector @@ to_tsquery('simple', …)`), and the
+ * same total orders: a column then the id; by label the first class's ordinal with unlabeled images
+ * first (last descending); by metadata the images holding the key by value, then the others by id.
+ * Every value is a bound parameter.
+ */
+export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImagePage> => {
+  const { values, p } = parameters();
+  const where: string[] = [];
+  const taskIds = (
+    await query<{ id: number }>(
+      'SELECT id FROM label_tasks WHERE name = $1 AND ($2::bigint IS NULL OR dataset_id = $2::bigint)',
+      [q.task, q.datasetId ?? null],
+    )
+  ).map((t) => t.id);
+  let taskParam: string | null = null;
+  const tasks = (): string => (taskParam ??= p(taskIds));
+  if (q.datasetId !== undefined) where.push(`i.dataset_id = ${p(q.datasetId)}`);
+  else where.push('i.dataset_id IN (SELECT id FROM datasets WHERE deleted_at IS NULL)');
+  if (q.labels && q.labels.length > 0)
+    where.push(`i.id IN (SELECT l.image_id FROM image_labels l JOIN label_classes c ON c.id = l.class_id
+      WHERE l.task_id = ANY(${tasks()}::bigint[]) AND c.name = ANY(${p(q.labels)}::text[]))`);
+  if (q.unlabeled)
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM image_labels l WHERE l.image_id = i.id AND l.task_id = ANY(${tasks()}::bigint[]))`,
+    );
+  if (q.flagged !== undefined)
+    where.push(`${q.flagged ? '' : 'NOT '}EXISTS (SELECT 1 FROM image_flags f WHERE f.image_id = i.id)`);
+  if (q.parts && q.parts.length > 0 && q.splitId !== undefined)
+    where.push(
+      `i.id IN (SELECT image_id FROM split_assignments WHERE split_id = ${p(q.splitId)} AND part = ANY(${p(q.parts)}::text[]))`,
+    );
+  if (q.patient !== undefined)
+    where.push(
+      `i.patient_group_id IN (SELECT id FROM groups WHERE kind = 'patient' AND key = ${p(q.patient)})`,
+    );
+  if (q.ids !== undefined) where.push(`i.id = ANY(${p(q.ids)}::bigint[])`);
+  const ts = q.text ? tsQuery(q.text) : null;
+  if (ts) where.push(`i.id IN (SELECT image_id FROM notes WHERE tsv @@ to_tsquery('simple', ${p(ts)}))`);
+  for (const m of q.metadata ?? []) {
+    const conditions = [`key = ${p(m.key)}`];
+    const min = bound(m.min);
+    const max = bound(m.max);
+    if (min !== undefined) conditions.push(`num >= ${p(min)}`);
+    if (max !== undefined) conditions.push(`num <= ${p(max)}`);
+    if (m.values) conditions.push(`text = ANY(${p(m.values)}::text[])`);
+    where.push(`i.id IN (SELECT image_id FROM image_metadata WHERE ${conditions.join(' AND ')})`);
+  }
+  const whereSql = `WHERE ${where.join(' AND ')}`;
+  const whereValues = [...values]; // the count binds only the filters' parameters
+  const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
+  let order: string;
+  if (q.sort.by === 'label') {
+    const key = `(SELECT min(c.ordinal) FROM image_labels l JOIN label_classes c ON c.id = l.class_id
+       WHERE l.image_id = i.id AND l.task_id = ANY(${tasks()}::bigint[]))`;
+    order = `${key} ${dir} ${dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST'}, i.id ${dir}`;
+  } else if (q.sort.by === 'metadata') {
+    const key = p(q.sort.key);
+    const type = (
+      await query<{ type: string }>('SELECT type FROM image_metadata WHERE key = $1 LIMIT 1', [q.sort.key])
+    )[0]?.type;
+    const column = type === 'category' ? 'sm.text COLLATE "C"' : 'sm.num';
+    order = `(SELECT ${column} FROM image_metadata sm WHERE sm.image_id = i.id AND sm.key = ${key}) ${dir} NULLS LAST, i.id ${dir}`;
+  } else {
+    const column = COLUMNS[q.sort.by];
+    order = column === null ? `i.id ${dir}` : `${column} ${dir}, i.id ${dir}`;
+  }
+  const total = Number(
+    (await query<{ n: number }>(`SELECT count(*) AS n FROM images i ${whereSql}`, whereValues))[0]!.n,
+  );
+  const split = p(q.splitId ?? -1);
+  const rows = await query<PageRow>(
+    `SELECT i.id, i.dataset_id, i.file, i.format, i.source_format, i.width, i.height, i.frame, i.sha256,
+       i.imported_at, pg.key AS patient, substr(n.text, 1, 200) AS note_preview,
+       EXISTS (SELECT 1 FROM image_flags f WHERE f.image_id = i.id) AS flagged,
+       (SELECT part FROM split_assignments WHERE split_id = ${split} AND image_id = i.id) AS part
+     FROM images i
+     LEFT JOIN groups pg ON pg.id = i.patient_group_id
+     LEFT JOIN notes n ON n.image_id = i.id
+     ${whereSql} ORDER BY ${order} LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`,
+    values,
+  );
+  const labels = new Map<number, string[]>();
+  if (rows.length > 0)
+    for (const r of await query<{ image_id: number; name: string }>(
+      `SELECT l.image_id, c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
+       WHERE l.image_id = ANY($1::bigint[]) AND l.task_id = ANY($2::bigint[]) ORDER BY c.ordinal`,
+      [rows.map((r) => r.id), taskIds],
+    ))
+      labels.set(r.image_id, [...(labels.get(r.image_id) ?? []), r.name]);
+  const items: ImageSummary[] = rows.map((r) => ({
+    id: r.id,
+    datasetId: r.dataset_id,
+    file: r.file,
+    format: r.format,
+    sourceFormat: r.source_format,
+    width: r.width,
+    height: r.height,
+    frame: r.frame,
+    sha256: r.sha256,
+    labels: labels.get(r.id) ?? [],
+    patient: r.patient,
+    notePreview: r.note_preview,
+    flagged: r.flagged,
+    part: r.part,
+    importedAt: r.imported_at,
+  }));
+  return { total, offset: q.offset, items };
+};
