@@ -1,5 +1,6 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { adamUpdateConfig } from './fused-adam';
 import { bnTrainBackwardConfig, bnTrainForwardConfig } from './batchnorm-train-kernels';
 import {
   conv2dBackpropFilterConfig,
@@ -110,6 +111,7 @@ export const installWasmTrainingKernels = (
       squareGradConfig(moduleFor),
       bnTrainForwardConfig(moduleFor),
       bnTrainBackwardConfig(moduleFor),
+      adamUpdateConfig(moduleFor),
     );
   }
 

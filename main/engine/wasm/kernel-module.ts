@@ -105,6 +105,17 @@ export interface KernelExports {
     chunk: number,
     tid: number,
   ): void;
+  sf_adam_update(
+    value: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    constants: number,
+    outValue: number,
+    outM: number,
+    outV: number,
+  ): void;
   sf_channel_sum(
     x: number,
     positions: number,

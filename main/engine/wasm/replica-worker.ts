@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parentPort, workerData } from 'node:worker_threads';
+import { fuseAdamOnWasm } from './fused-adam';
 import { createInferenceModel } from './inference-model';
 import { installWasmTrainingKernels } from './install-training-kernels';
 import { setLearningRate } from './optimizer-learning-rate';
@@ -39,7 +40,7 @@ const spec = init.optimizer ?? { type: 'adam', learningRate: init.learningRate }
 const optimizer =
   spec.type === 'sgd'
     ? tf.train.momentum(spec.learningRate, spec.momentum ?? 0.9)
-    : tf.train.adam(spec.learningRate);
+    : fuseAdamOnWasm(tf, tf.train.adam(spec.learningRate));
 
 /** Replica 0's initial weights are copied to the others through slot 0 of the slab. */
 const syncInitialWeights = (write: boolean) => {

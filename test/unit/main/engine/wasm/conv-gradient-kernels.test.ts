@@ -96,6 +96,7 @@ describe.each(KERNEL_VARIANTS)('Conv2D gradient kernels on wasm (%s build)', (va
         'Slice',
         'Sum',
         // fused gradients, only called on wasm by the gradient overrides
+        'SonoFuseAdamUpdate',
         'SonoFuseBatchNormGrad',
         'SonoFuseBatchNormTrain',
         'SonoFuseBatchNormTrainGrad',
