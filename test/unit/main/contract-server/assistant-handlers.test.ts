@@ -72,7 +72,7 @@ describe('assistant:* handlers', () => {
 
   it('are part of the app handlers, answering a typed error (never a throw) when the assistant cannot', async () => {
     const services = createServices({
-      shell: 'node',
+      shell: 'cli',
       catalogDbPath: ':memory:',
       logger: createLogger({ minLevel: 'error' }),
     });
