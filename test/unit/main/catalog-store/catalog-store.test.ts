@@ -58,7 +58,7 @@ const fixture = (datasetId: number, user: string): NewImage[] =>
     },
     note:
       i % 3 === 0 ? `Cephalic presentation, scan ${i}` : i % 3 === 1 ? 'Breech; femur length normal' : null,
-    labels: i % 4 === 3 ? {} : { label: [CLASSES[i % 3]!] },
+    labels: (i % 4 === 3 ? {} : { label: [CLASSES[i % 3]!] }) as Record<string, string[]>,
     user,
   }));
 
