@@ -10,6 +10,7 @@ import { useClassColours } from './class-colours';
 import { parseClassList } from './class-list-text';
 import { TaskChanges } from './task-changes';
 import { TaskClassEditor } from './task-class-editor';
+import { TaskRaters } from './task-raters';
 
 /**
  * One task: its classes in order with key, parent and colour. "Edit classes" renames, reorders,
@@ -93,6 +94,7 @@ const TaskCard = ({
           Add
         </button>
       </form>
+      {task.kind === 'single' ? <TaskRaters task={task} onChanged={onEdited} /> : null}
       <TaskChanges task={task} refreshKey={changes} />
     </section>
   );
