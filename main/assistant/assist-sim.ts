@@ -3,7 +3,13 @@ import { coldStartOrder } from './strategies/cold-start';
 import { diverseUncertaintyOrder } from './strategies/diverse-uncertainty';
 import { randomOrder } from './strategies/random-order';
 import { uncertaintyOrder } from './strategies/uncertainty';
-import { balancedWeights, predictSoftmax, trainSoftmax, type SoftmaxTrainOptions } from './softmax-head';
+import {
+  balancedWeights,
+  predictSoftmax,
+  trainSoftmax,
+  type SoftmaxHead,
+  type SoftmaxTrainOptions,
+} from './softmax-head';
 
 /** A fully labeled feature set split into the pool (train part) and the fixed test part. */
 export interface SimData {
@@ -25,10 +31,16 @@ export interface SimOptions {
 }
 
 /** Trains the assistant's head on `rows` (balanced class weights), as the service does. */
-export const fitRows = (data: SimData, rows: readonly number[], head: SimOptions['head'] = {}) => {
+export const fitRows = (
+  data: SimData,
+  rows: readonly number[],
+  head: SimOptions['head'] = {},
+  warm: SoftmaxHead | null = null,
+) => {
   const y = Int32Array.from(rows, (r) => data.y[r]!);
   return trainSoftmax(data.x, data.dim, rows, y, {
     ...head,
+    warm,
     classes: data.classes,
     classWeights: balancedWeights(y, data.classes),
   });
@@ -84,8 +96,10 @@ export const simulateStrategy = (data: SimData, o: SimOptions): Omit<AssistSimCu
   const rest = () => pool.filter((r) => !inLabeled.has(r));
   const order = o.strategy === 'random' ? randomOrder(rest(), pool.length, o.seed + 7919) : null;
   let cursor = 0;
-  for (;;) {
-    const head = fitRows(data, labeled, o.head);
+  let head: SoftmaxHead | null = null;
+  for (let round = 0; ; round++) {
+    // Warm start from the previous round, as the service's background retrain does.
+    head = fitRows(data, labeled, o.head, head);
     accuracy.push(accuracyOf(predictSoftmax(head, x, test), classes, test, y));
     labels.push(labeled.length);
     const remaining = rest();
@@ -103,7 +117,9 @@ export const simulateStrategy = (data: SimData, o: SimOptions): Omit<AssistSimCu
       next =
         o.strategy === 'uncertainty'
           ? uncertaintyOrder(probs, classes, remaining, k)
-          : diverseUncertaintyOrder(x, dim, probs, classes, remaining, labeled, k);
+          : diverseUncertaintyOrder(x, dim, probs, classes, remaining, labeled, k, {
+              seed: o.seed * 1000 + round,
+            });
     }
     const pb = predictSoftmax(head, x, next);
     suggested += next.length;

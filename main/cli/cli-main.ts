@@ -1,5 +1,6 @@
 import { readVersion } from '../runtime/package-info';
 import { processIo, UsageError, type CliCommand, type CliIo } from './command';
+import { assistSimCommand } from './commands/assist-sim-command';
 import { augmentPreviewCommand } from './commands/augment-preview-command';
 import { benchCommand } from './commands/bench-command';
 import { catalogCommand } from './commands/catalog-command';
@@ -21,6 +22,7 @@ export const cliCommands: CliCommand[] = [
   predictCommand,
   exportModelCommand,
   augmentPreviewCommand,
+  assistSimCommand,
   benchCommand,
 ];
 

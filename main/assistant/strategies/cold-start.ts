@@ -1,21 +1,18 @@
-import { createSeededRng } from '../../../shared/random/seeded-random';
-import { kCenterGreedy } from './k-center';
+import { bestPerCluster, kMeans } from './k-means';
 
 /**
- * The first images to label before any label exists: a diverse set by greedy k-center over the
- * whole pool, so every mode of the data is seen early. Without a seed it starts from the pool's
- * most typical image; with one, from a seeded random image (so simulations can vary the start).
+ * The first images to label before any label exists: a diverse, typical set. The pool is
+ * clustered into `k` groups (k-means) and the image closest to each centroid is taken, so every
+ * mode of the data is seen early and outliers (which farthest-first would pick) are not.
  */
 export const coldStartOrder = (
   x: Float32Array,
   dim: number,
   candidates: readonly number[],
   k: number,
-  seed?: number,
+  seed = 1,
 ): number[] => {
-  if (seed === undefined || k <= 0 || candidates.length === 0)
-    return kCenterGreedy(x, dim, candidates, [], k);
-  const first = candidates[Math.floor(createSeededRng(seed).next() * candidates.length)]!;
-  const rest = candidates.filter((c) => c !== first);
-  return [first, ...kCenterGreedy(x, dim, rest, [first], k - 1)];
+  if (k <= 0 || candidates.length === 0) return [];
+  const clusters = kMeans(x, dim, candidates, k, { seed });
+  return bestPerCluster(x, dim, candidates, clusters, () => 0);
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { kCenterGreedy, squaredDistance } from '../../../../main/assistant/strategies/k-center';
-import { coldStartOrder } from '../../../../main/assistant/strategies/cold-start';
 
 // Points on a line (dim 1): 0, 0.1, 0.2 (a tight cluster: one sweep), 5, 10.
 const x = Float32Array.from([0, 0.1, 0.2, 5, 10]);
@@ -14,12 +13,6 @@ describe('k-center greedy', () => {
   });
   it('without labels starts at the point closest to the mean (3.06 → row 3 at 5), then 0, then 10', () => {
     expect(kCenterGreedy(x, 1, [0, 1, 2, 3, 4], [], 3)).toEqual([3, 0, 4]);
-    expect(coldStartOrder(x, 1, [0, 1, 2, 3, 4], 3)).toEqual([3, 0, 4]);
-  });
-  it('seeded cold start begins at a seeded row then goes farthest-first', () => {
-    const a = coldStartOrder(x, 1, [0, 1, 2, 3, 4], 3, 11);
-    expect(coldStartOrder(x, 1, [0, 1, 2, 3, 4], 3, 11)).toEqual(a);
-    expect(new Set(a).size).toBe(3);
   });
   it('k larger than the pool returns the whole pool once', () => {
     expect(kCenterGreedy(x, 1, [1, 4], [0], 9).sort()).toEqual([1, 4]);
