@@ -1,40 +1,33 @@
 import { AppError } from '../../shared/contract/result';
+import type { ImageDetail, ImagePage, RaterLabel } from '../../shared/contract/catalog';
 import {
   MAX_RATERS,
-  type AdjudicationItem,
   type AdjudicationQueue,
   type AgreementReport,
   type RaterRole,
 } from '../../shared/contract/raters';
-import { raterAgreement } from '../../shared/metrics/rater-agreement';
-import type { ImageDetail, ImagePage, RaterLabel } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
 import { createLabelVersions } from './label-versions';
+import {
+  adjudicationReason,
+  agreementReport,
+  buildAdjudicationQueue,
+  chooseTrainingLabels,
+  detailForViewer,
+  groupRatings,
+  ONLY_REVIEWERS,
+  pageForViewer,
+  type RatingRow,
+  type TrainingLabels,
+} from './rater-rules';
+
+export type { TrainingLabels, TrainingLabelSource } from './rater-rules';
 
 interface TaskRow {
   id: number;
   kind: 'single' | 'multi';
   raters: number;
-}
-
-interface RatingRow {
-  image_id: number;
-  rater: string;
-  label: string;
-  at: string;
-}
-
-/** How a run's training label of one image was chosen under the multi-rater rule. */
-export type TrainingLabelSource = 'decided' | 'majority';
-
-export interface TrainingLabels {
-  /** image id -> the label it trains on, and where it came from. */
-  labels: Map<number, { label: string; source: TrainingLabelSource }>;
-  /** Undecided images whose ratings tie for the most votes (left out of the run). */
-  ties: number[];
-  /** Undecided images nobody rated (left out of the run). */
-  unrated: number[];
 }
 
 /**
@@ -66,12 +59,7 @@ export const createCatalogRaters = (
        ORDER BY r.image_id, r.rater`,
       ...(imageIds === null ? [taskId] : [taskId, JSON.stringify(imageIds)]),
     );
-  const byImage = (rows: readonly RatingRow[]): Map<number, RaterLabel[]> => {
-    const map = new Map<number, RaterLabel[]>();
-    for (const r of rows)
-      map.set(r.image_id, [...(map.get(r.image_id) ?? []), { rater: r.rater, label: r.label, at: r.at }]);
-    return map;
-  };
+  const byImage = groupRatings;
   const decidedIds = (taskId: number): Set<number> =>
     new Set(
       cdb
@@ -123,25 +111,19 @@ export const createCatalogRaters = (
      * the viewer's own label (the grid's labels are the decided ones; nobody else's leak).
      */
     pageFor(page: ImagePage, task: string, viewer: string | null): ImagePage {
-      const byDataset = new Map<number, { id: number; raters: number } | null>();
-      const rated = (datasetId: number) => {
-        if (!byDataset.has(datasetId)) byDataset.set(datasetId, raters.ratersOfTask(datasetId, task));
-        const t = byDataset.get(datasetId);
-        return t && t.raters > 1 ? t : null;
-      };
-      const open = page.items.filter((i) => i.labels.length === 0 && rated(i.datasetId) !== null);
-      if (open.length === 0 || viewer === null) return page;
+      if (viewer === null) return page;
       const own = new Map<number, string[]>();
-      for (const [datasetId] of byDataset) {
-        const t = rated(datasetId);
-        if (!t) continue;
-        const ids = open.filter((i) => i.datasetId === datasetId).map((i) => i.id);
+      for (const datasetId of new Set(
+        page.items.filter((i) => i.labels.length === 0).map((i) => i.datasetId),
+      )) {
+        const t = raters.ratersOfTask(datasetId, task);
+        if (!t || t.raters <= 1) continue;
+        const ids = page.items
+          .filter((i) => i.datasetId === datasetId && i.labels.length === 0)
+          .map((i) => i.id);
         for (const [id, l] of raters.ownLabels(ids, t.id, viewer)) own.set(id, l);
       }
-      return {
-        ...page,
-        items: page.items.map((i) => (own.has(i.id) ? { ...i, labels: own.get(i.id)! } : i)),
-      };
+      return pageForViewer(page, own);
     },
     /**
      * An image's detail as `viewer` may see it: in a multi-rater task an undecided image carries the
@@ -151,17 +133,7 @@ export const createCatalogRaters = (
     detailFor(detail: ImageDetail, task: string, viewer: string | null, role: RaterRole): ImageDetail {
       const t = raters.ratersOfTask(detail.datasetId, task);
       if (!t || t.raters <= 1) return detail;
-      const all = raters.ratingsOf(detail.id, t.id);
-      const ratings = role === 'reviewer' ? all : all.filter((r) => r.rater === viewer);
-      const decided = detail.labels.length > 0;
-      const own = all.find((r) => r.rater === viewer);
-      return {
-        ...detail,
-        labels: decided || !own ? detail.labels : [own.label],
-        ratings,
-        decided,
-        raters: t.raters,
-      };
+      return detailForViewer(detail, t.raters, raters.ratingsOf(detail.id, t.id), viewer, role);
     },
     /** Labels asked per image of a task (1 for a task without raters, or an unknown task id). */
     ratersOf(taskId: number): number {
@@ -239,33 +211,14 @@ export const createCatalogRaters = (
     /** Undecided images whose raters disagree, and those with fewer labels than asked. */
     queue(input: { datasetId: number; task: string; limit: number }): AdjudicationQueue {
       const t = task(input.datasetId, input.task);
-      const decided = decidedIds(t.id);
-      const rated = byImage(ratings(t.id, null));
-      const disagreements: AdjudicationItem[] = [];
-      const incomplete: AdjudicationItem[] = [];
-      let unrated = 0;
-      let decidedCount = 0;
-      for (const image of datasetImages(input.datasetId)) {
-        if (decided.has(image.id)) {
-          decidedCount++;
-          continue;
-        }
-        const r = rated.get(image.id) ?? [];
-        if (r.length === 0) unrated++;
-        else if (r.some((x) => x.label !== r[0]!.label))
-          disagreements.push({ imageId: image.id, file: image.file, ratings: r });
-        else if (r.length < t.raters) incomplete.push({ imageId: image.id, file: image.file, ratings: r });
-      }
-      return {
+      return buildAdjudicationQueue({
+        images: datasetImages(input.datasetId),
+        decided: decidedIds(t.id),
+        rated: byImage(ratings(t.id, null)),
         raters: t.raters,
         classes: classNames(t.id),
-        disagreements: disagreements.slice(0, input.limit),
-        disagreementTotal: disagreements.length,
-        incomplete: incomplete.slice(0, input.limit),
-        incompleteTotal: incomplete.length,
-        unrated,
-        decided: decidedCount,
-      };
+        limit: input.limit,
+      });
     },
     /**
      * A reviewer decides an image's label: written as its label (image_labels) and recorded in
@@ -281,8 +234,7 @@ export const createCatalogRaters = (
       role: RaterRole;
       reason: string;
     }): { labels: string[]; batchId: number } {
-      if (input.role !== 'reviewer')
-        throw new AppError('FORBIDDEN', 'only a reviewer adjudicates; this workstation is a labeler');
+      if (input.role !== 'reviewer') throw new AppError('FORBIDDEN', ONLY_REVIEWERS);
       const t = task(input.datasetId, input.task);
       if (!classNames(t.id).includes(input.label))
         throw new AppError('INVALID_INPUT', `task "${input.task}" has no class "${input.label}"`);
@@ -293,7 +245,6 @@ export const createCatalogRaters = (
         // The decision is a label write like any other: the image's label version moves on.
         versions.claim(input.imageId, t.id, null, input.user);
         const batchId = repo.nextBatchId();
-        const summary = votes.map((v) => `${v.rater}: ${v.label}`).join(', ');
         repo.appendHistory({
           batchId,
           imageId: input.imageId,
@@ -302,12 +253,7 @@ export const createCatalogRaters = (
           from: before,
           to: [input.label],
           user: input.user,
-          reason: [
-            `adjudication of ${votes.length} rater label(s)${summary ? ` (${summary})` : ''}`,
-            input.reason.trim(),
-          ]
-            .filter(Boolean)
-            .join('; '),
+          reason: adjudicationReason(votes, input.reason),
           origin: 'edit',
           adjudication: true,
         });
@@ -317,26 +263,13 @@ export const createCatalogRaters = (
     /** Agreement over the task's rater labels (Cohen for two people, Fleiss otherwise). */
     agreement(datasetId: number, name: string): AgreementReport {
       const t = task(datasetId, name);
-      const classes = classNames(t.id);
-      const index = new Map(classes.map((c, i) => [c, i]));
-      const items = [...byImage(ratings(t.id, null)).values()].map((r) => ({
-        ratings: r.map((x) => ({ rater: x.rater, classIndex: index.get(x.label)! })),
-      }));
-      const a = raterAgreement(items, classes.length);
-      return {
+      return agreementReport({
         datasetId,
         task: name,
         raters: t.raters,
-        method: a.method,
-        kappa: a.kappa,
-        observed: a.observed,
-        expected: a.expected,
-        items: a.items,
-        incomplete: a.incomplete,
-        unanimous: a.unanimous,
-        people: a.raters,
-        perClass: classes.map((label, i) => ({ label, kappa: a.perClass[i] ?? null })),
-      };
+        classes: classNames(t.id),
+        rated: byImage(ratings(t.id, null)),
+      });
     },
     /**
      * The labels a run trains on for a multi-rater task: the decided label where there is one,
@@ -344,29 +277,12 @@ export const createCatalogRaters = (
      * left out (and listed).
      */
     trainingLabels(taskId: number, imageIds: readonly number[]): TrainingLabels {
-      const labels = new Map<number, { label: string; source: TrainingLabelSource }>();
-      const ties: number[] = [];
-      const unrated: number[] = [];
-      const decided = decidedIds(taskId);
-      const rated = byImage(ratings(taskId, imageIds));
-      for (const id of imageIds) {
-        if (decided.has(id)) {
-          const label = repo.labels(id, taskId)[0];
-          if (label !== undefined) labels.set(id, { label, source: 'decided' });
-          continue;
-        }
-        const votes = new Map<string, number>();
-        for (const r of rated.get(id) ?? []) votes.set(r.label, (votes.get(r.label) ?? 0) + 1);
-        if (votes.size === 0) {
-          unrated.push(id);
-          continue;
-        }
-        const top = Math.max(...votes.values());
-        const winners = [...votes].filter(([, n]) => n === top);
-        if (winners.length > 1) ties.push(id);
-        else labels.set(id, { label: winners[0]![0], source: 'majority' });
+      const decided = new Map<number, string>();
+      for (const id of decidedIds(taskId)) {
+        const label = repo.labels(id, taskId)[0];
+        if (label !== undefined) decided.set(id, label);
       }
-      return { labels, ties, unrated };
+      return chooseTrainingLabels(imageIds, decided, byImage(ratings(taskId, imageIds)));
     },
   };
   return raters;
