@@ -5,6 +5,7 @@
  * `engine/trainer/trainer-runtime.ts`; this file only wires the real parent port, the app's job
  * kinds (the generic engine registers none) and installers.
  */
+import { assistantFeaturesJob } from '../assistant/feature-job';
 import { createProcessParentPort } from '../engine/trainer/fork-transport';
 import { createJobRegistry } from '../engine/trainer/job-registry';
 import { twoStageJob } from '../runs/two-stage-job';
@@ -17,7 +18,7 @@ const main = async (): Promise<void> => {
   const utility = electronParentPort();
   const port = utility ? createUtilityParentPort(utility) : createProcessParentPort();
   await runTrainer(port, {
-    registry: createJobRegistry([tinyDenseJob, twoStageJob]),
+    registry: createJobRegistry([tinyDenseJob, twoStageJob, assistantFeaturesJob]),
     installers: defaultTrainerInstallers(),
   });
   // The last message is handed over; leave explicitly (tfjs may keep handles alive).
