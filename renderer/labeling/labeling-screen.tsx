@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { QueueMode } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { AssistantStatusLine } from '../assistant/assistant-status';
@@ -22,6 +22,8 @@ import { useClassColours } from '../tasks/class-colours';
 import { ClassButtons } from './class-buttons';
 import { FlagPanel } from './flag-panel';
 import { ImageFacts } from './image-facts';
+import { createBatchQueue, LabelBatches } from './label-batches';
+import { LabelConflictDialog } from './label-conflict-dialog';
 import { ChangeHistory } from './label-history';
 import { ACCEPT_KEY, labelingHotkeys } from './labeling-hotkeys';
 import { NoteEditor } from './note-editor';
@@ -46,7 +48,14 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
     className: null,
   });
   const queue = useLabelingQueue(api, ws.datasetId, ws.task, queueMode.mode, queueMode.className);
-  const session = useLabelingSession(task, queue);
+  /** The picked batch of "My batches": while one is picked, the queue follows it. */
+  const [batchId, setBatchId] = useState<number | null>(null);
+  const batchQueue = useMemo(
+    () => (batchId === null ? null : createBatchQueue(api, batchId)),
+    [api, batchId],
+  );
+  useEffect(() => setBatchId(null), [ws.datasetId, ws.task]);
+  const session = useLabelingSession(task, batchQueue ?? queue);
   const assistant = useAssistantStatus(ws.datasetId, ws.task);
   const shownId = session.row?.id;
   const suggestions = useSuggestions(
@@ -188,6 +197,16 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
         />
         <AssistantStatusLine status={assistant.status} error={assistant.error} />
       </div>
+      {ws.datasetId !== null && task ? (
+        <LabelBatches
+          datasetId={ws.datasetId}
+          task={task.name}
+          user={ws.user}
+          activeId={batchId}
+          onPick={(job) => setBatchId(job?.id ?? null)}
+          refresh={session.changes}
+        />
+      ) : null}
       <p role="status" className="notice" data-testid="labeling-notice">
         {session.notice}
       </p>
@@ -272,6 +291,15 @@ export const LabelingScreen = ({ onBack, onEditTasks }: { onBack: () => void; on
         </div>
       )}
       {help ? <HelpOverlay hotkeys={hotkeys} onClose={() => setHelp(false)} /> : null}
+      {session.conflict ? (
+        <LabelConflictDialog
+          conflict={session.conflict.conflict}
+          mine={session.conflict.mine}
+          kind={session.conflict.kind}
+          file={session.conflict.file}
+          onChoose={(choice) => void session.resolveConflict(choice)}
+        />
+      ) : null}
     </section>
   );
 };

@@ -3,6 +3,7 @@ import type {
   AcceptedSuggestion,
   AppErrorShape,
   ImageDetail,
+  LabelConflict,
   LabelTask,
   Result,
   Suggestion,
@@ -13,6 +14,18 @@ import { useBrowse } from '../catalog/browse-context';
 import { undoMessage, useUndo, useUndoListener } from '../catalog/undo-stack';
 import { useWorkspace } from '../catalog/workspace';
 import { applyClassPress } from './class-shortcuts';
+import { resolveConflict, type ConflictChoice } from './label-conflict';
+
+/** A label write another workstation's write beat: shown as a dialog until the user chooses. */
+export interface PendingConflict {
+  conflict: LabelConflict;
+  /** The labels this user asked for. */
+  mine: string[];
+  imageId: number;
+  file: string;
+  kind: 'single' | 'multi';
+  suggestion: AcceptedSuggestion | null;
+}
 
 /**
  * The labeling view's state machine over the shared browse list: which image is shown, its
@@ -32,6 +45,7 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
   const [busy, setBusy] = useState(false);
   const [autoAdvance, setAutoAdvance] = useState(true);
   const [notice, setNotice] = useState('');
+  const [conflict, setConflict] = useState<PendingConflict | null>(null);
   /** The reason recorded with the next flag (empty: the catalog's default reason). */
   const [flagReason, setFlagReason] = useState('');
   /** Bumped when an undo may have changed the note under the editor, so it remounts. */
@@ -133,9 +147,11 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
     suggestion: AcceptedSuggestion | null,
     alwaysAdvance: boolean,
   ): Promise<void> => {
-    const { row: r, task: t, user, focus: at } = state.current;
+    const { row: r, task: t, user, focus: at, detail: d } = state.current;
     if (!r || !t) return;
     const next = labels(currentLabels(), t);
+    // The version this user saw: a write that another workstation's beat comes back as CONFLICT.
+    const baseVersion = d && d.id === r.id ? d.labelVersion : undefined;
     const result = await api.catalog.setLabels({
       imageId: r.id,
       task: t.name,
@@ -143,7 +159,14 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
       user,
       reason: '',
       ...(suggestion ? { suggestion } : {}),
+      ...(baseVersion !== undefined ? { baseVersion } : {}),
     });
+    const lost = !result.ok && result.error.code === 'CONFLICT' ? result.error.conflicts?.[0] : undefined;
+    if (lost) {
+      setConflict({ conflict: lost, mine: next, imageId: r.id, file: r.file, kind: t.kind, suggestion });
+      pager.patchLabels(r.id, lost.labels);
+      return load(r.id);
+    }
     if (fail(result)) return;
     const saved = result.ok ? result.value.labels : next;
     const said = `${r.file}: ${saved.join(', ') || 'cleared'}${suggestion ? ' (suggestion accepted)' : ''}`;
@@ -174,6 +197,40 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
         { modelId: s.modelId, p: s.p },
         true,
       );
+    });
+
+  /**
+   * The user's answer to a conflict: keep theirs (nothing written), replace (mine, on the version
+   * now stored) or label both (the union; multi-label tasks). A rewrite can conflict again.
+   */
+  const resolve = (choice: ConflictChoice) =>
+    run(async () => {
+      const pending = conflict;
+      setConflict(null);
+      if (!pending) return;
+      const write = resolveConflict(choice, pending.conflict, pending.mine);
+      if (!write)
+        return setNotice(`${pending.file}: kept ${pending.conflict.labels.join(', ') || 'no label'}`);
+      const { user } = state.current;
+      const result = await api.catalog.setLabels({
+        imageId: pending.imageId,
+        task: pending.conflict.task,
+        labels: write.labels,
+        user,
+        reason: '',
+        baseVersion: write.baseVersion,
+        ...(pending.suggestion && choice === 'replace' ? { suggestion: pending.suggestion } : {}),
+      });
+      const again = !result.ok && result.error.code === 'CONFLICT' ? result.error.conflicts?.[0] : undefined;
+      if (again) return setConflict({ ...pending, conflict: again });
+      if (fail(result) || !result.ok) return;
+      const said = `${pending.file}: ${result.value.labels.join(', ') || 'cleared'}`;
+      if (result.value.batchId !== null)
+        stack.push({ batchId: result.value.batchId, description: said, imageIds: [pending.imageId] });
+      setChanges((c) => c + 1);
+      pager.patchLabels(pending.imageId, result.value.labels);
+      setNotice(said);
+      if (state.current.row?.id === pending.imageId) await load(pending.imageId);
     });
 
   /** Undo through the app's one undo stack; the listener below returns to the image it changed. */
@@ -255,6 +312,8 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
     setFlagReason,
     error,
     clearError: () => setError(null),
+    conflict,
+    resolveConflict: resolve,
     busy,
     notice,
     noteEpoch,

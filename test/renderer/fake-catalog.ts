@@ -361,6 +361,9 @@ export const createFakeCatalog = (
       error: { code: 'NOT_SUPPORTED', message: 'This shell has no native file dialog.' },
     }),
     'jobs:list': () => ok([]),
+    // Labeling batches: none assigned (label-batches.test.tsx fakes its own).
+    'catalog:labelJobs': () => ok([]),
+    'catalog:labelJobQueue': () => ok([]),
   };
   return {
     answers,

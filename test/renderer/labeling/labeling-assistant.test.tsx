@@ -44,6 +44,7 @@ describe('LabelingScreen with the assistant', () => {
         user: 'alice',
         reason: '',
         suggestion: { modelId: 'm1', p: 0.874 },
+        baseVersion: 0,
       },
     ]);
     await waitFor(() => expect(shown()).toBe('img-002.png'));
@@ -60,6 +61,7 @@ describe('LabelingScreen with the assistant', () => {
       labels: ['normal'],
       user: 'alice',
       reason: '',
+      baseVersion: 0,
     });
   });
 
