@@ -5,6 +5,8 @@ import type { DatasetStats } from '../../../shared/contract/catalog';
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
 import { createLogger } from '../../core/logger';
+import { openPgCatalogStore } from '../../catalog-store/pg-catalog-store';
+import { isPostgresUrl } from '../../catalog-store/workspace-location';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { JOB_ACTIONS, JOB_USAGE, runJobAction } from './catalog-job-actions';
 import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
@@ -61,7 +63,7 @@ export const catalogCommand: CliCommand = {
   summary:
     'Catalog statistics, group-aware splits, export (CSV/JSON), online backup, dataset rename and delete, rater agreement and adjudication.',
   usage:
-    'sonofuse catalog stats [--db FILE] [--dataset NAME] [--task NAME] [--json]\n' +
+    'sonofuse catalog stats [--db FILE|postgres://…] [--dataset NAME] [--task NAME] [--json]\n' +
     '       sonofuse catalog split --dataset NAME [--db FILE] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
     '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE] [--split ID]\n' +
     '       sonofuse catalog backup --out FILE [--db FILE]\n' +
@@ -104,6 +106,31 @@ export const catalogCommand: CliCommand = {
       ...JOB_ACTIONS,
     ];
     if (!actions.includes(action ?? '')) throw new UsageError(`unknown action "${action ?? ''}"`);
+    if (values.db !== undefined && isPostgresUrl(values.db)) {
+      // A department catalog (PostgreSQL): read through the catalog store.
+      if (action !== 'stats')
+        throw new UsageError(
+          `catalog ${action} is not available on a postgres:// catalog yet (back it up with pg_dump; see the README)`,
+        );
+      const store = await openPgCatalogStore({
+        url: values.db,
+        logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),
+      });
+      try {
+        const id =
+          values.dataset === undefined
+            ? undefined
+            : (await store.datasets()).find((d) => d.name === values.dataset)?.id;
+        if (values.dataset !== undefined && id === undefined)
+          throw new UsageError(`no dataset named "${values.dataset}"`);
+        const stats = await store.stats(id, values.task);
+        if (values.json) io.out(JSON.stringify(stats));
+        else printStats(io, stats);
+        return 0;
+      } finally {
+        await store.close();
+      }
+    }
     const catalog = createCatalogService({
       dbPath: resolve(values.db ?? defaultCatalogPath()),
       logger: createLogger({ minLevel: 'warn', write: (l) => io.err(l) }),

@@ -11,6 +11,9 @@ import {
 import { defaultCatalogPath } from '../../catalog/catalog-paths';
 import { createCatalogService } from '../../catalog/catalog-service';
 import { createLogger } from '../../core/logger';
+import { importIntoStore } from '../../catalog-store/store-import';
+import { isPostgresUrl, redactUrl } from '../../catalog-store/workspace-location';
+import { openSharedWorkspace } from './shared-workspace';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 /** `--map old=new` pairs → a column mapping. */
@@ -86,7 +89,8 @@ export const importCommand: CliCommand = {
     'sonofuse import <manifest.csv|folder|file> [--db FILE] [--dataset NAME] [--json] [--reference-in-place] [--keep-original-bytes] ' +
     '[--map old=new ...] [--multi-label] [--task NAME] [--frames first|middle|all|every:N|0,5] ' +
     '[--include-identifying] [--no-pseudonymise] [--pseudonymize-patient-ids] ' +
-    '[--burned-in warn|mask-band|skip] [--mask x,y,w,h] [--no-thumbnails] [--allow-outside-paths] [--user NAME] [--report FILE]',
+    '[--burned-in warn|mask-band|skip] [--mask x,y,w,h] [--no-thumbnails] [--allow-outside-paths] [--user NAME] [--report FILE] ' +
+    '(--db postgres://… --store DIR: a shared department catalog)',
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -113,12 +117,15 @@ export const importCommand: CliCommand = {
         'allow-outside-paths': { type: 'boolean', default: false },
         user: { type: 'string' },
         report: { type: 'string' },
+        /** The shared image store folder of a postgres:// catalog (or SONOFUSE_STORE). */
+        store: { type: 'string' },
       },
     });
     if (positionals.length !== 1)
       throw new UsageError('give exactly one manifest.csv, folder or file to import');
     const source = resolve(positionals[0]!);
-    const db = resolve(values.db ?? defaultCatalogPath());
+    const shared = values.db !== undefined && isPostgresUrl(values.db);
+    const db = shared ? values.db! : resolve(values.db ?? defaultCatalogPath());
     const dataset =
       values.dataset ?? basename(source.toLowerCase().endsWith('.csv') ? dirname(source) : source);
     const burnedIn = BurnedInPolicy.safeParse(values['burned-in'] ?? (values.mask ? 'mask-band' : 'warn'));
@@ -142,6 +149,18 @@ export const importCommand: CliCommand = {
       user: values.user ?? (userInfo().username || 'cli'),
     });
     const logger = createLogger({ minLevel: 'warn', write: (line) => io.err(line) });
+    if (shared) {
+      // Department mode: images into the shared store, rows into PostgreSQL (store-relative paths only).
+      const { store, storeDir } = await openSharedWorkspace({ db, store: values.store, logger });
+      try {
+        const report = await importIntoStore({ store, storeDir, options, logger });
+        if (values.json) io.out(JSON.stringify({ ...report, db: redactUrl(db) }));
+        else printReport(io, report, redactUrl(db));
+        return report.status === 'cancelled' ? 130 : 0;
+      } finally {
+        await store.close();
+      }
+    }
     const catalog = createCatalogService({ dbPath: db, logger });
     const controller = new AbortController();
     const stop = (): void => controller.abort();
