@@ -5,8 +5,12 @@
  * -20% (relaxed, FMA) and -20% (plain) against 6x8; 3x12 ties 4x8 with FMA and loses without. */
 #include "kernels.h"
 
+#ifndef MR /* -DMR=.. -DNR=.. (NR a multiple of 4) build other tiles for measuring */
 #define MR 4
+#endif
+#ifndef NR
 #define NR 8
+#endif
 #define NV (NR / 4)
 #define KC 256
 #define MC 120
@@ -32,7 +36,7 @@ static void pack_a_block(int mc, int kc, const float *a, int rsa, int csa, float
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = mc - i0 < MR ? mc - i0 : MR;
     const float *src = a + (long)i0 * rsa;
-    if (mr == MR && csa == 1 && rsa != 1) {
+    if (MR == 4 && mr == MR && csa == 1 && rsa != 1) {
       /* row-major A (the conv forward's x and backward's dy): SIMD transpose, 4 k at a time */
       int p = 0;
       for (; p + 4 <= kc; p += 4, dst += 4 * MR) pack_4x4(src + p, rsa, dst);
