@@ -1,6 +1,6 @@
 import type { Augmenter } from '../augment/create-augmenter';
 import { mixSeed } from '../../shared/random/seeded-random';
-import { inferChunks } from './image-inference';
+import { chunksOf, joinRows, predictPipelined } from './image-inference';
 import { augmentedBatch, type RunImages } from './run-images';
 
 /**
@@ -30,7 +30,8 @@ export const viewBatch = (
 
 /**
  * Runs `predict` over the rows for view 0..views: one row-major array per view (`features` or
- * class probabilities), in chunks of `chunk` images.
+ * class probabilities), in chunks of `chunk` images, every view's chunks in one pipeline (the
+ * next chunk is augmented while the current one is predicted, across views too).
  */
 export const inferViews = async (
   predict: (x: Float32Array, shape: number[]) => Promise<Float32Array>,
@@ -39,19 +40,17 @@ export const inferViews = async (
   augmenters: { train: Augmenter; evaluate: Augmenter },
   opts: { views: number; seed: number; chunk?: number; signal?: AbortSignal },
 ): Promise<{ views: Float32Array[]; dim: number }> => {
-  const out: Float32Array[] = [];
-  let dim = 0;
-  for (let v = 0; v <= opts.views; v++) {
-    const r = await inferChunks(
-      predict,
-      (slice) => viewBatch(images, slice, augmenters, v, opts.seed),
-      rows,
-      opts,
-    );
-    out.push(r.rows);
-    dim = r.dim;
-  }
-  return { views: out, dim };
+  const slices = chunksOf(rows, opts.chunk);
+  const views = Array.from({ length: opts.views + 1 }, (_, v) => v);
+  const parts = await predictPipelined(
+    predict,
+    views.flatMap((v) => slices.map((slice) => () => viewBatch(images, slice, augmenters, v, opts.seed))),
+    opts.signal,
+  );
+  const out = views.map((v) =>
+    joinRows(parts.slice(v * slices.length, (v + 1) * slices.length), rows.length),
+  );
+  return { views: out.map((o) => o.rows), dim: out[0]?.dim ?? 0 };
 };
 
 /** Row-wise softmax of `x·kernel + bias` ([rows, dim] · [dim, classes]). */

@@ -20,6 +20,8 @@ export interface FeatureSet {
    * the standardiser is fitted on.
    */
   fresh?: (rows: readonly number[], ctx: BatchContext) => Promise<Float32Array>;
+  /** With `fresh`: the fit loop's hint of the next training batch, to start building it early. */
+  prefetch?: (rows: readonly number[], ctx: BatchContext) => void;
   /**
    * Validation/test only: the same rows under test-time-augmentation views (each like `x`); the
    * final probabilities are the mean over `x` and every view. Epoch selection uses `x` alone.
@@ -141,6 +143,7 @@ export const rawLinearHead = (head: ExportedHead): { kernel: Float32Array; bias:
 
 const source = (tf: Tf, set: FeatureSet, classes: number): BatchSource => ({
   size: set.rows,
+  prefetch: set.fresh && set.prefetch ? set.prefetch : undefined,
   batch: async (indices, ctx) => {
     let x: Float32Array;
     if (set.fresh && ctx.phase === 'train') x = await set.fresh(indices, ctx);

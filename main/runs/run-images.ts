@@ -10,7 +10,40 @@ import { prepareSourceImage } from '../augment/source-image';
 export interface RunImages {
   raw: RawImage[];
   sectors: SectorInfo[];
+  /** Kept clean batches (see {@link withCleanBatchMemo}); absent: every batch is built anew. */
+  memo?: CleanBatchMemo;
 }
+
+/** Model-ready batches of one deterministic pipeline, kept by the rows they hold. */
+export interface CleanBatchMemo {
+  /** The pipeline whose seed-0 batches are kept (the run's evaluation pipeline). */
+  augmenter: Augmenter;
+  /** Only batches whose rows are all in here are kept. */
+  rows: ReadonlySet<number>;
+  /** Kept bytes stop growing past this. */
+  maxBytes: number;
+  batches: Map<string, { x: Float32Array; shape: number[] }>;
+  bytes: number;
+  hits: number;
+}
+
+/**
+ * The same images, with the clean (evaluation-pipeline, seed 0) batches of `rows` kept once built:
+ * a run scores its validation images after every stage-1 epoch and scores validation and test
+ * with two backbones, always in the same chunks, and the evaluation pipeline is deterministic, so
+ * a kept batch is exactly the one it would build again. Batches are kept by their row list (the
+ * same chunk gives the same batch) up to `maxBytes` (default 256 MiB). Callers must not write
+ * into a batch they get (the trainers copy it).
+ */
+export const withCleanBatchMemo = (
+  images: RunImages,
+  augmenter: Augmenter,
+  rows: Iterable<number>,
+  maxBytes = 256 * 2 ** 20,
+): RunImages => ({
+  ...images,
+  memo: { augmenter, rows: new Set(rows), maxBytes, batches: new Map(), bytes: 0, hits: 0 },
+});
 
 /**
  * Decodes every image (sharp, a few at a time) into the uniform source frame the augmenter starts
@@ -63,6 +96,29 @@ export const prepareRunImages = async (
  * `batchSeed(runSeed, epoch, batchIndex)`) and normalised, as a float32 NHWC array.
  */
 export const augmentedBatch = (
+  images: RunImages,
+  indices: readonly number[],
+  augmenter: Augmenter,
+  seed: number,
+): { x: Float32Array; shape: number[] } => {
+  const memo = images.memo;
+  if (!memo || memo.augmenter !== augmenter || seed !== 0 || !indices.every((i) => memo.rows.has(i)))
+    return buildBatch(images, indices, augmenter, seed);
+  const key = indices.join(',');
+  const kept = memo.batches.get(key);
+  if (kept) {
+    memo.hits++;
+    return kept;
+  }
+  const batch = buildBatch(images, indices, augmenter, seed);
+  if (memo.bytes + batch.x.byteLength <= memo.maxBytes) {
+    memo.batches.set(key, batch);
+    memo.bytes += batch.x.byteLength;
+  }
+  return batch;
+};
+
+const buildBatch = (
   images: RunImages,
   indices: readonly number[],
   augmenter: Augmenter,

@@ -1,8 +1,8 @@
 import { classificationMetrics } from '../../shared/metrics/classification-metrics';
 import type { Augmenter } from '../augment/create-augmenter';
 import type { StoredArray } from '../engine/train/checkpoint-file';
-import type { BatchContext } from '../engine/train/fit-types';
 import type { Trainable } from '../engine/train/trainable';
+import { createBatchPrefetcher } from './batch-prefetch';
 import { inferRows, toRowArrays } from './image-inference';
 import type { ImageTrainer } from './image-trainer';
 import { augmentedBatch, oneHot, type RunImages } from './run-images';
@@ -58,28 +58,20 @@ export const createStage1Trainable = (
   opts: Stage1TrainableOptions,
 ): Trainable => {
   const valLabels = split.validation.map((i) => split.labels[i]!);
-  let ahead: { key: string; batch: { x: Float32Array; shape: number[] } } | null = null;
-  const keyOf = (indices: readonly number[], ctx: BatchContext) => `${ctx.seed}:${indices.join(',')}`;
-  const batchOf = (indices: readonly number[], ctx: BatchContext) => {
-    const key = keyOf(indices, ctx);
-    const hit = ahead?.key === key ? ahead.batch : null;
-    ahead = null;
-    return (
-      hit ??
-      augmentedBatch(
-        images,
-        indices.map((p) => split.train[p]!),
-        augmenters.train,
-        ctx.seed,
-      )
-    );
-  };
+  const batches = createBatchPrefetcher((indices, ctx) =>
+    augmentedBatch(
+      images,
+      indices.map((p) => split.train[p]!),
+      augmenters.train,
+      ctx.seed,
+    ),
+  );
   return {
     trainSize: split.train.length,
     granularity: trainer.granularity,
     beginEpoch: (epoch) => trainer.setLearningRate(epochLearningRate(opts, epoch + 1)),
     trainBatch: (indices, ctx) => {
-      const { x, shape } = batchOf(indices, ctx);
+      const { x, shape } = batches.take(indices, ctx);
       const y = smoothTargets(
         oneHot(
           indices.map((p) => split.labels[split.train[p]!]!),
@@ -91,9 +83,7 @@ export const createStage1Trainable = (
       // Not awaited here: the replicas start on it before the loop prefetches the next batch.
       return trainer.step(x, shape, y, [indices.length, opts.classes]);
     },
-    prefetch: (indices, ctx) => {
-      ahead = { key: keyOf(indices, ctx), batch: batchOf(indices, ctx) };
-    },
+    prefetch: (indices, ctx) => batches.prefetch(indices, ctx),
     validate: () =>
       (opts.timeValidation ?? ((f) => f()))(async () => {
         await trainer.syncReplicas();

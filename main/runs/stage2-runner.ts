@@ -3,6 +3,7 @@ import { mixSeed } from '../../shared/random/seeded-random';
 import { rawLinearHead, type FeatureSet } from './feature-head';
 import { inferRows } from './image-inference';
 import { concatRows } from './run-modalities';
+import { createBatchPrefetcher } from './batch-prefetch';
 import { augmentedBatch } from './run-images';
 import type { SeedBook, SeedContext } from './seed-context';
 import type { Stage1Output } from './stage1-runner';
@@ -73,6 +74,14 @@ export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1
         ...(modalities.notes ? [modalities.notes] : []),
         ...(modalities.metadata ? [modalities.metadata] : []),
       ]);
+    const batches = createBatchPrefetcher((positions, bctx) =>
+      augmentedBatch(
+        images,
+        positions.map((p) => split.train[p]!),
+        augmenters.train,
+        mixSeed(bctx.seed, STAGE2_STREAM),
+      ),
+    );
     const trainSet: FeatureSet = {
       ...book.set(split.train, fusion(split.train, tr.rows)),
       // Augmented with stage 2's stream of the fit loop's batch seed: the same after a resume,
@@ -80,10 +89,12 @@ export const runStage2 = async (ctx: SeedContext, book: SeedBook, stage1: Stage1
       fresh: (positions, bctx) =>
         book.timed('stage2_fresh_features', async () => {
           const rows = positions.map((p) => split.train[p]!);
-          const batch = augmentedBatch(images, rows, augmenters.train, mixSeed(bctx.seed, STAGE2_STREAM));
+          const batch = batches.take(positions, bctx);
           const feats = await trainer.predict(batch.x, batch.shape, 'features');
           return fusion(rows, feats).x;
         }),
+      // The next batch is augmented while the replicas compute this one's features.
+      prefetch: (positions, bctx) => batches.prefetch(positions, bctx),
     };
     const evalSet = (rows: readonly number[], feats: Float32Array[]): FeatureSet => ({
       ...book.set(rows, fusion(rows, feats[0]!)),

@@ -17,7 +17,7 @@ import { createLocalImageTrainer, createParallelImageTrainer, type ImageTrainer 
 import { createRunAugmenters } from './run-augmenters';
 import { RunManifest } from './run-manifest';
 import { encodeModalities, type Modalities } from './run-modalities';
-import { prepareRunImages } from './run-images';
+import { prepareRunImages, withCleanBatchMemo } from './run-images';
 import type { PredictionRow, RunJobResult } from './run-job-result';
 import type { MethodOutcome } from './seed-context';
 import { trainSeedMethods } from './seed-methods';
@@ -125,7 +125,7 @@ export const runTwoStageJob = async (
     const recorded = existsSync(hashesPath)
       ? new Map<number, string>(JSON.parse(await readFile(hashesPath, 'utf8')) as Array<[number, string]>)
       : undefined;
-    const images = await timer.timed('decode', () =>
+    const decoded = await timer.timed('decode', () =>
       prepareRunImages(
         manifest.items,
         augmenters.source,
@@ -145,7 +145,14 @@ export const runTwoStageJob = async (
         recorded,
       ),
     );
-    if (!recorded) await writeFileAtomic(hashesPath, Buffer.from(JSON.stringify([...images.hashes])));
+    if (!recorded) await writeFileAtomic(hashesPath, Buffer.from(JSON.stringify([...decoded.hashes])));
+    // Validation and test are scored in the same clean chunks many times (stage 1's every epoch,
+    // both backbones' evaluation views): their clean batches are built once.
+    const images = withCleanBatchMemo(
+      decoded,
+      augmenters.evaluate,
+      manifest.items.flatMap((it, i) => (it.part === 'train' ? [] : [i])),
+    );
     const text = run.encoders.text;
     const modalities = await timer.timed('encodings', () =>
       notesCache(ctx.runDir, async () => {

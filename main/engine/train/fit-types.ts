@@ -45,6 +45,8 @@ export interface BatchContext {
 export interface BatchSource {
   readonly size: number;
   batch(indices: readonly number[], ctx: BatchContext): Batch | Promise<Batch>;
+  /** Optional: start preparing the training batch that comes next (see Trainable.prefetch). */
+  prefetch?(indices: readonly number[], ctx: BatchContext): void;
 }
 
 /** Training data and the validation split used for best-epoch selection. There is no test here, by design. */

@@ -30,6 +30,7 @@ export const createTfTrainable = (
   return {
     trainSize: data.train.size,
     trainBatch: (indices, ctx) => trainStep(tf, model, lossFn, optimizer, data.train, indices, ctx),
+    prefetch: data.train.prefetch ? (indices, ctx) => data.train.prefetch!(indices, ctx) : undefined,
     validate: validation
       ? () =>
           evaluateSplitWithRetry(
