@@ -11,6 +11,7 @@ import type {
   SplitPart,
   SplitSummary,
 } from '../../shared/contract/catalog';
+import type { RaterStore } from './rater-store';
 
 /** Which engine holds the catalog: one workstation's SQLite file, or a department's PostgreSQL. */
 export type CatalogEngine = 'sqlite' | 'postgres';
@@ -71,6 +72,16 @@ export interface NewImage {
 export interface SnapshotRow {
   id: number;
   sha256: string;
+  frame: number;
+  file: string;
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** Group keys (pseudonyms): a group-aware split keeps each group on one side. */
+  patient: string | null;
+  exam: string | null;
+  source: string | null;
   /** Store-relative path of the file to train on. */
   storedPath: string | null;
   label: string | null;
@@ -133,6 +144,9 @@ export interface CatalogStore {
   addImages(rows: NewImage[]): Promise<{ inserted: number[]; duplicates: number }>;
   /** Every image of a dataset with its label in `task`, part in `splitId`, note and metadata, by id. */
   snapshotRows(q: { datasetId: number; task: string; splitId: number | null }): Promise<SnapshotRow[]>;
+
+  /** Several raters per image: agreement, adjudication, run labels (rater-store.ts). */
+  readonly raters: RaterStore;
 
   /** Calls `listener` when another writer (or this one) changed the catalog; returns unsubscribe. */
   onChanged(

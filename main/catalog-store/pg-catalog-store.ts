@@ -8,6 +8,8 @@ import { createPgReads } from './pg-catalog-reads';
 import { pgImagePage } from './pg-image-query';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
+import { createPgRaterStore } from './pg-rater-store';
+import { withRaterRules } from './rater-store';
 import { redactSecrets, redactUrl } from './workspace-location';
 
 export interface PgCatalogStoreOptions {
@@ -161,7 +163,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     )[0]!.id;
   };
 
-  const store: CatalogStore = {
+  const store: Omit<CatalogStore, 'raters'> = {
     engine: 'postgres',
     location: redactUrl(options.url),
     currentUser,
@@ -327,8 +329,11 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       });
     },
     async snapshotRows(q) {
-      const rows = await query<Omit<SnapshotRow, 'metadata'> & { stored_path: string | null }>(
-        `SELECT i.id, i.sha256, i.stored_path,
+      const rows = await query<Omit<SnapshotRow, 'metadata' | 'storedPath'> & { stored_path: string | null }>(
+        `SELECT i.id, i.sha256, i.stored_path, i.frame, i.file, i.format, i.width, i.height, i.bytes,
+           (SELECT key FROM groups WHERE id = i.patient_group_id) AS patient,
+           (SELECT key FROM groups WHERE id = i.exam_group_id) AS exam,
+           (SELECT key FROM groups WHERE id = i.source_group_id) AS source,
            (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id JOIN label_tasks t ON t.id = l.task_id
             WHERE l.image_id = i.id AND t.dataset_id = i.dataset_id AND t.name = $1 ORDER BY c.ordinal LIMIT 1) AS label,
            (SELECT a.part FROM split_assignments a WHERE a.split_id = $2 AND a.image_id = i.id) AS part,
@@ -352,13 +357,9 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
         row[m.key] = { type: m.type, num: m.num, text: m.text };
         meta.set(m.image_id, row);
       }
-      return rows.map((r) => ({
-        id: r.id,
-        sha256: r.sha256,
-        storedPath: r.stored_path,
-        label: r.label,
-        part: r.part,
-        note: r.note,
+      return rows.map(({ stored_path, ...r }) => ({
+        ...r,
+        storedPath: stored_path,
         metadata: meta.get(r.id) ?? (Object.create(null) as SnapshotRow['metadata']),
       }));
     },
@@ -385,5 +386,8 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       await pool.end();
     },
   };
-  return store;
+  return withRaterRules(
+    store,
+    createPgRaterStore(pool, currentUser, () => store.isReviewer()),
+  );
 };

@@ -2,6 +2,8 @@ import { AppError } from '../../shared/contract/result';
 import type { CatalogService } from '../catalog/catalog-service';
 import { createRepository } from '../catalog/catalog-repository';
 import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
+import { raterSnapshotRows } from './rater-store';
+import { createSqliteRaterStore } from './sqlite-rater-store';
 
 /**
  * The CatalogStore over one workstation's SQLite catalog: an adapter over today's synchronous
@@ -18,9 +20,11 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
       datasetId,
       task,
     )?.id ?? null;
-  return {
+  const raters = createSqliteRaterStore(catalog);
+  const store: CatalogStore = {
     engine: 'sqlite',
     location: catalog.dbPath,
+    raters,
     currentUser: async () => userName(),
     isReviewer: async () =>
       cdb().get<{ value: string }>('store.role', `SELECT value FROM settings WHERE key = 'rater.role'`)
@@ -96,7 +100,10 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
       const task = taskId(q.datasetId, q.task) ?? -1;
       const rows = cdb().all<Omit<SnapshotRow, 'metadata' | 'storedPath'> & { stored_path: string | null }>(
         'store.snapshotRows',
-        `SELECT i.id, i.sha256, i.stored_path,
+        `SELECT i.id, i.sha256, i.stored_path, i.frame, i.file, i.format, i.width, i.height, i.bytes,
+           (SELECT key FROM groups WHERE id = i.patient_group_id) AS patient,
+           (SELECT key FROM groups WHERE id = i.exam_group_id) AS exam,
+           (SELECT key FROM groups WHERE id = i.source_group_id) AS source,
            (SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
             WHERE l.image_id = i.id AND l.task_id = ? ORDER BY c.ordinal LIMIT 1) AS label,
            (SELECT a.part FROM split_assignments a WHERE a.split_id = ? AND a.image_id = i.id) AS part,
@@ -122,17 +129,15 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
         row[m.key] = { type: m.type, num: m.num, text: m.text };
         meta.set(m.image_id, row);
       }
-      return rows.map((r) => ({
-        id: r.id,
-        sha256: r.sha256,
-        storedPath: r.stored_path,
-        label: r.label,
-        part: r.part,
-        note: r.note,
+      return rows.map(({ stored_path, ...r }) => ({
+        ...r,
+        storedPath: stored_path,
         metadata: meta.get(r.id) ?? (Object.create(null) as SnapshotRow['metadata']),
       }));
     },
     onChanged: (listener) => catalog.onChanged(listener),
     close: async () => catalog.close(),
   };
+  // A multi-rater task's run rows carry the decided label, else the raters' majority.
+  return { ...store, snapshotRows: raterSnapshotRows(store, raters) };
 };

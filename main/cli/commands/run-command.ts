@@ -1,12 +1,15 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunDetail } from '../../../shared/contract/run';
 import { AppError } from '../../../shared/contract/result';
 import { runMethods, type RunConfigInput } from '../../../shared/run/run-config';
 import { parseFieldText, runConfigFields, setField } from '../../../shared/run/run-config-fields';
 import type { RunProgress } from '../../../shared/run/run-progress';
-import { defaultCatalogPath } from '../../catalog/catalog-paths';
-import { createCatalogService } from '../../catalog/catalog-service';
+import { dataDir, defaultCatalogPath } from '../../catalog/catalog-paths';
+import { createCatalogService, type CatalogService } from '../../catalog/catalog-service';
+import { buildRunWorkingCopy } from '../../catalog-store/run-working-copy';
+import { isPostgresUrl, redactUrl } from '../../catalog-store/workspace-location';
+import { openSharedWorkspace } from './shared-workspace';
 import { createRunService } from '../../runs/run-service';
 import { createLogger } from '../../core/logger';
 import { UsageError, type CliCommand, type CliIo } from '../command';
@@ -135,6 +138,8 @@ export const runCommand: CliCommand = {
       strict: true,
       options: {
         db: { type: 'string' },
+        /** The shared image store folder of a postgres:// catalog (or SONOFUSE_STORE). */
+        store: { type: 'string' },
         dataset: { type: 'string' },
         task: { type: 'string' },
         replicas: { type: 'string' },
@@ -169,9 +174,34 @@ export const runCommand: CliCommand = {
               .map(([k, v]) => [k, strip(v)]),
           )
         : o;
-    const db = resolve(values.db ?? defaultCatalogPath());
     const logger = createLogger({ minLevel: 'warn', write: (line) => io.err(line) });
-    const catalog = createCatalogService({ dbPath: db, logger });
+    let db: string;
+    let catalog: CatalogService;
+    if (values.db !== undefined && isPostgresUrl(values.db)) {
+      // A department catalog: train on a frozen local copy of the dataset, built through the store.
+      const dataset = String(config.dataset);
+      if (!dataset) throw new UsageError('--dataset is required with a postgres:// catalog');
+      const { store, storeDir } = await openSharedWorkspace({ db: values.db, store: values.store, logger });
+      try {
+        const dir = join(dataDir(), 'department-runs', `${dataset.replace(/[^\w.-]+/g, '_')}-${Date.now()}`);
+        const copy = await buildRunWorkingCopy({
+          store,
+          storeDir,
+          dataset,
+          task: values.task ?? 'label',
+          dir,
+          logger,
+        });
+        catalog = copy.catalog;
+        db = catalog.dbPath;
+        io.err(`frozen ${copy.images} images of "${dataset}" from ${redactUrl(values.db)} into ${db}`);
+      } finally {
+        await store.close();
+      }
+    } else {
+      db = resolve(values.db ?? defaultCatalogPath());
+      catalog = createCatalogService({ dbPath: db, logger });
+    }
     const runs = createRunService({ catalog, logger, replicas: int('replicas', values.replicas) });
     let last = 0;
     runs.onProgress((p) => {

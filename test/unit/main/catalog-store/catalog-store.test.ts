@@ -225,7 +225,16 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
     });
     const rows = await s.snapshotRows({ datasetId, task: 'label', splitId: null });
     expect(rows.map((r) => r.id)).toEqual(all);
-    expect(rows[1]).toMatchObject({ label: 'abdomen', part: null, note: 'Breech; femur length normal' });
+    expect(rows[1]).toMatchObject({
+      label: 'abdomen',
+      part: null,
+      note: 'Breech; femur length normal',
+      patient: 'P1',
+      exam: null,
+      file: 'img-10.png',
+      width: 101,
+      bytes: 1001,
+    });
     expect(rows[1]!.storedPath).toBe(`00/${hash(2)}.png`);
     expect(rows[2]!.metadata.probe).toEqual({ type: 'category', num: null, text: 'linear' });
     expect(rows[2]!.metadata.ga_weeks).toEqual({ type: 'number', num: 20, text: '20' });
