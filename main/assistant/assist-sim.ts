@@ -4,6 +4,7 @@ import { diverseUncertaintyOrder } from './strategies/diverse-uncertainty';
 import { randomOrder } from './strategies/random-order';
 import { uncertaintyOrder } from './strategies/uncertainty';
 import {
+  ASSISTANT_SCHEDULE,
   balancedWeights,
   predictSoftmax,
   trainSoftmax,
@@ -39,6 +40,7 @@ export const fitRows = (
 ) => {
   const y = Int32Array.from(rows, (r) => data.y[r]!);
   return trainSoftmax(data.x, data.dim, rows, y, {
+    iterations: warm ? ASSISTANT_SCHEDULE.warm : ASSISTANT_SCHEDULE.first,
     ...head,
     warm,
     classes: data.classes,

@@ -55,7 +55,9 @@ describe('assist-sim', () => {
     for (const c of a.curves) {
       expect(c.labels[0]).toBe(6);
       expect(c.labels.at(-1)).toBe(data.pool.length);
-      expect(c.accuracy.at(-1)).toBeCloseTo(a.allLabelsAccuracy, 12); // last round = all labels
+      // The last round trains on every pool label too, warm-started from the previous round, so it
+      // lands within a test image or two (30 test rows: 1/30 each) of the from-scratch reference.
+      expect(Math.abs(c.accuracy.at(-1)! - a.allLabelsAccuracy)).toBeLessThanOrEqual(2 / 30 + 1e-9);
       expect(c.suggestionAccuracy).toBeGreaterThan(0.3);
     }
     expect(a.allLabelsAccuracy).toBeGreaterThan(0.8);
