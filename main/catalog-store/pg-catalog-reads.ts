@@ -23,11 +23,12 @@ interface HistoryRow {
   at: string;
   suggestion_model: string | null;
   suggestion_p: number | null;
+  adjudication: number;
 }
 
 const HISTORY_SELECT = `SELECT h.id, h.batch_id, h.image_id, h.kind, t.name AS task, h.from_value, h.to_value,
-  h."user", h.reason, h.origin, h.undoes_batch, h.at, h.suggestion_model, h.suggestion_p
-  FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
+  h."user", h.reason, h.origin, h.undoes_batch, h.at, h.suggestion_model, h.suggestion_p,
+  h.adjudication FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
 
 const toEntry = (r: HistoryRow): HistoryEntry => ({
   id: r.id,
@@ -43,6 +44,7 @@ const toEntry = (r: HistoryRow): HistoryEntry => ({
   undoesBatch: r.undoes_batch,
   at: r.at,
   suggestion: r.suggestion_model === null ? null : { modelId: r.suggestion_model, p: r.suggestion_p ?? 0 },
+  ...(r.adjudication ? { adjudication: true } : {}),
 });
 
 interface SplitRow {

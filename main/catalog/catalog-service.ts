@@ -376,6 +376,13 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
     }) => s().jobs.create(input),
     labelJobs: (input: { datasetId: number; task?: string; assignee?: string }) => s().jobs.list(input),
     labelJobQueue: (jobId: number, limit = 200) => s().jobs.queue(jobId, limit),
+    /** The multi-rater part of this catalog (for the SQLite rater store). */
+    raters: () => s().raters,
+    /** Labels asked per image of a task (1: one label). */
+    ratersOf: (taskId: number) => s().raters.ratersOf(taskId),
+    /** A multi-rater task's training labels: decided, else the majority; ties and unrated listed. */
+    trainingLabels: (taskId: number, imageIds: readonly number[]) =>
+      s().raters.trainingLabels(taskId, imageIds),
     /** Reviewers only: the queue shows every rater's label. */
     adjudicationQueue(input: { datasetId: number; task: string; limit: number }) {
       if (s().raters.role() !== 'reviewer')
