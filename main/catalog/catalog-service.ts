@@ -322,6 +322,12 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
       baseVersions?: Array<{ imageId: number; version: number }>;
     }) {
+      // A bulk relabel would decide images over the raters' heads: adjudicate them one by one.
+      if ((s().raters.ratersOfTask(input.datasetId, input.task)?.raters ?? 1) > 1)
+        throw new AppError(
+          'INVALID_INPUT',
+          `task "${input.task}" asks for several raters; adjudicate its images instead`,
+        );
       const { changed: count, batchId, imageIds } = s().edits.bulkRelabel(input);
       if (batchId !== null) {
         changed({ datasetId: input.datasetId, kind: 'labels', imageIds: firstIds(imageIds) });

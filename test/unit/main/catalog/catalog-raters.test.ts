@@ -153,6 +153,19 @@ describe('multiple raters per image', () => {
       labelledBy: 'rev',
     });
     expect(codeOf(() => rate(ids[0]!, 'ann', 'z'))).toBe('CONFLICT');
+    // Nor can a bulk relabel decide images over the raters' heads.
+    expect(
+      codeOf(() =>
+        catalog.bulkRelabel({
+          datasetId,
+          task: 'plane',
+          imageIds: [ids[1]!],
+          to: ['x'],
+          user: 'ann',
+          reason: '',
+        }),
+      ),
+    ).toBe('INVALID_INPUT');
     catalog.setRole('reviewer');
     expect(catalog.adjudicationQueue({ datasetId, task: 'plane', limit: 100 })).toMatchObject({
       disagreementTotal: 0,
