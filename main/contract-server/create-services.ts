@@ -10,8 +10,9 @@ import { unsupportedFileChooser, type FileChooser } from '../services/file-choos
 import { createJobRegistry, type JobRegistry } from '../core/job-registry';
 import { createLogger, type Logger } from '../core/logger';
 import type { EventHub } from './event-hub';
-import type { AssistantPort } from './assistant-handlers';
-import { AppError } from '../../shared/contract/result';
+import { dirname } from 'node:path';
+import { createAssistantService, type AssistantService } from '../assistant/assistant-service';
+import { trainerFeatureSource } from '../assistant/feature-source';
 import { createRunService, type RunService } from '../runs/run-service';
 import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
 import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';
@@ -24,8 +25,11 @@ export interface Services {
   catalog: CatalogService;
   /** Two-stage runs (trainer processes) and their stored results. Opens the catalog on first use. */
   runs: RunService;
-  /** The labeling assistant (suggestions, queue, simulation) per dataset and task. */
-  assistant: AssistantPort;
+  /**
+   * The labeling assistant (suggestions, queue, simulation) per dataset and task; built on first
+   * use, then retrained in the background after each label change.
+   */
+  assistant: AssistantService;
   /** Native open dialogs where the shell has them (`app:chooseFiles`). */
   files: FileChooser;
   dispose(): Promise<void>;
@@ -87,17 +91,33 @@ export const createServices = (options: ServicesOptions): Services => {
     }
     return runs;
   };
-  // Until main/assistant's service is wired here, every assistant call answers UNAVAILABLE (typed).
-  const unavailable = (): never => {
-    throw new AppError('UNAVAILABLE', 'the labeling assistant is not available in this build yet');
+  let assistant: AssistantService | null = null;
+  const assistantService = (): AssistantService => {
+    if (!assistant) {
+      const workspaceDir = dirname(catalogDbPath);
+      assistant = createAssistantService({
+        catalog,
+        logger,
+        jobs,
+        workspaceDir,
+        // Features are extracted in a trainer process (the app's transport where it has one).
+        features: trainerFeatureSource({
+          workspaceDir,
+          supervisor: options.trainerTransport
+            ? createTrainerSupervisor({ transport: options.trainerTransport })
+            : undefined,
+        }),
+      });
+      assistant.onUpdate((s) => options.events?.emit('assistant:onUpdate', s));
+    }
+    return assistant;
   };
-  const assistant: AssistantPort = {
-    status: unavailable,
-    suggestions: unavailable,
-    queue: unavailable,
-    useModel: unavailable,
-    simulation: unavailable,
-  };
+  // Labels changed (an edit, undo, import, relabelled task or new split): the assistants of that
+  // dataset retrain a moment later. Only assistants someone asked for exist.
+  catalog.onChanged((c) => {
+    if (assistant && c.datasetId !== null && c.kind !== 'notes' && c.kind !== 'flags')
+      assistant.notifyLabelsChanged(c.datasetId);
+  });
   return {
     logger,
     appInfo,
@@ -106,10 +126,13 @@ export const createServices = (options: ServicesOptions): Services => {
     get runs() {
       return runService();
     },
-    assistant,
+    get assistant() {
+      return assistantService();
+    },
     files,
     async dispose() {
       // Later services (trainer processes, catalog database) close here, in reverse order of creation.
+      assistant?.dispose();
       await runs?.dispose();
       catalog.close();
     },

@@ -17,6 +17,7 @@ export const AssistantStatusLine = ({
     className={`assistant-status muted small${status?.state === 'unavailable' ? ' unavailable' : ''}`}
     data-testid="assistant-status"
     data-state={status?.state ?? 'loading'}
+    data-model={status?.model?.id ?? ''}
     aria-busy={status?.state === 'training' || status?.state === 'extracting'}
     title={status?.lastRetrainMs != null ? `last retrain ${Math.round(status.lastRetrainMs)} ms` : undefined}
   >

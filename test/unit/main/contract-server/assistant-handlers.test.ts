@@ -70,7 +70,7 @@ describe('assistant:* handlers', () => {
     });
   });
 
-  it('are part of the app handlers, answering a typed error (never a throw) when the assistant cannot', async () => {
+  it('are part of the app handlers, served by the assistant service: an unknown dataset is a typed NOT_FOUND', async () => {
     const services = createServices({
       shell: 'cli',
       catalogDbPath: ':memory:',
@@ -79,8 +79,7 @@ describe('assistant:* handlers', () => {
     try {
       const dispatch = createDispatcher(createHandlers(services), services.logger).dispatch;
       const answer = await dispatch('assistant:status', { datasetId: 1, task: 'label' }, ctx);
-      expect(answer.ok).toBe(false);
-      if (!answer.ok) expect(typeof answer.error.code).toBe('string');
+      expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     } finally {
       await services.dispose();
     }
