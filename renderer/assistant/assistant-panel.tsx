@@ -1,4 +1,5 @@
-import type { AssistantModelSource } from '../../shared/contract/index';
+import { useState } from 'react';
+import type { AppErrorShape, AssistantModelSource } from '../../shared/contract/index';
 import { useApi } from '../api-context';
 import { SegmentedButtons } from '../components/segmented-buttons';
 import { LineChart } from '../results/curve-chart';
@@ -39,6 +40,7 @@ export const AssistantPanel = ({
   const [info] = useQuery(() => api.app.info({}), 'info');
   const catalogPath = info.status === 'ok' ? info.value.catalogPath : null;
   const source = status?.model?.source ?? 'features';
+  const [sourceError, setSourceError] = useState<AppErrorShape | null>(null);
 
   return (
     <section
@@ -57,9 +59,18 @@ export const AssistantPanel = ({
           options={SOURCES}
           value={source}
           optionLabel={(s) => SOURCE_TEXT[s]}
-          onChange={(s) => void api.assistant.useModel({ datasetId, task, source: s })}
+          onChange={(s) =>
+            void api.assistant
+              .useModel({ datasetId, task, source: s })
+              .then((r) => setSourceError(r.ok ? null : r.error))
+          }
         />
       </div>
+      {sourceError ? (
+        <p className="muted small" role="status" data-testid="source-error">
+          {sourceError.message}
+        </p>
+      ) : null}
       {sim.status === 'error' ? (
         // The assistant is optional: its errors are said quietly, never as an alert over training.
         <p className="muted small" data-testid="sim-error">

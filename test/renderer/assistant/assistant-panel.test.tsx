@@ -54,5 +54,27 @@ describe('AssistantPanel', () => {
       fireEvent.click(screen.getByRole('button', { name: "Latest finished run's model" }));
     });
     expect(calls('assistant:useModel')).toEqual([{ datasetId: 1, task: 'label', source: 'run' }]);
+    expect(screen.queryByTestId('source-error')).toBeNull();
+  });
+
+  it('says why the suggester cannot be switched when the assistant refuses', async () => {
+    const assistant = createFakeAssistant({ simulation: null });
+    assistant.answers['assistant:useModel'] = () => ({
+      ok: false,
+      error: {
+        code: 'NOT_SUPPORTED',
+        message: "suggesting with a finished run's model is not available yet",
+      },
+    });
+    const fake = createFakeApi({ ...assistant.answers, 'app:info': info });
+    renderScreen(<AssistantPanel datasetId={1} datasetName="busi" task="label" />, fake.api);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: "Latest finished run's model" }));
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('source-error').textContent).toBe(
+        "suggesting with a finished run's model is not available yet",
+      ),
+    );
   });
 });
