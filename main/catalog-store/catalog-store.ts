@@ -1,5 +1,6 @@
 import type {
   AcceptedSuggestion,
+  CatalogChange,
   DatasetStats,
   DatasetSummary,
   HistoryEntry,
@@ -130,7 +131,7 @@ export interface CatalogStore {
   storedPath(id: number): Promise<string | null>;
 
   /** Replaces an image's labels in a task; batchId null when nothing changed. */
-  setLabels(input: SetLabelsInput): Promise<{ labels: string[]; batchId: number | null; version?: number }>;
+  setLabels(input: SetLabelsInput): Promise<{ labels: string[]; batchId: number | null; version: number }>;
   setNote(input: SetNoteInput): Promise<{ batchId: number | null }>;
   setFlag(input: SetFlagInput): Promise<{ flag: ImageFlag | null; batchId: number | null }>;
   /** Newest first; every image when imageId is undefined. */
@@ -149,8 +150,6 @@ export interface CatalogStore {
   readonly raters: RaterStore;
 
   /** Calls `listener` when another writer (or this one) changed the catalog; returns unsubscribe. */
-  onChanged(
-    listener: (c: { datasetId: number | null; kind: string; imageIds: number[] }) => void,
-  ): () => void;
+  onChanged(listener: (c: CatalogChange) => void): () => void;
   close(): Promise<void>;
 }

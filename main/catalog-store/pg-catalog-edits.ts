@@ -130,7 +130,12 @@ export const createPgEdits = (pool: PgPool, user: () => Promise<string>) => {
           );
         }
         const after = await labelsOf(query, input.imageId, task.id);
-        if (before.join('\u0000') === after.join('\u0000')) return { labels: after, batchId: null };
+        if (before.join('\u0000') === after.join('\u0000'))
+          return {
+            labels: after,
+            batchId: null,
+            version: (await versionOf(query, input.imageId, task.id)).version,
+          };
         const base = input.baseVersion ?? null;
         const seen = base === null ? null : await versionOf(query, input.imageId, task.id);
         const claimed =
@@ -167,7 +172,7 @@ export const createPgEdits = (pool: PgPool, user: () => Promise<string>) => {
           suggestion: input.suggestion ?? null,
         });
         await notify(query, datasetId, 'labels', [input.imageId]);
-        return { labels: after, batchId, version: claimed };
+        return { labels: after, batchId, version: claimed! };
       });
     },
     async setNote(input: SetNoteInput) {

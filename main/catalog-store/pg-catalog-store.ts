@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/contract/result';
-import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
+import type { CatalogChange, ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import type { Logger } from '../core/logger';
 import { typeValue } from '../catalog/catalog-repository';
 import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
@@ -56,7 +56,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     (role ??= (await query<{ u: string }>('SELECT current_user AS u'))[0]!.u);
   const reads = createPgReads(query);
   const edits = createPgEdits(pool, currentUser);
-  const listeners = new Set<(c: { datasetId: number | null; kind: string; imageIds: number[] }) => void>();
+  const listeners = new Set<(c: CatalogChange) => void>();
   let listening: Promise<{ release: () => void }> | null = null;
 
   const detail = async (id: number, task: string): Promise<ImageDetail> => {
@@ -369,11 +369,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
         const client = await pool.connect();
         client.on('notification', (message) => {
           if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-          const change = JSON.parse(message.payload) as {
-            datasetId: number | null;
-            kind: string;
-            imageIds: number[];
-          };
+          const change = JSON.parse(message.payload) as CatalogChange;
           for (const l of listeners) l(change);
         });
         await client.query(`LISTEN ${CHANGE_CHANNEL}`);

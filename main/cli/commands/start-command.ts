@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { createAppCore } from '../../contract-server/create-app-core';
 import { startHost } from '../../host/http-host';
 import { catalogMediaSource, createMediaRoute } from '../../host/media-route';
+import { storeMediaSource } from '../../contract-server/store-catalog-handlers';
+import { redactUrl } from '../../catalog-store/workspace-location';
+import { sharedWorkspaceOf } from './shared-workspace';
 import { createBackendProbe } from '../../runtime/backend-probe';
 import { ensureBuilt, rendererOutDir } from '../../runtime/build-output';
 import { openInLocalBrowser } from '../../runtime/open-browser';
@@ -20,7 +23,7 @@ const PRINTED_LAUNCH_TTL_MS = 10 * 60_000;
 export const startCommand: CliCommand = {
   name: 'start',
   summary: 'Start the app (Electron if installed, else the browser mode on 127.0.0.1).',
-  usage: 'sonofuse start [--browser] [--port N] [--no-open] [--rebuild]',
+  usage: 'sonofuse start [--browser] [--port N] [--no-open] [--rebuild] [--db postgres://… --store DIR]',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -29,6 +32,9 @@ export const startCommand: CliCommand = {
         port: { type: 'string', default: '0' },
         'no-open': { type: 'boolean', default: false },
         rebuild: { type: 'boolean', default: false },
+        /** A department catalog: postgres://… (browser mode), with --store DIR (the shared images). */
+        db: { type: 'string' },
+        store: { type: 'string' },
       },
       strict: true,
     });
@@ -54,12 +60,20 @@ export const startCommand: CliCommand = {
 
     await ensureBuilt(root, { renderer: true, electron: false, force: values.rebuild, log: io.err });
     const logger = createLogger({ write: (line) => io.err(line) });
-    const core = createAppCore({ shell: 'browser-host', logger });
+    const department = sharedWorkspaceOf(values.db, values.store);
+    if (department) io.err(`Shared catalog ${redactUrl(department.url)}, images in ${department.storeDir}`);
+    const core = createAppCore({ shell: 'browser-host', logger, department });
     const host = await startHost({
       core,
       rendererDir: rendererOutDir(root),
       port,
-      routes: [createMediaRoute(() => catalogMediaSource(core.services))],
+      routes: [
+        createMediaRoute(() =>
+          core.store && department
+            ? storeMediaSource(core.store, department.storeDir)
+            : catalogMediaSource(core.services),
+        ),
+      ],
     });
     // The printed address and the window's address carry different one-time launch codes; the
     // token never goes on a command line (readable in /proc) or into a URL the browser keeps.

@@ -1,0 +1,74 @@
+import type { CatalogEngine, CatalogStore } from './catalog-store';
+
+type AsyncMethod = Exclude<keyof CatalogStore, 'engine' | 'location' | 'onChanged' | 'close'>;
+const METHODS: readonly AsyncMethod[] = [
+  'currentUser',
+  'isReviewer',
+  'datasets',
+  'ensureDataset',
+  'tasks',
+  'defineTask',
+  'images',
+  'image',
+  'storedPath',
+  'setLabels',
+  'setNote',
+  'setFlag',
+  'history',
+  'stats',
+  'splits',
+  'splitAssignments',
+  'addImages',
+  'snapshotRows',
+];
+
+/**
+ * A CatalogStore that opens on first use (the app's composition root is synchronous; opening a
+ * PostgreSQL catalog connects and migrates). A failed open is retried on the next call.
+ */
+export const lazyCatalogStore = (
+  open: () => Promise<CatalogStore>,
+  engine: CatalogEngine,
+  location: string,
+): CatalogStore => {
+  let opening: Promise<CatalogStore> | null = null;
+  const get = (): Promise<CatalogStore> => {
+    opening ??= open().catch((error: unknown) => {
+      opening = null;
+      throw error;
+    });
+    return opening;
+  };
+  const methods = Object.fromEntries(
+    METHODS.map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        const store = await get();
+        return (store[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as Pick<CatalogStore, AsyncMethod>;
+  return {
+    engine,
+    location,
+    ...methods,
+    onChanged(listener) {
+      let unsubscribe: (() => void) | null = null;
+      let cancelled = false;
+      void get().then(
+        (store) => {
+          if (!cancelled) unsubscribe = store.onChanged(listener);
+        },
+        () => undefined,
+      );
+      return () => {
+        cancelled = true;
+        unsubscribe?.();
+      };
+    },
+    async close() {
+      const store = opening ? await opening.catch(() => null) : null;
+      await store?.close();
+    },
+  };
+};

@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppCore } from '../../../../main/contract-server/create-app-core';
+import { storeMediaSource } from '../../../../main/contract-server/store-catalog-handlers';
+import { createLogger } from '../../../../main/core/logger';
+import { openPgCatalogStore } from '../../../../main/catalog-store/pg-catalog-store';
+import { fakeProbe } from '../../../support/test-core';
+import { pgSkipReason, startPgCluster, type PgCluster } from '../../../support/pg-cluster';
+
+const ctx = { transport: 'test' as const, peer: 't' };
+
+describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReason ?? ''}`, () => {
+  let cluster: PgCluster;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it("serves the catalog calls from PostgreSQL, emits other workstations' changes, refuses the rest", async () => {
+    const url = await cluster.createDatabase();
+    const storeDir = mkdtempSync(join(tmpdir(), 'sonofuse-shared-'));
+    // Another workstation imported one image.
+    const other = await openPgCatalogStore({ url });
+    const datasetId = await other.ensureDataset('dept');
+    await other.defineTask({ datasetId, name: 'label', kind: 'single', classes: ['head', 'femur'] });
+    const user = await other.currentUser();
+    const { inserted } = await other.addImages([
+      {
+        datasetId,
+        sha256: 'ab'.repeat(32),
+        frame: 0,
+        file: 'a.png',
+        originalPath: 'a.png',
+        storedPath: 'ab/a.png',
+        format: 'png',
+        sourceFormat: 'png',
+        width: 4,
+        height: 4,
+        bytes: 10,
+        user,
+      },
+    ]);
+    mkdirSync(join(storeDir, 'ab'));
+    writeFileSync(join(storeDir, 'ab', 'a.png'), 'x');
+    const core = createAppCore({
+      shell: 'browser-host',
+      probe: fakeProbe,
+      version: '9.9.9',
+      logger: createLogger({ minLevel: 'debug' }),
+      catalogDbPath: join(mkdtempSync(join(tmpdir(), 'sonofuse-core-')), 'catalog.db'),
+      department: { url, storeDir },
+    });
+    const call = (channel: string, input: unknown) => core.dispatcher.dispatch(channel, input, ctx);
+    const changes: unknown[] = [];
+    core.events.attach((channel, payload) => {
+      if (channel === 'catalog:onChanged') changes.push(payload);
+    });
+    try {
+      expect(await call('catalog:datasets', {})).toMatchObject({
+        ok: true,
+        value: [{ id: datasetId, name: 'dept', images: 1 }],
+      });
+      expect(await call('catalog:images', { datasetId })).toMatchObject({
+        ok: true,
+        value: { total: 1, items: [{ id: inserted[0], file: 'a.png', labels: [] }] },
+      });
+      // No sonofuse_reviewer role yet: a labeler. The superuser is a member of every role once it exists.
+      expect(await call('catalog:whoAmI', {})).toEqual({
+        ok: true,
+        value: { user: cluster.superuser, role: 'labeler', roleSource: 'database' },
+      });
+      await cluster.sql('CREATE ROLE sonofuse_reviewer');
+      expect(await call('catalog:whoAmI', {})).toMatchObject({ ok: true, value: { role: 'reviewer' } });
+      const write = await call('catalog:setLabels', {
+        imageId: inserted[0],
+        task: 'label',
+        labels: ['femur'],
+        user: 'spoofed',
+        reason: '',
+        baseVersion: 0,
+      });
+      expect(write).toMatchObject({ ok: true, value: { labels: ['femur'], version: 1 } });
+      const stale = await call('catalog:setLabels', {
+        imageId: inserted[0],
+        task: 'label',
+        labels: ['head'],
+        user: 'x',
+        reason: '',
+        baseVersion: 0,
+      });
+      expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      // Another workstation's write reaches this app as catalog:onChanged.
+      await other.setNote({ imageId: inserted[0]!, text: 'from B', user, reason: '' });
+      for (let i = 0; i < 50 && !changes.some((c) => (c as { kind: string }).kind === 'notes'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(changes).toEqual(
+        expect.arrayContaining([
+          { datasetId, kind: 'labels', imageIds: inserted },
+          { datasetId, kind: 'notes', imageIds: inserted },
+        ]),
+      );
+      expect(await call('catalog:backup', { path: join(storeDir, 'x.db') })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAVAILABLE' },
+      });
+      const media = storeMediaSource(core.store!, storeDir);
+      expect(await media.viewPath(inserted[0]!)).toBe(join(storeDir, 'ab', 'a.png'));
+    } finally {
+      await core.dispose();
+      await other.close();
+    }
+  }, 60_000);
+});
