@@ -28,7 +28,10 @@ export interface SimOptions {
   seed: number;
   start: number;
   batch: number;
-  head?: Omit<SoftmaxTrainOptions, 'classes' | 'warm' | 'classWeights'>;
+  head?: Omit<SoftmaxTrainOptions, 'classes' | 'warm' | 'classWeights'> & {
+    /** Weigh classes inversely to their label counts (default true). */
+    balanced?: boolean;
+  };
 }
 
 /** Trains the assistant's head on `rows` (balanced class weights), as the service does. */
@@ -39,12 +42,13 @@ export const fitRows = (
   warm: SoftmaxHead | null = null,
 ) => {
   const y = Int32Array.from(rows, (r) => data.y[r]!);
+  const { balanced = true, ...rest } = head;
   return trainSoftmax(data.x, data.dim, rows, y, {
     iterations: warm ? ASSISTANT_SCHEDULE.warm : ASSISTANT_SCHEDULE.first,
-    ...head,
+    ...rest,
     warm,
     classes: data.classes,
-    classWeights: balancedWeights(y, data.classes),
+    classWeights: balanced ? balancedWeights(y, data.classes) : undefined,
   });
 };
 

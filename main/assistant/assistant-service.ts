@@ -85,7 +85,9 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
   const entries = new Map<string, Entry>();
   const listeners = new Set<(s: AssistantStatus) => void>();
   const debounceMs = o.debounceMs ?? 300;
-  const iterations = o.iterations ?? ASSISTANT_SCHEDULE;
+  // After a label change the previous model is nearly optimal: 15 warm iterations (the simulation's
+  // 30 are for batches of 20 new labels).
+  const iterations = o.iterations ?? { first: ASSISTANT_SCHEDULE.first, warm: 15 };
   const keyOf = (datasetId: number, task: string) => `${datasetId}\u0000${task}`;
 
   const publish = (e: Entry, patch: Partial<AssistantStatus>) => {

@@ -4,7 +4,7 @@ import { accuracyOf, fitRows, runSimulation, type SimData } from './assist-sim';
 import { standardiseColumns } from './feature-matrix';
 import { predictSoftmax } from './softmax-head';
 
-/** L2 strengths tried on the validation part (all training-part labels), smallest error wins. */
+/** L2 strengths tried on the validation part (with and without class weights). */
 export const L2_GRID = [1e-4, 1e-3, 1e-2, 1e-1] as const;
 
 /**
@@ -38,17 +38,24 @@ export const simulatePool = (
     test: where('test'),
   };
   const validation = where('validation');
-  const l2 =
+  // Tuned on the validation part only (all training-part labels): the L2 strength and whether
+  // classes are weighed by inverse frequency; the first best in grid order wins ties.
+  const grid = [true, false].flatMap((balanced) => L2_GRID.map((l2) => ({ l2, balanced })));
+  const head =
     validation.length === 0
-      ? 1e-3
-      : L2_GRID.map((l) => {
-          const h = fitRows(data, data.pool, { l2: l });
-          return {
-            l,
-            acc: accuracyOf(predictSoftmax(h, data.x, validation), data.classes, validation, data.y),
-          };
-        }).reduce((a, b) => (b.acc > a.acc ? b : a)).l;
-  const sim = runSimulation(data, { ...o, head: { l2 } });
+      ? { l2: 1e-2, balanced: true }
+      : grid
+          .map((h) => ({
+            h,
+            acc: accuracyOf(
+              predictSoftmax(fitRows(data, data.pool, h), data.x, validation),
+              data.classes,
+              validation,
+              data.y,
+            ),
+          }))
+          .reduce((a, b) => (b.acc > a.acc ? b : a)).h;
+  const sim = runSimulation(data, { ...o, head });
   return {
     datasetId: pool.datasetId,
     task: pool.task,

@@ -14,7 +14,7 @@ describe('softmax head', () => {
   it('learns separable blobs: every row right with p > 0.9, rows sum to 1', () => {
     const head = trainSoftmax(x, 2, rows, y, { classes: 2, iterations: 100 });
     const p = predictSoftmax(head, x, rows);
-    rows.forEach((r, i) => {
+    rows.forEach((_r, i) => {
       expect(p[i * 2 + y[i]!]!).toBeGreaterThan(0.9);
       expect(p[i * 2]! + p[i * 2 + 1]!).toBeCloseTo(1, 6);
     });
