@@ -34,8 +34,12 @@ export interface TrainingLabels {
 
 export const groupRatings = (rows: readonly RatingRow[]): Map<number, RaterLabel[]> => {
   const map = new Map<number, RaterLabel[]>();
-  for (const r of rows)
-    map.set(r.image_id, [...(map.get(r.image_id) ?? []), { rater: r.rater, label: r.label, at: r.at }]);
+  for (const r of rows) {
+    const list = map.get(r.image_id);
+    const rating = { rater: r.rater, label: r.label, at: r.at };
+    if (list) list.push(rating);
+    else map.set(r.image_id, [rating]);
+  }
   return map;
 };
 

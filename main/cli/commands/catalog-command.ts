@@ -9,6 +9,7 @@ import { openPgCatalogStore } from '../../catalog-store/pg-catalog-store';
 import { isPostgresUrl } from '../../catalog-store/workspace-location';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { JOB_ACTIONS, JOB_USAGE, runJobAction } from './catalog-job-actions';
+import { createSqliteRaterStore } from '../../catalog-store/sqlite-rater-store';
 import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
 
 const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {
@@ -108,7 +109,8 @@ export const catalogCommand: CliCommand = {
     if (!actions.includes(action ?? '')) throw new UsageError(`unknown action "${action ?? ''}"`);
     if (values.db !== undefined && isPostgresUrl(values.db)) {
       // A department catalog (PostgreSQL): read through the catalog store.
-      if (action !== 'stats')
+      const pgRaterAction = RATER_ACTIONS.find((a) => a === action);
+      if (action !== 'stats' && !pgRaterAction)
         throw new UsageError(
           `catalog ${action} is not available on a postgres:// catalog yet (back it up with pg_dump; see the README)`,
         );
@@ -123,6 +125,11 @@ export const catalogCommand: CliCommand = {
             : (await store.datasets()).find((d) => d.name === values.dataset)?.id;
         if (values.dataset !== undefined && id === undefined)
           throw new UsageError(`no dataset named "${values.dataset}"`);
+        if (pgRaterAction) {
+          required(values.dataset, '--dataset');
+          await runRaterAction(pgRaterAction, store.raters, { ...values, dataset: id! }, io);
+          return 0;
+        }
         const stats = await store.stats(id, values.task);
         if (values.json) io.out(JSON.stringify(stats));
         else printStats(io, stats);
@@ -145,7 +152,7 @@ export const catalogCommand: CliCommand = {
       const raterAction = RATER_ACTIONS.find((a) => a === action);
       if (raterAction) {
         const dataset = datasetId(catalog, required(values.dataset, '--dataset'))!;
-        runRaterAction(raterAction, catalog, { ...values, dataset }, io);
+        await runRaterAction(raterAction, createSqliteRaterStore(catalog), { ...values, dataset }, io);
         return 0;
       }
       if (action === 'rename-dataset') {

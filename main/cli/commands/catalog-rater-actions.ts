@@ -1,5 +1,5 @@
 import type { AgreementReport } from '../../../shared/contract/raters';
-import type { CatalogService } from '../../catalog/catalog-service';
+import type { RaterStore } from '../../catalog-store/rater-store';
 import { UsageError, type CliIo } from '../command';
 
 /** The multi-rater actions of `sonofuse catalog`. */
@@ -19,25 +19,28 @@ export const formatAgreement = (a: AgreementReport): string[] => [
   ...a.perClass.map((c) => `  ${c.label.padEnd(24)} ${kappa(c.kappa)}`),
 ];
 
-/** Runs one rater action on an open catalog; `datasetId` resolves --dataset. */
-export const runRaterAction = (
+/**
+ * Runs one rater action on an open catalog of either engine (its RaterStore); `dataset` is the
+ * resolved --dataset id. The queue is refused (FORBIDDEN) unless the user is a reviewer.
+ */
+export const runRaterAction = async (
   action: (typeof RATER_ACTIONS)[number],
-  catalog: CatalogService,
+  raters: RaterStore,
   values: { dataset: number; task: string; raters?: string; json: boolean },
   io: CliIo,
-): void => {
+): Promise<void> => {
   if (action === 'agreement') {
-    const a = catalog.agreement(values.dataset, values.task);
+    const a = await raters.agreement(values.dataset, values.task);
     if (values.json) io.out(JSON.stringify(a));
     else for (const line of formatAgreement(a)) io.out(line);
   } else if (action === 'set-raters') {
     const k = Number(values.raters);
     if (!Number.isInteger(k))
       throw new UsageError(`--raters takes a whole number, got ${values.raters ?? ''}`);
-    const r = catalog.setRaters({ datasetId: values.dataset, task: values.task, raters: k });
+    const r = await raters.setRaters({ datasetId: values.dataset, task: values.task, raters: k });
     io.out(values.json ? JSON.stringify(r) : `Task "${r.task}" asks for ${r.raters} label(s) per image.`);
   } else {
-    const q = catalog.adjudicationQueue({ datasetId: values.dataset, task: values.task, limit: 500 });
+    const q = await raters.queue({ datasetId: values.dataset, task: values.task, limit: 500 });
     if (values.json) io.out(JSON.stringify(q));
     else {
       io.out(

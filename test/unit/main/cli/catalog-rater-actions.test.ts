@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../main/cli/cli-main';
 import { createCatalogService } from '../../../../main/catalog/catalog-service';
+import { openPgCatalogStore } from '../../../../main/catalog-store/pg-catalog-store';
 import { captureIo } from '../../../support/capture-io';
+import { pgSkipReason, startPgCluster, type PgCluster } from '../../../support/pg-cluster';
 import { makeImage, tempDir, writeFile } from '../catalog/support/catalog-fixtures';
 
 describe('sonofuse catalog agreement / set-raters / adjudication-queue', () => {
@@ -75,4 +77,65 @@ describe('sonofuse catalog agreement / set-raters / adjudication-queue', () => {
     ).not.toBe(0);
     expect(refused.stderr.join('\n')).toMatch(/only a reviewer/);
   });
+});
+
+describe('sonofuse catalog rater actions on a postgres:// catalog', () => {
+  let cluster: PgCluster | null = null;
+  beforeAll(async () => {
+    if (pgSkipReason === null) cluster = await startPgCluster();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it.skipIf(pgSkipReason !== null)(
+    'sets raters and reports agreement through the store; the queue needs the sonofuse_reviewer role',
+    async () => {
+      const url = await cluster!.createDatabase();
+      const store = await openPgCatalogStore({ url });
+      const datasetId = await store.ensureDataset('d');
+      await store.defineTask({ datasetId, name: 'plane', kind: 'single', classes: ['x', 'y'] });
+      await store.close();
+      const set = captureIo();
+      expect(
+        await runCli(
+          ['catalog', 'set-raters', '--db', url, '--dataset', 'd', '--task', 'plane', '--raters', '3'],
+          set,
+        ),
+      ).toBe(0);
+      expect(set.stdout).toEqual(['Task "plane" asks for 3 label(s) per image.']);
+      const json = captureIo();
+      expect(
+        await runCli(
+          ['catalog', 'agreement', '--db', url, '--dataset', 'd', '--task', 'plane', '--json'],
+          json,
+        ),
+      ).toBe(0);
+      expect(JSON.parse(json.stdout[0]!)).toMatchObject({
+        raters: 3,
+        method: 'fleiss',
+        kappa: null,
+        items: 0,
+      });
+      // The superuser of the test cluster is no member of sonofuse_reviewer.
+      const refused = captureIo();
+      expect(
+        await runCli(
+          ['catalog', 'adjudication-queue', '--db', url, '--dataset', 'd', '--task', 'plane'],
+          refused,
+        ),
+      ).not.toBe(0);
+      expect(refused.stderr.join('\n')).toMatch(/only a reviewer/);
+      await cluster!.sql(
+        `CREATE ROLE sonofuse_reviewer NOLOGIN; GRANT sonofuse_reviewer TO ${cluster!.superuser}`,
+      );
+      const queue = captureIo();
+      expect(
+        await runCli(
+          ['catalog', 'adjudication-queue', '--db', url, '--dataset', 'd', '--task', 'plane'],
+          queue,
+        ),
+      ).toBe(0);
+      expect(queue.stdout[0]).toBe('0 disagreement(s), 0 with fewer than 3 label(s), 0 unrated, 0 decided');
+    },
+    60_000,
+  );
 });
