@@ -29,6 +29,7 @@ export const SuggestionFilter = ({
   onShow,
   onConfirmed,
   onError,
+  trainedOn = null,
 }: {
   datasetId: number;
   task: string;
@@ -39,6 +40,8 @@ export const SuggestionFilter = ({
   onShow: (ids: number[] | null) => void;
   onConfirmed: (outcome: { message: string; batchId: number | null; imageIds: number[] }) => void;
   onError: (error: AppErrorShape) => void;
+  /** Labels the suggesting model was trained on (said in the dialog: few labels, high p). */
+  trainedOn?: number | null;
 }) => {
   const api = useApi();
   const [label, setLabel] = useState(classes[0] ?? '');
@@ -46,9 +49,15 @@ export const SuggestionFilter = ({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const chosen = label || classes[0] || '';
+  // Images confirmed here stay out while the same model answers (the assistant's list catches up
+  // with the new labels at its next retrain, which brings a new model id).
+  const [confirmed, setConfirmed] = useState<{ modelId: string; ids: Set<number> } | null>(null);
   const matches = useMemo(
-    () => suggestedIds(suggestions, chosen, threshold),
-    [suggestions, chosen, threshold],
+    () =>
+      suggestedIds(suggestions, chosen, threshold).filter(
+        (s) => !(confirmed?.modelId === s.modelId && confirmed.ids.has(s.imageId)),
+      ),
+    [suggestions, chosen, threshold, confirmed],
   );
   if (suggestions.size === 0 || classes.length === 0) return null;
   const n = matches.length;
@@ -67,6 +76,9 @@ export const SuggestionFilter = ({
     });
     setBusy(false);
     if (!result.ok) return onError(result.error);
+    const modelId = matches[0]?.modelId ?? '';
+    const before = confirmed?.modelId === modelId ? [...confirmed.ids] : [];
+    setConfirmed({ modelId, ids: new Set([...before, ...matches.map((s) => s.imageId)]) });
     const k = result.value.changed;
     onConfirmed({
       message: `Confirmed ${k} suggestion${k === 1 ? '' : 's'} as ${chosen}.`,
@@ -126,6 +138,12 @@ export const SuggestionFilter = ({
             more (lowest {percent(matches[n - 1]?.p ?? threshold)}). They are recorded as accepted
             suggestions, in one change that can be undone (Ctrl+Z, or Undo beside the message).
           </p>
+          {trainedOn !== null ? (
+            <p className="muted small">
+              The model was trained on {trainedOn.toLocaleString('en')} label{trainedOn === 1 ? '' : 's'}:
+              with few labels its probabilities run high, so look at the images first.
+            </p>
+          ) : null}
           <div className="form-row">
             <button type="button" className="button primary" onClick={() => void confirm()}>
               Confirm {n.toLocaleString('en')} suggestion{n === 1 ? '' : 's'}

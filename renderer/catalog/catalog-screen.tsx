@@ -331,6 +331,7 @@ export const CatalogScreen = ({
             user={ws.user}
             classes={classes}
             suggestions={suggestions}
+            trainedOn={assistant.status?.model?.trainedOn ?? null}
             onShow={(ids) => setFilters({ ...filters, ids: ids ?? undefined })}
             onError={setError}
             onConfirmed={({ message, batchId, imageIds }) => {

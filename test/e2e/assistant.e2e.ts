@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportOptions } from '../../shared/contract/catalog';
@@ -169,9 +170,13 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
     );
 
     // After a reload, the images accepted by key show it in their history (model and probability).
+    const where = await page.getByTestId('position').textContent();
+    const last = await file();
     await page.reload();
     await page.keyboard.press('Alt+2');
-    await poll(file).toMatch(/\.png$/);
+    // The view comes back where it was (same image), once the saved position is restored.
+    await poll(() => page.getByTestId('position').textContent()).toBe(where);
+    await poll(file).toBe(last);
     const seen = new Map<string, string>();
     for (let i = 0; i < shown + 2 && seen.size < 5; i++) {
       await page.keyboard.press('p');
@@ -186,5 +191,61 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
     expect([...seen.keys()].sort()).toEqual([...accepted].sort());
     for (const text of seen.values()) expect(text).toMatch(/^accepted suggestion \(.+, \d+%\)$/);
     await shootContent(page, 'assistant-history');
+  });
+
+  it('confirms the sure suggestions of one class from the grid in one dialog, recorded as accepted suggestions', async () => {
+    await page.keyboard.press('Alt+1');
+    await poll(() => page.getByTestId('suggestion-badge').count()).toBeGreaterThan(0);
+    // The class with the most unlabeled images suggested at p ≥ 0.9.
+    const threshold = page.getByRole('spinbutton', { name: 'Minimum probability' });
+    await threshold.fill('0.9');
+    const classSelect = page.getByRole('combobox', { name: 'Suggested class' });
+    let best = { name: '', n: -1 };
+    for (const name of phantomClasses) {
+      await classSelect.selectOption(name);
+      const n = Number(/^(\d+)/.exec((await page.getByTestId('suggested-count').textContent()) ?? '')![1]);
+      if (n > best.n) best = { name, n };
+    }
+    expect(best.n).toBeGreaterThan(0);
+    await classSelect.selectOption(best.name);
+    await page.getByRole('button', { name: 'Show them' }).click();
+    await poll(() => page.getByTestId('result-count').textContent()).toBe(
+      `${best.n} image${best.n === 1 ? '' : 's'}`,
+    );
+    const plural = best.n === 1 ? '' : 's';
+    await page.getByRole('button', { name: `Confirm ${best.n} suggestion${plural}…` }).click();
+    const dialog = page.getByRole('dialog', { name: `Label ${best.n} image${plural} as ${best.name}?` });
+    await dialog.getByRole('button', { name: `Confirm ${best.n} suggestion${plural}` }).click();
+    await poll(() => page.getByTestId('catalog-notice').textContent()).toBe(
+      `Confirmed ${best.n} suggestion${plural} as ${best.name}.`,
+    );
+    // Read back from the catalog what the batch wrote: each row an accepted suggestion.
+    const db = new Database(defaultCatalogPath('default', { SONOFUSE_DATA_DIR: dataDir }), {
+      readonly: true,
+    });
+    const rows = db
+      .prepare(
+        `SELECT i.file, h.to_value, h.suggestion_model, h.suggestion_p FROM history h JOIN images i ON i.id = h.image_id
+         WHERE h.batch_id = (SELECT max(batch_id) FROM history WHERE origin = 'edit')`,
+      )
+      .all() as Array<{
+      file: string;
+      to_value: string;
+      suggestion_model: string | null;
+      suggestion_p: number;
+    }>;
+    db.close();
+    expect(rows).toHaveLength(best.n);
+    for (const r of rows) {
+      expect(JSON.parse(r.to_value)).toEqual([best.name]);
+      expect(r.suggestion_model).not.toBeNull();
+      expect(r.suggestion_p).toBeGreaterThanOrEqual(0.9);
+    }
+    const right = rows.filter((r) => truth.get(basename(r.file)) === best.name).length;
+    // Actions: threshold, class, Show them, Confirm…, Confirm in the dialog.
+    console.log(
+      `[assistant e2e] grid bulk confirm: ${best.n} images of "${best.name}" at p ≥ 0.9 with 5 actions = ${(5 / best.n).toFixed(2)} actions per image; ${right} / ${best.n} right (${((right / best.n) * 100).toFixed(0)}%)`,
+    );
+    await shootContent(page, 'assistant-grid-confirmed');
   });
 });

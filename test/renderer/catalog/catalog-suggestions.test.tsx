@@ -57,6 +57,7 @@ describe('Catalog grid with assistant suggestions', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Confirm 3 suggestions…' }));
     const dialog = screen.getByRole('dialog', { name: 'Label 3 images as benign?' });
     expect(dialog.textContent).toContain('lowest 92%');
+    expect(dialog.textContent).toContain('The model was trained on 10 labels');
     expect(calls('catalog:bulkRelabel')).toEqual([]);
     await act(async () => {
       fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm 3 suggestions' }));
@@ -83,6 +84,8 @@ describe('Catalog grid with assistant suggestions', () => {
       [],
     ]);
     expect(screen.getByTestId('catalog-notice').textContent).toBe('Confirmed 3 suggestions as benign.');
+    // The confirmed images leave the count at once (the assistant's list catches up at its retrain).
+    await waitFor(() => expect(screen.getByTestId('suggested-count').textContent).toBe('0 unlabeled images'));
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
     });
