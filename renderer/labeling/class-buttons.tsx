@@ -42,7 +42,6 @@ export const ClassButtons = ({
             type="button"
             className={`class-button${on ? ' on' : ''}${c.parent ? ' child' : ''}${suggested ? ' suggested' : ''}`}
             aria-pressed={on}
-            aria-description={suggested ? `suggested, ${percent(suggested.p)}` : undefined}
             data-suggested={suggested ? 'true' : undefined}
             aria-keyshortcuts={key ?? undefined}
             onClick={() => onPress(c.name)}
@@ -53,6 +52,7 @@ export const ClassButtons = ({
             {c.parent ? <span className="muted small">{c.parent}</span> : null}
             {suggested ? (
               <span className="suggestion-p" data-testid="suggestion-p">
+                <span className="sr-only">suggested </span>
                 {percent(suggested.p)}
                 {acceptKey ? <kbd>{acceptKey}</kbd> : null}
               </span>

@@ -32,7 +32,7 @@ describe('LabelingScreen with the assistant', () => {
     await waitFor(() => expect(shown()).toBe('img-001.png'));
     const malignant = screen.getByRole('button', { name: /malignant/ });
     await waitFor(() => expect(malignant.getAttribute('data-suggested')).toBe('true'));
-    expect(screen.getByTestId('suggestion-p').textContent).toBe('87%Enter');
+    expect(screen.getByTestId('suggestion-p').textContent).toBe('suggested 87%Enter');
     expect(screen.getByRole('button', { name: /benign/ }).getAttribute('data-suggested')).toBeNull();
 
     await key('Enter');
