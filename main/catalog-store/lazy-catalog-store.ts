@@ -1,6 +1,21 @@
 import type { CatalogEngine, CatalogStore } from './catalog-store';
+import type { RaterStore } from './rater-store';
 
-type AsyncMethod = Exclude<keyof CatalogStore, 'engine' | 'location' | 'onChanged' | 'close'>;
+type AsyncMethod = Exclude<keyof CatalogStore, 'engine' | 'location' | 'onChanged' | 'close' | 'raters'>;
+const RATER_METHODS: ReadonlyArray<keyof RaterStore> = [
+  'role',
+  'ratersOfTask',
+  'taskOfImage',
+  'setRaters',
+  'setRaterLabel',
+  'pageFor',
+  'detailFor',
+  'ratingsOf',
+  'queue',
+  'adjudicate',
+  'agreement',
+  'trainingLabels',
+];
 const METHODS: readonly AsyncMethod[] = [
   'currentUser',
   'isReviewer',
@@ -48,10 +63,20 @@ export const lazyCatalogStore = (
       },
     ]),
   ) as unknown as Pick<CatalogStore, AsyncMethod>;
+  const raters = Object.fromEntries(
+    RATER_METHODS.map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        const store = await get();
+        return (store.raters[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as unknown as RaterStore;
   return {
     engine,
     location,
     ...methods,
+    raters,
     onChanged(listener) {
       let unsubscribe: (() => void) | null = null;
       let cancelled = false;

@@ -19,6 +19,11 @@ const STORE_CHANNELS = [
   'catalog:stats',
   'catalog:splits',
   'catalog:whoAmI',
+  'catalog:setRole',
+  'catalog:setRaters',
+  'catalog:agreement',
+  'catalog:adjudicationQueue',
+  'catalog:adjudicate',
 ] as const;
 
 /** Calls that stay on this workstation (its local catalog): the user's name and saved view. */
@@ -65,6 +70,17 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
       role: (await store.isReviewer()) ? 'reviewer' : 'labeler',
       roleSource: 'database',
     }),
+    // Several raters per image (rater-store.ts): the role is the database's, attributed to current_user.
+    'catalog:setRole': () => {
+      throw new AppError(
+        'NOT_SUPPORTED',
+        'on a shared catalog the role is the database role (membership of sonofuse_reviewer)',
+      );
+    },
+    'catalog:setRaters': (input) => store.raters.setRaters(input),
+    'catalog:agreement': ({ datasetId, task }) => store.raters.agreement(datasetId, task),
+    'catalog:adjudicationQueue': (input) => store.raters.queue(input),
+    'catalog:adjudicate': (input) => store.raters.adjudicate(input),
   };
   return { ...handlers, ...refused, ...served } as Handlers;
 };
