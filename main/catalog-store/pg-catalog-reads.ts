@@ -100,8 +100,8 @@ export const createPgReads = (query: PgQuery) => {
          FROM datasets d WHERE d.deleted_at IS NULL ORDER BY d.id`,
       ),
     async tasks(datasetId: number): Promise<LabelTask[]> {
-      const tasks = await query<{ id: number; name: string; kind: 'single' | 'multi' }>(
-        'SELECT id, name, kind FROM label_tasks WHERE dataset_id = $1 ORDER BY id',
+      const tasks = await query<{ id: number; name: string; kind: 'single' | 'multi'; raters: number }>(
+        'SELECT id, name, kind, raters FROM label_tasks WHERE dataset_id = $1 ORDER BY id',
         [datasetId],
       );
       return Promise.all(
@@ -110,6 +110,7 @@ export const createPgReads = (query: PgQuery) => {
           datasetId,
           name: t.name,
           kind: t.kind,
+          raters: t.raters,
           classes: await query<{ name: string; parent: string | null; colour: string | null }>(
             `SELECT c.name, p.name AS parent, c.colour FROM label_classes c
              LEFT JOIN label_classes p ON p.id = c.parent_id WHERE c.task_id = $1 ORDER BY c.ordinal`,

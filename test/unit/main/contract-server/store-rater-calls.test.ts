@@ -55,6 +55,10 @@ describe.skipIf(pgSkipReason !== null)(`rater calls on a shared catalog ${pgSkip
         ok: true,
         value: { task: 'label', raters: 2 },
       });
+      expect(await call('catalog:tasks', { datasetId })).toMatchObject({
+        ok: true,
+        value: [{ name: 'label', raters: 2 }],
+      });
       const own = await call('catalog:setLabels', {
         imageId: image,
         task: 'label',
