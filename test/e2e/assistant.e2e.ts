@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,11 @@ import { nameLabeller } from './support/labeller';
 const DATASET = 'assist-phantom (synthetic)';
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
   expect.poll(fn, { timeout: 30_000, interval: 200, ...options });
+
+const axeViolations = async (page: Page): Promise<string[]> =>
+  (await new AxeBuilder({ page }).analyze()).violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
 
 /** The true class of each image (by file name): the labeller's answers, kept out of the catalog. */
 const truth = new Map<string, string>();
@@ -129,6 +135,7 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
     const status = await page.getByTestId('assistant-status').textContent();
     expect(status).toMatch(/^Assistant: model trained on \d+ labels/);
     await shootContent(page, 'assistant-labeling');
+    expect(await axeViolations(page)).toEqual([]);
 
     // With suggestions: Enter where the suggestion is right, the class key where it is not.
     let keysWith = 0;
@@ -247,5 +254,6 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
       `[assistant e2e] grid bulk confirm: ${best.n} images of "${best.name}" at p ≥ 0.9 with 5 actions = ${(5 / best.n).toFixed(2)} actions per image; ${right} / ${best.n} right (${((right / best.n) * 100).toFixed(0)}%)`,
     );
     await shootContent(page, 'assistant-grid-confirmed');
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
