@@ -16,8 +16,8 @@ const SOURCE_TEXT: Record<AssistantModelSource, string> = {
 };
 
 /** The command that produces the simulation this panel shows. */
-export const simCommand = (catalogPath: string | null, dataset: string): string =>
-  `sonofuse assist-sim --db ${JSON.stringify(catalogPath ?? '<catalog.db>')} --dataset ${JSON.stringify(dataset)} --seeds 3`;
+export const simCommand = (catalogPath: string | null, dataset: string, task = 'label'): string =>
+  `sonofuse assist-sim --db ${JSON.stringify(catalogPath ?? '<catalog.db>')} --dataset ${JSON.stringify(dataset)}${task === 'label' ? '' : ` --task ${JSON.stringify(task)}`} --seeds 3`;
 
 /**
  * The labeling assistant of a dataset and task: its state, which model suggests (the head on image
@@ -87,7 +87,7 @@ export const AssistantPanel = ({
             strategy&apos;s order and measures how many labels each needs; run in a terminal:
           </p>
           <pre>
-            <code data-testid="sim-command">{simCommand(catalogPath, datasetName)}</code>
+            <code data-testid="sim-command">{simCommand(catalogPath, datasetName, task)}</code>
           </pre>
           <button type="button" className="button" onClick={reload}>
             Check again

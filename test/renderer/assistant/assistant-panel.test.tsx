@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AssistantPanel } from '../../../renderer/assistant/assistant-panel';
+import { AssistantPanel, simCommand } from '../../../renderer/assistant/assistant-panel';
 import { createFakeApi } from '../fake-api';
 import { createFakeAssistant } from '../fake-assistant';
 import { renderScreen } from '../render-screen';
@@ -75,6 +75,14 @@ describe('AssistantPanel', () => {
       expect(screen.getByTestId('source-error').textContent).toBe(
         "suggesting with a finished run's model is not available yet",
       ),
+    );
+  });
+  it('names the task in the assist-sim command only when it is not the default', () => {
+    expect(simCommand('/d/catalog.db', 'busi')).toBe(
+      'sonofuse assist-sim --db "/d/catalog.db" --dataset "busi" --seeds 3',
+    );
+    expect(simCommand(null, 'busi', 'view')).toBe(
+      'sonofuse assist-sim --db "<catalog.db>" --dataset "busi" --task "view" --seeds 3',
     );
   });
 });
