@@ -1,3 +1,4 @@
+import type { NewImage } from '../../main/catalog-store/catalog-store';
 import type { HistoryEntry } from '../../shared/contract/catalog';
 import { AppError } from '../../shared/contract/result';
 import { createRandom } from '../../shared/random/seeded-random';
@@ -191,3 +192,28 @@ export const percentiles = (ms: readonly number[]) => {
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 };
+
+/** `count` image rows for a store's addImages: every 10th unlabeled, the rest cycling `classes`. */
+export const labelWorkloadImages = (
+  datasetId: number,
+  count: number,
+  classes: readonly string[],
+): NewImage[] =>
+  Array.from({ length: count }, (_, i) => {
+    const sha256 = (i + 1).toString(16).padStart(64, '0');
+    return {
+      datasetId,
+      sha256,
+      frame: 0,
+      file: `img-${i}.png`,
+      originalPath: `scans/img-${i}.png`,
+      storedPath: `${sha256.slice(0, 2)}/${sha256}.png`,
+      format: 'png',
+      sourceFormat: 'png',
+      width: 64,
+      height: 64,
+      bytes: 100,
+      labels: { label: i % 10 === 0 ? [] : [classes[i % classes.length]!] },
+      user: 'import',
+    };
+  });

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogStore, NewImage } from '../../../../main/catalog-store/catalog-store';
+import type { CatalogStore } from '../../../../main/catalog-store/catalog-store';
 import { openPgCatalogStore } from '../../../../main/catalog-store/pg-catalog-store';
 import { openCatalogDb } from '../../../../main/catalog/catalog-db';
 import { createCatalogService, type CatalogService } from '../../../../main/catalog/catalog-service';
 import { SYNTHETIC_CLASSES, seedSyntheticCatalog } from '../../../../main/catalog/synthetic-catalog';
 import {
   checkLabelHistory,
+  labelWorkloadImages,
   percentiles,
   runLabelWorkload,
   type LabelWorkstation,
@@ -116,25 +117,9 @@ describe.skipIf(pgSkipReason !== null)(
       stores.push(admin);
       const datasetId = await admin.ensureDataset('busy');
       await admin.defineTask({ datasetId, name: 'label', kind: 'single', classes: [...SYNTHETIC_CLASSES] });
-      const rows: NewImage[] = Array.from({ length: IMAGES }, (_, i) => {
-        const sha256 = (i + 1).toString(16).padStart(64, '0');
-        return {
-          datasetId,
-          sha256,
-          frame: 0,
-          file: `img-${i}.png`,
-          originalPath: `scans/img-${i}.png`,
-          storedPath: `${sha256.slice(0, 2)}/${sha256}.png`,
-          format: 'png',
-          sourceFormat: 'png',
-          width: 64,
-          height: 64,
-          bytes: 100,
-          labels: { label: i % 10 === 0 ? [] : [SYNTHETIC_CLASSES[i % SYNTHETIC_CLASSES.length]!] },
-          user: 'import',
-        };
-      });
-      const { inserted: imageIds } = await admin.addImages(rows);
+      const { inserted: imageIds } = await admin.addImages(
+        labelWorkloadImages(datasetId, IMAGES, SYNTHETIC_CLASSES),
+      );
       expect(imageIds).toHaveLength(IMAGES);
       const names = Array.from({ length: STATIONS }, (_, i) => `ws${i + 1}_${process.pid}`);
       for (const name of names) await cluster!.sql(`CREATE ROLE ${name} LOGIN PASSWORD 'pw-${name}'`, [], db);
