@@ -175,7 +175,9 @@ export const describeKernelBuild = (wasmPath: string): string =>
 export const kernelVariantOf = (wasmPath: string): KernelVariant =>
   wasmPath.endsWith('-relaxed.wasm') ? 'relaxed' : 'simd';
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script only when this very file is the entry (not when bundled into another entry).
+const entry = process.argv[1];
+if (entry && /build-kernels\.[cm]?[jt]s$/.test(entry) && import.meta.url === pathToFileURL(entry).href) {
   const force = process.argv.includes('--force');
   for (const variant of ['simd', 'relaxed'] as const) {
     const out = force
