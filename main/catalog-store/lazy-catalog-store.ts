@@ -11,6 +11,7 @@ const RATER_METHODS: ReadonlyArray<keyof RaterStore> = [
   'pageFor',
   'detailFor',
   'ratingsOf',
+  'ratings',
   'queue',
   'adjudicate',
   'agreement',

@@ -184,6 +184,9 @@ export const createPgRaterStore = (
     async ratingsOf(imageId, taskId): Promise<RaterLabel[]> {
       return groupRatings(await ratings(query, taskId, [imageId])).get(imageId) ?? [];
     },
+    async ratings(taskId, imageIds) {
+      return groupRatings(await ratings(query, taskId, imageIds));
+    },
     async queue(input) {
       if (!(await isReviewer()))
         throw new AppError('FORBIDDEN', 'only a reviewer sees the adjudication queue');

@@ -33,6 +33,8 @@ export interface RaterStore {
   pageFor(page: ImagePage, task: string, viewer: string | null): Promise<ImagePage>;
   detailFor(detail: ImageDetail, task: string, viewer: string | null, role: RaterRole): Promise<ImageDetail>;
   ratingsOf(imageId: number, taskId: number): Promise<RaterLabel[]>;
+  /** Every rater label of a task, by image (all images when `imageIds` is null). */
+  ratings(taskId: number, imageIds: readonly number[] | null): Promise<Map<number, RaterLabel[]>>;
   /** Disagreements and incomplete images; reviewers only (FORBIDDEN otherwise). */
   queue(input: { datasetId: number; task: string; limit: number }): Promise<AdjudicationQueue>;
   /** A reviewer's decision (FORBIDDEN otherwise): the label, an attributed adjudication in the history. */

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import { createCatalogService, type CatalogService } from '../catalog/catalog-service';
 import { createFileSecretStore } from '../catalog/pseudonym-keys';
 import type { CatalogStore, NewImage } from './catalog-store';
+import { raterCopyPlan } from './rater-working-copy';
 import { createSqliteCatalogStore } from './sqlite-catalog-store';
 import { sharedKeyDir } from './store-import';
 
@@ -28,6 +29,9 @@ export const buildRunWorkingCopy = async (input: {
   const task = (await input.store.tasks(source.id)).find((t) => t.name === input.task);
   if (!task) throw new AppError('NOT_FOUND', `dataset "${input.dataset}" has no label task "${input.task}"`);
   const rows = await input.store.snapshotRows({ datasetId: source.id, task: input.task, splitId: null });
+  // A multi-rater task keeps its raters' labels, so the run states its label rule (rater-working-copy.ts).
+  const raterPlan = await raterCopyPlan(input.store, source.id, input.task, rows);
+  const labelOf = (r: (typeof rows)[number]): string | null => (raterPlan ? raterPlan.labelOf(r) : r.label);
   const catalog = createCatalogService({
     dbPath: join(input.dir, 'catalog.db'),
     storeDir: input.storeDir,
@@ -60,9 +64,10 @@ export const buildRunWorkingCopy = async (input: {
     source: r.source,
     metadata: Object.fromEntries(Object.entries(r.metadata).map(([k, v]) => [k, v.text])),
     note: r.note,
-    labels: r.label === null ? {} : { [input.task]: [r.label] },
+    labels: labelOf(r) === null ? {} : { [input.task]: [labelOf(r)!] },
     user,
   }));
   const { inserted } = await local.addImages(images);
+  raterPlan?.apply(catalog, datasetId);
   return { catalog, images: inserted.length };
 };

@@ -20,6 +20,7 @@ export const createSqliteRaterStore = (catalog: CatalogService): RaterStore => {
     pageFor: async (page, task, viewer) => raters().pageFor(page, task, viewer),
     detailFor: async (detail, task, viewer, role) => raters().detailFor(detail, task, viewer, role),
     ratingsOf: async (imageId, taskId) => raters().ratingsOf(imageId, taskId),
+    ratings: async (taskId, imageIds) => raters().ratings(taskId, imageIds),
     queue: async (input) => catalog.adjudicationQueue(input),
     adjudicate: async (input) => catalog.adjudicate(input),
     agreement: async (datasetId, task) => raters().agreement(datasetId, task),

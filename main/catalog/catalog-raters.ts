@@ -204,6 +204,10 @@ export const createCatalogRaters = (
       for (const r of ratings(taskId, imageIds)) if (r.rater === rater) own.set(r.image_id, [r.label]);
       return own;
     },
+    /** Every rater label of a task, by image (all images when `imageIds` is null). */
+    ratings(taskId: number, imageIds: readonly number[] | null): Map<number, RaterLabel[]> {
+      return byImage(ratings(taskId, imageIds));
+    },
     /** Every rater's label of one image. */
     ratingsOf(imageId: number, taskId: number): RaterLabel[] {
       return byImage(ratings(taskId, [imageId])).get(imageId) ?? [];
