@@ -87,6 +87,18 @@ export const useLabelingSession = (task: LabelTask | null, queue: LabelingQueue 
     if (rowId !== undefined) void load(rowId);
   }, [rowId, load]); // `load` changes with the task, so a task switch re-reads the detail
 
+  // Another workstation (or view) changed the shown image: re-read it, so its labels and the
+  // version the next write is based on are the current ones (no needless conflict).
+  useEffect(
+    () =>
+      api.catalog.onChanged((change) => {
+        const shown = state.current.row;
+        if (!shown || !change.imageIds.includes(shown.id)) return;
+        void load(shown.id);
+      }),
+    [api, load],
+  );
+
   const run = useCallback((action: () => Promise<void>) => {
     chain.current = chain.current.then(async () => {
       setBusy(true);

@@ -25,7 +25,7 @@ const setup = async (kind: 'single' | 'multi' = 'single') => {
     fake.received
       .filter((r) => r.channel === 'catalog:setLabels')
       .map((r) => r.input as Record<string, unknown>);
-  return { catalog, writes };
+  return { catalog, writes, emit: fake.emit };
 };
 
 describe('LabelingScreen: a label write another workstation beat', () => {
@@ -66,5 +66,17 @@ describe('LabelingScreen: a label write another workstation beat', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Label both' }));
     await waitFor(() => expect(catalog.labelsOf('label', 1)).toEqual(['benign', 'malignant']));
     expect(writes()[1]).toMatchObject({ labels: ['benign', 'malignant'], baseVersion: 1 });
+  });
+
+  it('a change feed event for the shown image re-reads it: the next write is based on the new version', async () => {
+    const { catalog, writes, emit } = await setup();
+    await act(async () => emit('catalog:onChanged', { datasetId: 1, kind: 'labels', imageIds: [1] }));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: /benign/ }).getAttribute('aria-pressed')).toBe('true'),
+    );
+    await key('2');
+    await waitFor(() => expect(catalog.labelsOf('label', 1)).toEqual(['malignant']));
+    expect(writes()).toEqual([expect.objectContaining({ labels: ['malignant'], baseVersion: 1 })]);
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
