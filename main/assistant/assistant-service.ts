@@ -29,6 +29,9 @@ export type FeatureSource = (
   signal: AbortSignal,
 ) => Promise<{ x: Float32Array; dim: number }>;
 
+/** Labels per iteration of a warm retrain (all of them below this). */
+export const WARM_BATCH_ROWS = 2048;
+
 export interface AssistantServiceOptions {
   catalog: CatalogService;
   logger: Logger;
@@ -144,6 +147,9 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
       classes: pool.classes.length,
       l2: o.l2 ?? 1e-2,
       iterations: e.head ? iterations.warm : iterations.first,
+      // Warm retrains take seeded mini-batches of 2,048 labels per iteration: a fixed cost at any size.
+      batchRows: e.head ? WARM_BATCH_ROWS : undefined,
+      seed: e.version + 1,
       warm: e.head,
       classWeights: balancedWeights(y, pool.classes.length),
       signal: e.abort.signal,

@@ -1,3 +1,5 @@
+import { createSeededRng } from '../../shared/random/seeded-random';
+
 /**
  * The assistant's model: multinomial logistic regression (softmax, L2) on standardised feature
  * rows, in plain TypeScript. Small and exact enough to retrain in well under a second on a few
@@ -32,6 +34,12 @@ export interface SoftmaxTrainOptions {
   warm?: SoftmaxHead | null;
   /** Weight per class (balanced = n / (classes · count)); default all 1. */
   classWeights?: Float32Array;
+  /**
+   * Rows per iteration: when there are more labeled rows, each iteration uses a seeded sample of
+   * this many (mini-batch), so a warm retrain at 10,000 images costs a fixed amount; default all.
+   */
+  batchRows?: number;
+  seed?: number;
 }
 
 const softmaxInPlace = (z: Float64Array | Float32Array, off: number, c: number): void => {
@@ -97,7 +105,11 @@ export const createSoftmaxTrainer = (
   const gb = new Float64Array(c);
   const z = new Float64Array(c);
   const cw = options.classWeights;
-  const n = rows.length;
+  const batch = Math.min(rows.length, options.batchRows ?? rows.length);
+  const sampled = batch < rows.length;
+  const rng = sampled ? createSeededRng(options.seed ?? 1) : null;
+  const pick = new Int32Array(batch).map((_, i) => i);
+  const n = batch;
   const mu = 0.9;
   // Look-ahead weights for Nesterov: the gradient is taken at w + mu·v.
   const lw = new Float32Array(c * dim);
@@ -108,7 +120,17 @@ export const createSoftmaxTrainer = (
     for (let k = 0; k < c; k++) lb[k] = b[k]! + mu * vb[k]!;
     gw.fill(0);
     gb.fill(0);
-    for (let i = 0; i < n; i++) {
+    // A seeded sample without replacement (partial Fisher-Yates) when mini-batching.
+    if (rng) {
+      const all = Int32Array.from(rows.keys());
+      for (let i = 0; i < batch; i++) {
+        const j = i + Math.floor(rng.next() * (all.length - i));
+        [all[i], all[j]] = [all[j]!, all[i]!];
+        pick[i] = all[i]!;
+      }
+    }
+    for (let t = 0; t < n; t++) {
+      const i = pick[t]!;
       const o = rows[i]! * dim;
       for (let k = 0; k < c; k++) {
         let s = lb[k]!;

@@ -36,4 +36,17 @@ describe('softmax head', () => {
   it('balanced weights: 3 of class 0 and 1 of class 1 → 4/(2·3), 4/(2·1); absent class 0', () => {
     expect(Array.from(balancedWeights([0, 0, 0, 1], 3)).map((v) => +v.toFixed(6))).toEqual([0.666667, 2, 0]);
   });
+  it('mini-batches (batchRows) are seeded: same seed same head, another seed another; still learns', () => {
+    const o = { classes: 2, iterations: 60, batchRows: 3 };
+    const a = trainSoftmax(x, 2, rows, y, { ...o, seed: 1 });
+    expect(Array.from(trainSoftmax(x, 2, rows, y, { ...o, seed: 1 }).w)).toEqual(Array.from(a.w));
+    expect(Array.from(trainSoftmax(x, 2, rows, y, { ...o, seed: 2 }).w)).not.toEqual(Array.from(a.w));
+    const p = predictSoftmax(a, x, rows);
+    rows.forEach((_r, i) => expect(p[i * 2 + y[i]!]!).toBeGreaterThan(0.5));
+    // batchRows ≥ the label count is the full batch, bit for bit.
+    const full = trainSoftmax(x, 2, rows, y, { classes: 2, iterations: 60 });
+    expect(Array.from(trainSoftmax(x, 2, rows, y, { classes: 2, iterations: 60, batchRows: 99 }).w)).toEqual(
+      Array.from(full.w),
+    );
+  });
 });
