@@ -16,10 +16,15 @@ export const migratePg = async (
 ): Promise<number> => {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK.toString()]);
   try {
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS schema_version (
+    // Only a missing table is created: a labeler's role (no CREATE on the schema) opens a migrated catalog.
+    const exists = (
+      await client.query<{ e: boolean }>(`SELECT to_regclass('schema_version') IS NOT NULL AS e`)
+    ).rows[0]!.e;
+    if (!exists)
+      await client.query(
+        `CREATE TABLE schema_version (
          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
-    );
+      );
     const current = Number(
       (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0]?.v ??
         0,

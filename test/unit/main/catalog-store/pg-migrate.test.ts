@@ -79,6 +79,26 @@ describe.skipIf(pgSkipReason !== null)(`migratePg on a throwaway cluster ${pgSki
     }
   }, 60_000);
 
+  it("opens a migrated catalog as a labeler's role that may not create tables", async () => {
+    const name = `labeler_${Date.now()}`;
+    const url = await cluster.createDatabase(name);
+    const admin = await connect(url);
+    try {
+      await migratePg(admin);
+      await admin.query(`CREATE ROLE ann LOGIN PASSWORD 'pw'`);
+      await admin.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ann');
+    } finally {
+      await admin.end();
+    }
+    const ann = await connect(cluster.url(name, 'ann', 'pw'));
+    try {
+      await expect(ann.query('CREATE TABLE t (x int)')).rejects.toThrow(/permission denied/);
+      expect(await migratePg(ann)).toBe(migrations.at(-1)!.version);
+    } finally {
+      await ann.end();
+    }
+  }, 60_000);
+
   it('refuses a catalog written by a newer SonoFuse', async () => {
     const client = await connect(await cluster.createDatabase());
     try {
