@@ -198,18 +198,19 @@ export const LineChart = ({
       return `${s.label} ${known.length} points${known.length ? `, last ${known.at(-1)!.toFixed(3)}` : ''}`;
     })
     .join('; ');
+  // A div, not a <figure>: role="img" is not allowed on figure (axe aria-allowed-role).
   return (
-    <figure
+    <div
       className="curve-chart"
       aria-label={`${title}, ${caption}: ${summary || 'no points yet'}`}
       role="img"
     >
-      <figcaption>
+      <div className="curve-caption">
         {title} <span className="muted small">· {caption}</span>
-      </figcaption>
+      </div>
       <div ref={box} className={series.length > 0 ? 'curve-canvas drawn' : 'curve-canvas'} />
       {series.length === 0 ? <p className="muted small">{empty}</p> : null}
-    </figure>
+    </div>
   );
 };
 

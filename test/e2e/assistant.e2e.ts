@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -16,6 +17,8 @@ import { launchChromium, shootContent } from './support/browser';
 import { nameLabeller } from './support/labeller';
 
 const DATASET = 'assist-phantom (synthetic)';
+/** The same images fully labelled, for `sonofuse assist-sim`. */
+const SIM_DATASET = 'sim-phantom (synthetic)';
 const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) =>
   expect.poll(fn, { timeout: 30_000, interval: 200, ...options });
 
@@ -34,7 +37,7 @@ const truth = new Map<string, string>();
  */
 const seedCatalog = async (dataDir: string): Promise<void> => {
   const folder = join(dataDir, 'assist-phantom');
-  const { rows } = await generateDemoDataset({
+  const { rows, manifestPath } = await generateDemoDataset({
     outDir: folder,
     seed: 11,
     sweepsPerClass: 8,
@@ -68,6 +71,15 @@ const seedCatalog = async (dataDir: string): Promise<void> => {
     });
     catalog.createSplit({
       datasetId: report.datasetId,
+      seed: 1,
+      ratios: { train: 0.7, validation: 0.15, test: 0.15 },
+      task: 'label',
+    });
+    const sim = await catalog.import(
+      ImportOptions.parse({ source: manifestPath, dataset: SIM_DATASET, user: 'e2e' }),
+    );
+    catalog.createSplit({
+      datasetId: sim.datasetId,
       seed: 1,
       ratios: { train: 0.7, validation: 0.15, test: 0.15 },
       task: 'label',
@@ -106,8 +118,17 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
     return (await button.count()) > 0 ? await button.first().textContent() : null;
   };
 
+  /** The workspace's dataset picker (the dataset bar of every screen). */
+  const datasetPicker = () =>
+    page
+      .locator('label.field')
+      .filter({ has: page.getByText('Dataset', { exact: true }) })
+      .locator('select')
+      .first();
+
   it('label 10 images, see suggestions appear, accept 5 by key, reload: the history shows them as accepted suggestions', async () => {
     await page.keyboard.press('Alt+2');
+    await datasetPicker().selectOption({ label: `${DATASET} (80)` });
     await poll(file).toMatch(/\.png$/);
     await poll(() =>
       page.locator('.viewer-stage img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth),
@@ -254,6 +275,53 @@ describe('the labeling assistant in browser mode (Debian Chromium, a real assist
       `[assistant e2e] grid bulk confirm: ${best.n} images of "${best.name}" at p ≥ 0.9 with 5 actions = ${(5 / best.n).toFixed(2)} actions per image; ${right} / ${best.n} right (${((right / best.n) * 100).toFixed(0)}%)`,
     );
     await shootContent(page, 'assistant-grid-confirmed');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('shows the stored assist-sim curves in the Training screen once the command has run', async () => {
+    await page.keyboard.press('Alt+1');
+    await datasetPicker().selectOption({ label: `${SIM_DATASET} (80)` });
+    await page.keyboard.press('Alt+6');
+    const panel = page.getByTestId('assistant-panel');
+    const dbPath = defaultCatalogPath('default', { SONOFUSE_DATA_DIR: dataDir });
+    await poll(() => panel.getByTestId('sim-command').textContent()).toBe(
+      `sonofuse assist-sim --db ${JSON.stringify(dbPath)} --dataset ${JSON.stringify(SIM_DATASET)} --seeds 3`,
+    );
+    const cli = spawnSync(
+      process.execPath,
+      [
+        'main/cli/bin.mjs',
+        'assist-sim',
+        '--db',
+        dbPath,
+        '--dataset',
+        SIM_DATASET,
+        '--start',
+        '10',
+        '--batch',
+        '10',
+        '--seeds',
+        '1',
+      ],
+      { encoding: 'utf8', env: { ...process.env, SONOFUSE_DATA_DIR: dataDir }, timeout: 300_000 },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    await panel.getByRole('button', { name: 'Check again' }).click();
+    const table = panel.getByTestId('sim-table');
+    await poll(() => table.locator('tbody tr th').allTextContents()).toEqual([
+      'Random order',
+      'Uncertainty',
+      'Diverse uncertainty',
+    ]);
+    expect(
+      await panel
+        .getByRole('img', { name: /^Test accuracy per number of labels, 1 seed, start 10, batch 10: / })
+        .count(),
+    ).toBe(1);
+    console.log(
+      `[assistant e2e] assist-sim (80 phantom images, 1 seed) as the panel shows it:\n${(await table.innerText()).trim()}`,
+    );
+    await shootContent(page, 'assistant-panel');
     expect(await axeViolations(page)).toEqual([]);
   });
 });
