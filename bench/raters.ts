@@ -36,6 +36,7 @@ const main = (): void => {
       kind: 'single',
       classes: SYNTHETIC_CLASSES.map((name) => ({ name, parent: null })),
     });
+    catalog.setRole('reviewer');
     catalog.setRaters({ datasetId, task: 'plane', raters: 3 });
     const taskId = catalog.raters().ratersOfTask(datasetId, 'plane')!.id;
     const classIds = cdb

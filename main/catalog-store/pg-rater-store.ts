@@ -107,6 +107,9 @@ export const createPgRaterStore = (
       return row ? { id: row.id, raters: row.raters } : null;
     },
     async setRaters(input) {
+      // Reviewers only: a labeler lowering k to 1 would decide images without adjudication.
+      if (!(await isReviewer()))
+        throw new AppError('FORBIDDEN', 'only a reviewer sets how many raters a task asks for');
       if (!Number.isInteger(input.raters) || input.raters < 1 || input.raters > MAX_RATERS)
         throw new AppError('INVALID_INPUT', `raters is a whole number from 1 to ${MAX_RATERS}`);
       return pool.transaction(async (q) => {

@@ -18,7 +18,7 @@ export interface RaterStore {
   ratersOfTask(datasetId: number, task: string): Promise<{ id: number; raters: number } | null>;
   /** The named task of an image's dataset with its raters; null when there is no such task. */
   taskOfImage(imageId: number, task: string): Promise<{ id: number; raters: number } | null>;
-  /** Sets the labels asked per image of a single-label task (1-20). */
+  /** Sets the labels asked per image of a single-label task (1-20); reviewers only (FORBIDDEN). */
   setRaters(input: {
     datasetId: number;
     task: string;

@@ -30,8 +30,9 @@ export const raterCopyPlan = async (
       return c?.source === 'decided' ? c.label : null;
     },
     apply(copy, copyDatasetId) {
-      copy.setRaters({ datasetId: copyDatasetId, task, raters: shared.raters });
+      // The copy is this run's own catalog: its setting follows the shared one (no role to check).
       const local = copy.raters();
+      local.setRaters({ datasetId: copyDatasetId, task, raters: shared.raters });
       const taskId = local.ratersOfTask(copyDatasetId, task)!.id;
       const copied = new Map(
         copy

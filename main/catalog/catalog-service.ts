@@ -366,7 +366,10 @@ export const createCatalogService = (options: CatalogServiceOptions) => {
       s().raters.setRole(role);
       return service.whoAmI();
     },
+    /** Reviewers only: a labeler lowering k to 1 would decide images without adjudication. */
     setRaters(input: { datasetId: number; task: string; raters: number }) {
+      if (s().raters.role() !== 'reviewer')
+        throw new AppError('FORBIDDEN', 'only a reviewer sets how many raters a task asks for');
       const result = s().raters.setRaters(input);
       changed({ datasetId: input.datasetId, kind: 'tasks', imageIds: [] });
       return result;

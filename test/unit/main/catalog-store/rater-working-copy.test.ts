@@ -32,6 +32,7 @@ describe("a run's working copy of a multi-rater task", () => {
         user: 'import',
       })),
     );
+    source.setRole('reviewer');
     source.setRaters({ datasetId, task: 'plane', raters: 3 });
     const rate = (i: number, user: string, label: string) =>
       source.setLabels({ imageId: ids[i]!, task: 'plane', labels: [label], user, reason: '' });

@@ -23,7 +23,9 @@ const setup = async () => {
     kind: 'single',
     classes: ['x', 'y', 'z'].map((name) => ({ name, parent: null })),
   });
+  catalog.setRole('reviewer');
   catalog.setRaters({ datasetId, task: 'plane', raters: 3 });
+  catalog.setRole('labeler');
   return { catalog, datasetId, ids };
 };
 
@@ -58,6 +60,9 @@ describe('multiple raters per image', () => {
       ['plane', 3],
     ]);
     catalog.defineTask({ datasetId, name: 'multi', kind: 'multi', classes: [{ name: 'm', parent: null }] });
+    // Only a reviewer sets it: a labeler lowering it to 1 would decide images unadjudicated.
+    expect(codeOf(() => catalog.setRaters({ datasetId, task: 'plane', raters: 1 }))).toBe('FORBIDDEN');
+    catalog.setRole('reviewer');
     expect(codeOf(() => catalog.setRaters({ datasetId, task: 'multi', raters: 2 }))).toBe('INVALID_INPUT');
     expect(codeOf(() => catalog.setRaters({ datasetId, task: 'plane', raters: 21 }))).toBe('INVALID_INPUT');
     expect(codeOf(() => catalog.setRaters({ datasetId, task: 'nope', raters: 2 }))).toBe('NOT_FOUND');

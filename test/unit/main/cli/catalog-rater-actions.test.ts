@@ -28,14 +28,27 @@ describe('sonofuse catalog agreement / set-raters / adjudication-queue', () => {
         { name: 'y', parent: null },
       ],
     });
+    const setRaters = [
+      'catalog',
+      'set-raters',
+      '--db',
+      db,
+      '--dataset',
+      'd',
+      '--task',
+      'plane',
+      '--raters',
+      '2',
+    ];
+    // A labeler (this workstation's default role) may not change it.
+    const labeler = captureIo();
+    expect(await runCli(setRaters, labeler)).not.toBe(0);
+    expect(labeler.stderr.join('\n')).toMatch(/only a reviewer sets/);
+    catalog.setRole('reviewer');
     const set = captureIo();
-    expect(
-      await runCli(
-        ['catalog', 'set-raters', '--db', db, '--dataset', 'd', '--task', 'plane', '--raters', '2'],
-        set,
-      ),
-    ).toBe(0);
+    expect(await runCli(setRaters, set)).toBe(0);
     expect(set.stdout).toEqual(['Task "plane" asks for 2 label(s) per image.']);
+    catalog.setRole('labeler');
     // ann: x x y y ; bo: x y y y -> kappa 0.5 (p_o 0.75, p_e 0.5), as in catalog-raters.test.ts.
     const rate = (user: string, labels: string[]) =>
       labels.forEach((l, i) =>
@@ -87,20 +100,42 @@ describe('sonofuse catalog rater actions on a postgres:// catalog', () => {
   afterAll(() => cluster?.stop());
 
   it.skipIf(pgSkipReason !== null)(
-    'sets raters and reports agreement through the store; the queue needs the sonofuse_reviewer role',
+    'sets raters and reports agreement through the store; both need the sonofuse_reviewer role',
     async () => {
       const url = await cluster!.createDatabase();
       const store = await openPgCatalogStore({ url });
       const datasetId = await store.ensureDataset('d');
       await store.defineTask({ datasetId, name: 'plane', kind: 'single', classes: ['x', 'y'] });
       await store.close();
-      const set = captureIo();
+      const setRaters = [
+        'catalog',
+        'set-raters',
+        '--db',
+        url,
+        '--dataset',
+        'd',
+        '--task',
+        'plane',
+        '--raters',
+        '3',
+      ];
+      // The superuser of the test cluster is no member of sonofuse_reviewer while that role does not exist.
+      const refused = captureIo();
+      expect(await runCli(setRaters, refused)).not.toBe(0);
+      expect(refused.stderr.join('\n')).toMatch(/only a reviewer sets/);
+      const queueRefused = captureIo();
       expect(
         await runCli(
-          ['catalog', 'set-raters', '--db', url, '--dataset', 'd', '--task', 'plane', '--raters', '3'],
-          set,
+          ['catalog', 'adjudication-queue', '--db', url, '--dataset', 'd', '--task', 'plane'],
+          queueRefused,
         ),
-      ).toBe(0);
+      ).not.toBe(0);
+      expect(queueRefused.stderr.join('\n')).toMatch(/only a reviewer/);
+      await cluster!.sql(
+        `CREATE ROLE sonofuse_reviewer NOLOGIN; GRANT sonofuse_reviewer TO ${cluster!.superuser}`,
+      );
+      const set = captureIo();
+      expect(await runCli(setRaters, set)).toBe(0);
       expect(set.stdout).toEqual(['Task "plane" asks for 3 label(s) per image.']);
       const json = captureIo();
       expect(
@@ -115,18 +150,6 @@ describe('sonofuse catalog rater actions on a postgres:// catalog', () => {
         kappa: null,
         items: 0,
       });
-      // The superuser of the test cluster is no member of sonofuse_reviewer.
-      const refused = captureIo();
-      expect(
-        await runCli(
-          ['catalog', 'adjudication-queue', '--db', url, '--dataset', 'd', '--task', 'plane'],
-          refused,
-        ),
-      ).not.toBe(0);
-      expect(refused.stderr.join('\n')).toMatch(/only a reviewer/);
-      await cluster!.sql(
-        `CREATE ROLE sonofuse_reviewer NOLOGIN; GRANT sonofuse_reviewer TO ${cluster!.superuser}`,
-      );
       const queue = captureIo();
       expect(
         await runCli(

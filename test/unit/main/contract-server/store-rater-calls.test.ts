@@ -51,10 +51,16 @@ describe.skipIf(pgSkipReason !== null)(`rater calls on a shared catalog ${pgSkip
     const call = (channel: string, input: unknown) => core.dispatcher.dispatch(channel, input, ctx);
     const image = inserted[0]!;
     try {
-      expect(await call('catalog:setRaters', { datasetId, task: 'label', raters: 2 })).toEqual({
-        ok: true,
-        value: { task: 'label', raters: 2 },
+      // Not a reviewer (no sonofuse_reviewer role yet): the setting is refused; an admin sets it.
+      expect(await call('catalog:setRaters', { datasetId, task: 'label', raters: 2 })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
       });
+      await cluster.sql(
+        'UPDATE label_tasks SET raters = 2',
+        [],
+        decodeURIComponent(url.split('@/')[1]!.split('?')[0]!),
+      );
       expect(await call('catalog:tasks', { datasetId })).toMatchObject({
         ok: true,
         value: [{ name: 'label', raters: 2 }],
@@ -98,6 +104,10 @@ describe.skipIf(pgSkipReason !== null)(`rater calls on a shared catalog ${pgSkip
       expect(await call('catalog:adjudicate', decide)).toMatchObject({
         ok: true,
         value: { labels: ['head'] },
+      });
+      expect(await call('catalog:setRaters', { datasetId, task: 'label', raters: 3 })).toEqual({
+        ok: true,
+        value: { task: 'label', raters: 3 },
       });
       const history = await call('catalog:history', { imageId: image, limit: 10 });
       expect(history).toMatchObject({

@@ -36,6 +36,7 @@ const setup = async () => {
       { name: 'y', parent: null },
     ],
   });
+  catalog.setRole('reviewer');
   catalog.setRaters({ datasetId, task: 'plane', raters: 3 });
   const rate = (i: number, user: string, label: string) =>
     catalog.setLabels({ imageId: ids[i]!, task: 'plane', labels: [label], user, reason: '' });
