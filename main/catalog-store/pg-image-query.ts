@@ -39,8 +39,8 @@ interface PageRow {
 
 const COLUMNS = {
   id: null,
-  file: 'i.file COLLATE "C"',
-  importedAt: 'i.imported_at COLLATE "C"',
+  file: '(i.file COLLATE "C")',
+  importedAt: '(i.imported_at COLLATE "C")',
   width: 'i.width',
   height: 'i.height',
 } as const;
@@ -98,17 +98,20 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
   const whereValues = [...values]; // the count binds only the filters' parameters
   const dir = q.sort.dir === 'desc' ? 'DESC' : 'ASC';
   let order: string;
+  // A sort key joined once per query (a hash join), not a subquery per image.
+  let sortJoin = '';
   if (q.sort.by === 'label') {
-    const key = `(SELECT min(c.ordinal) FROM image_labels l JOIN label_classes c ON c.id = l.class_id
-       WHERE l.image_id = i.id AND l.task_id = ANY(${tasks()}::bigint[]))`;
-    order = `${key} ${dir} ${dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST'}, i.id ${dir}`;
+    sortJoin = `LEFT JOIN (SELECT l.image_id, min(c.ordinal) AS o FROM image_labels l
+       JOIN label_classes c ON c.id = l.class_id WHERE l.task_id = ANY(${tasks()}::bigint[])
+       GROUP BY l.image_id) lo ON lo.image_id = i.id`;
+    order = `lo.o ${dir} ${dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST'}, i.id ${dir}`;
   } else if (q.sort.by === 'metadata') {
-    const key = p(q.sort.key);
     const type = (
       await query<{ type: string }>('SELECT type FROM image_metadata WHERE key = $1 LIMIT 1', [q.sort.key])
     )[0]?.type;
+    sortJoin = `LEFT JOIN image_metadata sm ON sm.image_id = i.id AND sm.key = ${p(q.sort.key)}`;
     const column = type === 'category' ? 'sm.text COLLATE "C"' : 'sm.num';
-    order = `(SELECT ${column} FROM image_metadata sm WHERE sm.image_id = i.id AND sm.key = ${key}) ${dir} NULLS LAST, i.id ${dir}`;
+    order = `${column} ${dir} NULLS LAST, i.id ${dir}`;
   } else {
     const column = COLUMNS[q.sort.by];
     order = column === null ? `i.id ${dir}` : `${column} ${dir}, i.id ${dir}`;
@@ -125,6 +128,7 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
      FROM images i
      LEFT JOIN groups pg ON pg.id = i.patient_group_id
      LEFT JOIN notes n ON n.image_id = i.id
+     ${sortJoin}
      ${whereSql} ORDER BY ${order} LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`,
     values,
   );

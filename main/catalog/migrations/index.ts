@@ -12,6 +12,7 @@ import { migration0011 } from './0011-dataset-lifecycle';
 import { migration0012 } from './0012-history-suggestions';
 import { migration0013 } from './0013-label-versions-jobs';
 import { migration0014 } from './0014-raters';
+import { migration0015 } from './0015-pg-sort-indexes';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];
