@@ -21,6 +21,8 @@ import {
 } from './softmax-head';
 import { coldStartOrder } from './strategies/cold-start';
 import { diverseUncertaintyOrder } from './strategies/diverse-uncertainty';
+import { uncertaintyOrder } from './strategies/uncertainty';
+import { latestRunModel, type RunPredictor } from './run-suggester';
 
 /** Features of images (rows in order) from wherever they are computed: a trainer process in the app. */
 export type FeatureSource = (
@@ -44,6 +46,10 @@ export interface AssistantServiceOptions {
   /** Gradient iterations of a retrain: first fit, then warm-started refits (default ASSISTANT_SCHEDULE). */
   iterations?: { first: number; warm: number };
   l2?: number;
+  /** Predicts with a finished run's model for `useModel('run')`; without it that answers NOT_SUPPORTED. */
+  runs?: RunPredictor;
+  /** Finds the run whose model suggests (tests inject one); default the newest finished run. */
+  latestRun?: typeof latestRunModel;
 }
 
 export interface AssistantService {
@@ -75,6 +81,9 @@ interface Entry {
   again: boolean;
   abort: AbortController;
   version: number;
+  source: AssistantModelSource;
+  /** A run model's probabilities of the pool (by run and image content), computed once. */
+  runCache: { key: string; probs: Float32Array } | null;
 }
 
 /**
@@ -91,6 +100,7 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
   // After a label change the previous model is nearly optimal: 15 warm iterations (the simulation's
   // 30 are for batches of 20 new labels).
   const iterations = o.iterations ?? { first: ASSISTANT_SCHEDULE.first, warm: 15 };
+  const latestRun = o.latestRun ?? latestRunModel;
   const keyOf = (datasetId: number, task: string) => `${datasetId}\u0000${task}`;
 
   const publish = (e: Entry, patch: Partial<AssistantStatus>) => {
@@ -127,6 +137,7 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
       }
     }
     publish(e, { featuresDone: pool.rows.length, featuresTotal: pool.rows.length });
+    if (e.source === 'run') return suggestWithRun(e, pool);
     const rows = trainablePositions(pool);
     const y = Int32Array.from(rows, (r) => pool.rows[r]!.label!);
     const present = new Set(y).size;
@@ -174,6 +185,38 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
         source: 'features',
         trainedAt: new Date().toISOString(),
         trainedOn: rows.length,
+      },
+    });
+  };
+
+  /** `useModel('run')`: the newest finished run's stage-1 model suggests; no retraining. */
+  const suggestWithRun = async (e: Entry, pool: AssistantPool): Promise<void> => {
+    const m = latestRun(o.catalog, e.status.datasetId, e.status.task);
+    const key = `${m.runId}:${pool.rows.map((r) => r.sha256).join(',')}`;
+    if (e.runCache?.key !== key) {
+      publish(e, { state: 'training' });
+      const out = await o.runs!(
+        m.modelDir,
+        pool.rows.map((r) => r.path),
+      );
+      const c = pool.classes.length;
+      const probs = new Float32Array(pool.rows.length * c);
+      const at = pool.classes.map((name) => out.classes.indexOf(name));
+      out.probs.forEach((row, i) => at.forEach((j, k) => (probs[i * c + k] = j < 0 ? 0 : row[j]!)));
+      e.runCache = { key, probs };
+    }
+    e.probs = e.runCache.probs;
+    e.version++;
+    publish(e, {
+      state: 'ready',
+      labeled: trainablePositions(pool).length,
+      model: {
+        id: `run-${m.runId}`,
+        source: 'run',
+        runId: m.runId,
+        method: 'stage1_image',
+        trainedAt: m.finishedAt,
+        trainedOn: m.trainedOn,
       },
     });
   };
@@ -228,6 +271,8 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
         again: false,
         abort: new AbortController(),
         version: 0,
+        source: 'features',
+        runCache: null,
       };
       entries.set(key, e);
       run(e);
@@ -285,7 +330,12 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
             .slice(0, limit),
         );
       }
-      if (!e.x) return ids(unlabeled.slice(0, limit));
+      if (!e.x)
+        return ids(
+          e.probs
+            ? uncertaintyOrder(e.probs, e.pool.classes.length, unlabeled, limit)
+            : unlabeled.slice(0, limit),
+        );
       if (!e.probs) return ids(coldStartOrder(e.x, e.dim, unlabeled, limit));
       const labeled = e.pool.rows.flatMap((r, i) => (r.label !== null ? [i] : []));
       return ids(
@@ -296,11 +346,15 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
     },
     useModel({ datasetId, task, source }) {
       const e = entry(datasetId, task);
-      if (source === 'run')
-        throw new AppError(
-          'NOT_SUPPORTED',
-          "suggesting with a finished run's model is not available yet; the assistant uses its feature head",
-        );
+      if (source === 'run') {
+        if (!o.runs) throw new AppError('NOT_SUPPORTED', 'run models cannot suggest in this build');
+        latestRun(o.catalog, datasetId, task); // typed NOT_FOUND when there is none
+      }
+      if (source !== e.source) {
+        e.source = source;
+        e.head = null;
+        run(e);
+      }
       return e.status;
     },
     simulation: ({ datasetId, task }) => readAssistSim(o.workspaceDir, datasetId, task),

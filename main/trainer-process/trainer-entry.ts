@@ -6,6 +6,7 @@
  * kinds (the generic engine registers none) and installers.
  */
 import { assistantFeaturesJob } from '../assistant/feature-job';
+import { assistantRunPredictJob } from '../assistant/run-suggester';
 import { createProcessParentPort } from '../engine/trainer/fork-transport';
 import { createJobRegistry } from '../engine/trainer/job-registry';
 import { twoStageJob } from '../runs/two-stage-job';
@@ -18,7 +19,7 @@ const main = async (): Promise<void> => {
   const utility = electronParentPort();
   const port = utility ? createUtilityParentPort(utility) : createProcessParentPort();
   await runTrainer(port, {
-    registry: createJobRegistry([tinyDenseJob, twoStageJob, assistantFeaturesJob]),
+    registry: createJobRegistry([tinyDenseJob, twoStageJob, assistantFeaturesJob, assistantRunPredictJob]),
     installers: defaultTrainerInstallers(),
   });
   // The last message is handed over; leave explicitly (tfjs may keep handles alive).

@@ -192,3 +192,69 @@ describe('assistant service', () => {
     fx.catalog.close();
   });
 });
+
+describe("assistant service with a run's model", () => {
+  it("suggests with the newest run's stage-1 probabilities, mapped by class name, predicted once", async () => {
+    const fx = freshCatalog();
+    const datasetId = seedSyntheticCatalog(fx.catalog.db(), { count: 40, seed: 6 });
+    const pool = readAssistantPool(fx.catalog, datasetId, 'label');
+    let predictions = 0;
+    const service = createAssistantService({
+      catalog: fx.catalog,
+      logger: fx.logger,
+      workspaceDir: fx.dir,
+      debounceMs: 1,
+      features: async (items) => ({ x: new Float32Array(items.length * 2).fill(1), dim: 2 }),
+      latestRun: () => ({
+        runId: 7,
+        modelDir: '/nowhere',
+        finishedAt: '2026-12-01T00:00:00.000Z',
+        trainedOn: 28,
+      }),
+      // The run knows the classes in another order: femur first, then brain; the rest absent.
+      runs: async (_dir, paths) => {
+        predictions++;
+        return { classes: ['femur', 'brain'], probs: paths.map((_, i) => (i % 2 ? [0.8, 0.2] : [0.3, 0.7])) };
+      },
+    });
+    service.useModel({ datasetId, task: 'label', source: 'run' });
+    await service.idle();
+    const st = service.status({ datasetId, task: 'label' });
+    expect(st.model).toMatchObject({
+      id: 'run-7',
+      source: 'run',
+      runId: 7,
+      method: 'stage1_image',
+      trainedOn: 28,
+    });
+    const sugg = service.suggestions({
+      datasetId,
+      task: 'label',
+      imageIds: pool.rows.slice(0, 2).map((r) => r.id),
+    });
+    expect(sugg[0]).toMatchObject({ label: 'brain', modelId: 'run-7' });
+    expect(sugg[0]!.p).toBeCloseTo(0.7, 6);
+    expect(sugg[0]!.probs.abdomen).toBe(0);
+    expect(sugg[1]).toMatchObject({ label: 'femur' });
+    service.notifyLabelsChanged(datasetId, 'label');
+    await service.idle();
+    expect(predictions).toBe(1); // same run, same images: no second prediction
+    service.dispose();
+    fx.catalog.close();
+  });
+
+  it('answers NOT_SUPPORTED without a run predictor', async () => {
+    const fx = freshCatalog();
+    const datasetId = seedSyntheticCatalog(fx.catalog.db(), { count: 10, seed: 6 });
+    const service = createAssistantService({
+      catalog: fx.catalog,
+      logger: fx.logger,
+      workspaceDir: fx.dir,
+      features: async (items) => ({ x: new Float32Array(items.length), dim: 1 }),
+    });
+    expect(() => service.useModel({ datasetId, task: 'label', source: 'run' })).toThrow(/cannot suggest/);
+    await service.idle();
+    service.dispose();
+    fx.catalog.close();
+  });
+});
