@@ -130,6 +130,13 @@ const main = async () => {
   if (!pgBinDir()) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql)');
   const work = mkdtempSync(join(tmpdir(), 'sonofuse-bench-department-'));
   const cluster = await startPgCluster();
+  // Stopped by a signal: the throwaway cluster and the generated catalogs go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      cluster.stop();
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
   const results: Record<string, unknown> = {};
   try {
     for (const n of sizes) {
