@@ -95,6 +95,7 @@ describe('manifest import', () => {
         datasetId: report.datasetId,
         name: 'findings',
         kind: 'multi',
+        raters: 1,
         classes: [
           { name: 'brain', parent: null, colour: null },
           { name: 'heart', parent: null, colour: null },
