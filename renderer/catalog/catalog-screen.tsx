@@ -100,13 +100,10 @@ export const CatalogScreen = ({
   useHotkeys([{ key: '?', group: 'Help', description: 'Shortcuts', run: () => setHelp((h) => !h) }]);
   const total = pager.total() ?? 0;
   const assistant = useAssistantStatus(ws.datasetId, ws.task);
-  const suggestions = useSuggestions(
-    ws.datasetId,
-    ws.task,
-    assistant.status?.model?.id ?? null,
-    undefined,
-    statsKey,
-  );
+  // Every unlabeled image's suggestion, read again only when a retrain brings a new model (the
+  // assistant's list follows the labels at its retrain, so reading it after each change would
+  // move the whole list again for nothing).
+  const suggestions = useSuggestions(ws.datasetId, ws.task, assistant.status?.model?.id ?? null);
 
   // A notice belongs to the context it was said in: a new dataset, task or filter clears it
   // (and the bulk Undo beside it, which would otherwise act on a list no longer shown).
