@@ -1,6 +1,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { AdjudicationItem, AppErrorShape, LabelTask } from '../../shared/contract/index';
 import { useApi } from '../api-context';
+import { useMediaUrl } from '../catalog/media-url';
 import { useWorkspace } from '../catalog/workspace';
 import { ErrorMessage } from '../components/error-message';
 import { shortcutForClass } from '../labeling/class-shortcuts';
@@ -83,6 +84,7 @@ export const AdjudicationView = ({ task, onDecided }: { task: LabelTask; onDecid
 const ReviewerQueue = ({ task, onDecided }: { task: LabelTask; onDecided: () => void }) => {
   const api = useApi();
   const ws = useWorkspace();
+  const mediaUrl = useMediaUrl();
   const [queue, reloadQueue] = useCall(() =>
     api.catalog.adjudicationQueue({ datasetId: task.datasetId, task: task.name, limit: 500 }),
   );
@@ -150,7 +152,17 @@ const ReviewerQueue = ({ task, onDecided }: { task: LabelTask; onDecided: () => 
           <tbody>
             {items.map((item, i) => (
               <tr key={item.imageId} aria-selected={i === current} onClick={() => setSelected(i)}>
-                <th scope="row">{item.file}</th>
+                <th scope="row">
+                  <img
+                    className="adjudication-thumb"
+                    src={mediaUrl(item.imageId, 'thumb')}
+                    alt=""
+                    width={96}
+                    height={96}
+                    loading="lazy"
+                  />{' '}
+                  {item.file}
+                </th>
                 <td>{item.ratings.map((r) => `${r.rater}: ${r.label}`).join(', ')}</td>
                 <td>
                   {q.classes.map((c, ci) => (

@@ -122,6 +122,8 @@ describe('Raters, agreement and adjudication on the task card', () => {
       '2 disagreement(s); 3 image(s) with fewer than 2 labels; 4 unrated; 1 decided.',
     );
     expect(within(table).getAllByRole('row')[1]!.textContent).toContain('ann: benign, bo: normal');
+    // The reviewer sees the image itself (its thumbnail, through the media route).
+    expect(table.querySelector('img')!.getAttribute('src')).toBe('media/thumb/7?token=t0ken');
     // ↓ selects the second image; key 1 = the first class (benign) decides it.
     fireEvent.keyDown(table, { key: 'ArrowDown' });
     await act(async () => {
