@@ -13,6 +13,7 @@ import type { EventHub } from './event-hub';
 import { dirname } from 'node:path';
 import { createAssistantService, type AssistantService } from '../assistant/assistant-service';
 import { trainerFeatureSource } from '../assistant/feature-source';
+import { trainerRunPredictor } from '../assistant/run-suggester';
 import { createRunService, type RunService } from '../runs/run-service';
 import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
 import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';
@@ -95,18 +96,17 @@ export const createServices = (options: ServicesOptions): Services => {
   const assistantService = (): AssistantService => {
     if (!assistant) {
       const workspaceDir = dirname(catalogDbPath);
+      // Features (and a run model's predictions) in a trainer process: the app's transport where it has one.
+      const supervisor = options.trainerTransport
+        ? createTrainerSupervisor({ transport: options.trainerTransport })
+        : undefined;
       assistant = createAssistantService({
         catalog,
         logger,
         jobs,
         workspaceDir,
-        // Features are extracted in a trainer process (the app's transport where it has one).
-        features: trainerFeatureSource({
-          workspaceDir,
-          supervisor: options.trainerTransport
-            ? createTrainerSupervisor({ transport: options.trainerTransport })
-            : undefined,
-        }),
+        features: trainerFeatureSource({ workspaceDir, supervisor }),
+        runs: trainerRunPredictor({ workspaceDir, supervisor }),
       });
       assistant.onUpdate((s) => options.events?.emit('assistant:onUpdate', s));
     }
