@@ -13,6 +13,11 @@ export interface Hotkey {
   run: () => void;
   /** Also fire while a text field has focus (e.g. Ctrl+S); default false. */
   inTextFields?: boolean;
+  /**
+   * Leave the key to a focused button, link or select (Enter and Space activate them): the
+   * shortcut fires only when no such control has the focus; default false.
+   */
+  notOnControls?: boolean;
 }
 
 const isTextField = (target: EventTarget | null): boolean => {
@@ -25,6 +30,11 @@ const isTextField = (target: EventTarget | null): boolean => {
     (tag === 'input' && !['checkbox', 'radio', 'button'].includes((el as HTMLInputElement).type)) ||
     el.isContentEditable
   );
+};
+
+const isControl = (target: EventTarget | null): boolean => {
+  const el = target as HTMLElement | null;
+  return Boolean(el?.closest?.('button, a[href], select, summary, [role="button"]'));
 };
 
 /** True when `event` is this hotkey (Ctrl and Cmd count the same, so shortcuts work on macOS). */
@@ -72,7 +82,10 @@ export const useHotkeys = (hotkeys: Hotkey[], enabled = true): void => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.defaultPrevented || event.isComposing) return;
       const inText = isTextField(event.target);
-      const hit = latest.current.find((h) => matchesHotkey(event, h) && (!inText || h.inTextFields));
+      const onControl = isControl(event.target);
+      const hit = latest.current.find(
+        (h) => matchesHotkey(event, h) && (!inText || h.inTextFields) && !(onControl && h.notOnControls),
+      );
       if (!hit) return;
       event.preventDefault();
       hit.run();

@@ -60,6 +60,8 @@ export const labelingHotkeys = (
       group: 'Labeling',
       description: "Accept the assistant's suggested class and go to the next image",
       run: actions.acceptSuggestion,
+      // Enter on a focused button presses that button, as everywhere else.
+      notOnControls: true,
     },
     { key: 'u', group: 'Labeling', description: 'Undo the last change', run: actions.undo },
     { key: 's', group: 'Labeling', description: 'Skip to the next unlabeled image', run: actions.skip },

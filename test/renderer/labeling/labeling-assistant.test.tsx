@@ -65,6 +65,21 @@ describe('LabelingScreen with the assistant', () => {
     });
   });
 
+  it('Enter on a focused button presses that button instead of accepting', async () => {
+    const { calls } = setup({ suggestions: [suggestion(1, 'malignant', 0.9)] });
+    await waitFor(() => expect(screen.queryByTestId('suggestion-p')).not.toBeNull());
+    const skip = screen.getByRole('button', { name: /^Skip/ });
+    skip.focus();
+    await act(async () => {
+      fireEvent.keyDown(skip, { key: 'Enter' });
+    });
+    expect(calls('catalog:setLabels')).toEqual([]);
+    // Focus elsewhere (the page): Enter accepts.
+    skip.blur();
+    await key('Enter');
+    expect(calls('catalog:setLabels')).toHaveLength(1);
+  });
+
   it('Enter without a suggestion labels nothing and says why', async () => {
     const { calls } = setup({ suggestions: [] });
     await waitFor(() => expect(shown()).toBe('img-001.png'));
