@@ -8,7 +8,9 @@ import { createLogger } from '../../core/logger';
 import { openPgCatalogStore } from '../../catalog-store/pg-catalog-store';
 import { isPostgresUrl } from '../../catalog-store/workspace-location';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { JOB_ACTIONS, JOB_USAGE, runJobAction } from './catalog-job-actions';
+import { createPgLabelJobs } from '../../catalog-store/pg-label-jobs';
+import { createPgPool } from '../../catalog-store/pg-pool';
+import { JOB_ACTIONS, JOB_USAGE, pgJobsPort, runJobAction } from './catalog-job-actions';
 import { createSqliteRaterStore } from '../../catalog-store/sqlite-rater-store';
 import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
 
@@ -110,7 +112,8 @@ export const catalogCommand: CliCommand = {
     if (values.db !== undefined && isPostgresUrl(values.db)) {
       // A department catalog (PostgreSQL): read through the catalog store.
       const pgRaterAction = RATER_ACTIONS.find((a) => a === action);
-      if (action !== 'stats' && !pgRaterAction)
+      const pgJobAction = JOB_ACTIONS.find((a) => a === action);
+      if (action !== 'stats' && !pgRaterAction && !pgJobAction)
         throw new UsageError(
           `catalog ${action} is not available on a postgres:// catalog yet (back it up with pg_dump; see the README)`,
         );
@@ -125,6 +128,18 @@ export const catalogCommand: CliCommand = {
             : (await store.datasets()).find((d) => d.name === values.dataset)?.id;
         if (values.dataset !== undefined && id === undefined)
           throw new UsageError(`no dataset named "${values.dataset}"`);
+        if (pgJobAction) {
+          required(values.dataset, '--dataset');
+          const pool = createPgPool(values.db, { max: 1 });
+          try {
+            const jobs = pgJobsPort(createPgLabelJobs(pool, () => store.currentUser()));
+            const user = await store.currentUser();
+            await runJobAction(pgJobAction, jobs, { ...values, dataset: id!, user }, io);
+          } finally {
+            await pool.end();
+          }
+          return 0;
+        }
         if (pgRaterAction) {
           required(values.dataset, '--dataset');
           await runRaterAction(pgRaterAction, store.raters, { ...values, dataset: id! }, io);
@@ -146,7 +161,12 @@ export const catalogCommand: CliCommand = {
       const jobAction = JOB_ACTIONS.find((a) => a === action);
       if (jobAction) {
         const dataset = datasetId(catalog, required(values.dataset, '--dataset'))!;
-        runJobAction(jobAction, catalog, { ...values, dataset, user: whoAmI(catalog, values.user) }, io);
+        await runJobAction(
+          jobAction,
+          catalog,
+          { ...values, dataset, user: whoAmI(catalog, values.user) },
+          io,
+        );
         return 0;
       }
       const raterAction = RATER_ACTIONS.find((a) => a === action);

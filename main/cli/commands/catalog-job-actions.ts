@@ -1,5 +1,4 @@
 import type { LabelJob } from '../../../shared/contract/label-jobs';
-import type { CatalogService } from '../../catalog/catalog-service';
 import { UsageError, type CliIo } from '../command';
 
 /** The work-split actions of `sonofuse catalog`: hand out batches, list them, a batch's queue. */
@@ -19,10 +18,37 @@ const whole = (value: string | undefined, flag: string): number => {
   return n;
 };
 
-/** Runs one work-split action on an open catalog (`dataset` is the resolved --dataset id). */
-export const runJobAction = (
+/**
+ * What the actions need of a catalog: the SQLite catalog service, or on PostgreSQL
+ * createPgLabelJobs (main/catalog-store/pg-label-jobs.ts) seen through {@link pgJobsPort}.
+ */
+export interface LabelJobsPort {
+  createLabelJob(input: {
+    datasetId: number;
+    task: string;
+    assignee: string;
+    size: number;
+    user: string;
+  }): LabelJob | Promise<LabelJob>;
+  labelJobs(input: { datasetId: number; task?: string; assignee?: string }): LabelJob[] | Promise<LabelJob[]>;
+  labelJobQueue(jobId: number, limit?: number): number[] | Promise<number[]>;
+}
+
+/** The PostgreSQL batches as a {@link LabelJobsPort} (the creator is the signed-in role). */
+export const pgJobsPort = (jobs: {
+  create(input: { datasetId: number; task: string; assignee: string; size: number }): Promise<LabelJob>;
+  list(input: { datasetId: number; task?: string; assignee?: string }): Promise<LabelJob[]>;
+  queue(jobId: number, limit: number): Promise<number[]>;
+}): LabelJobsPort => ({
+  createLabelJob: ({ user: _, ...input }) => jobs.create(input),
+  labelJobs: (input) => jobs.list(input),
+  labelJobQueue: (jobId, limit = 1000) => jobs.queue(jobId, limit),
+});
+
+/** Runs one work-split action (`dataset` is the resolved --dataset id). */
+export const runJobAction = async (
   action: (typeof JOB_ACTIONS)[number],
-  catalog: CatalogService,
+  catalog: LabelJobsPort,
   values: {
     dataset: number;
     task: string;
@@ -33,10 +59,10 @@ export const runJobAction = (
     json: boolean;
   },
   io: CliIo,
-): void => {
+): Promise<void> => {
   if (action === 'assign-batch') {
     if (!values.assignee?.trim()) throw new UsageError('--assignee is required');
-    const job = catalog.createLabelJob({
+    const job = await catalog.createLabelJob({
       datasetId: values.dataset,
       task: values.task,
       assignee: values.assignee.trim(),
@@ -45,7 +71,7 @@ export const runJobAction = (
     });
     io.out(values.json ? JSON.stringify(job) : `Assigned ${formatJob(job)}`);
   } else if (action === 'batches') {
-    const jobs = catalog.labelJobs({
+    const jobs = await catalog.labelJobs({
       datasetId: values.dataset,
       task: values.task,
       ...(values.assignee ? { assignee: values.assignee } : {}),
@@ -54,7 +80,7 @@ export const runJobAction = (
     else if (jobs.length === 0) io.out('No batches.');
     else for (const j of jobs) io.out(formatJob(j));
   } else {
-    const ids = catalog.labelJobQueue(whole(values.batch, '--batch'), 1000);
+    const ids = await catalog.labelJobQueue(whole(values.batch, '--batch'), 1000);
     io.out(
       values.json
         ? JSON.stringify(ids)

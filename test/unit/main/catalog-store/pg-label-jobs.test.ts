@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../../main/cli/cli-main';
 import { openPgCatalogStore } from '../../../../main/catalog-store/pg-catalog-store';
 import { createPgLabelJobs } from '../../../../main/catalog-store/pg-label-jobs';
 import { createPgPool } from '../../../../main/catalog-store/pg-pool';
+import { captureIo } from '../../../support/capture-io';
 import { labelWorkloadImages } from '../../../support/label-workstations';
 import { pgSkipReason, startPgCluster, type PgCluster } from '../../../support/pg-cluster';
 
@@ -58,5 +60,31 @@ describe.skipIf(pgSkipReason !== null)(`labeling batches on PostgreSQL ${pgSkipR
       await pool.end();
       await store.close();
     }
+  }, 60_000);
+
+  it('sonofuse catalog assign-batch / batches on a postgres:// catalog', async () => {
+    const url = await cluster!.createDatabase();
+    const store = await openPgCatalogStore({ url });
+    try {
+      const datasetId = await store.ensureDataset('d');
+      await store.defineTask({ datasetId, name: 'label', kind: 'single', classes: ['x'] });
+      await store.defineTask({ datasetId, name: 'view', kind: 'single', classes: ['x'] });
+      await store.addImages(labelWorkloadImages(datasetId, 5, ['x']));
+    } finally {
+      await store.close();
+    }
+    const args = ['--db', url, '--dataset', 'd', '--task', 'view'];
+    const io = captureIo();
+    expect(
+      await runCli(['catalog', 'assign-batch', ...args, '--assignee', 'ana', '--size', '3', '--json'], io),
+    ).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({
+      assignee: 'ana',
+      createdBy: cluster!.superuser,
+      images: 3,
+    });
+    const list = captureIo();
+    expect(await runCli(['catalog', 'batches', ...args, '--assignee', 'ana'], list)).toBe(0);
+    expect(list.stdout).toEqual([expect.stringMatching(/^batch \d+ {2}view {2}ana {2}0\/3 labelled/)]);
   }, 60_000);
 });

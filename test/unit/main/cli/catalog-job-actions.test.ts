@@ -22,22 +22,22 @@ describe('sonofuse catalog assign-batch / batches / batch-queue', () => {
     const base = { dataset: datasetId, task: 'plane', user: 'lead', json: false };
 
     const assign = captureIo();
-    runJobAction('assign-batch', catalog, { ...base, assignee: 'ana', size: '2' }, assign);
+    await runJobAction('assign-batch', catalog, { ...base, assignee: 'ana', size: '2' }, assign);
     expect(assign.stdout[0]).toMatch(/^Assigned batch \d+ {2}plane {2}ana {2}0\/2 labelled {2}\(by lead, /);
 
     catalog.setLabels({ imageId: ids[0]!, task: 'plane', labels: ['x'], user: 'ana', reason: '' });
     const list = captureIo();
-    runJobAction('batches', catalog, { ...base, assignee: 'ana', json: true }, list);
+    await runJobAction('batches', catalog, { ...base, assignee: 'ana', json: true }, list);
     const jobs = JSON.parse(list.stdout[0]!) as Array<{ id: number; images: number; labelled: number }>;
     expect(jobs).toEqual([expect.objectContaining({ images: 2, labelled: 1 })]);
 
     const queue = captureIo();
-    runJobAction('batch-queue', catalog, { ...base, batch: String(jobs[0]!.id) }, queue);
+    await runJobAction('batch-queue', catalog, { ...base, batch: String(jobs[0]!.id) }, queue);
     expect(queue.stdout).toEqual([String(ids[1])]);
 
-    expect(() =>
+    await expect(
       runJobAction('assign-batch', catalog, { ...base, assignee: 'ben', size: '0' }, captureIo()),
-    ).toThrow(UsageError);
+    ).rejects.toThrow(UsageError);
     catalog.close();
   });
 
