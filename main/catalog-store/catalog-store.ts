@@ -64,7 +64,7 @@ export interface NewImage {
   importJobId?: number | null;
   metadata?: Record<string, string>;
   note?: string | null;
-  /** Labels per task name (the task must exist: {@link CatalogStore.defineTask}). */
+  /** Labels per task name (the task must exist, {@link CatalogStore.defineTask}, except the default "label"). */
   labels?: Record<string, string[]>;
   user: string;
 }

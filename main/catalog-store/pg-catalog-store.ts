@@ -289,6 +289,12 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
               by,
             ]);
           for (const [task, labels] of Object.entries(r.labels ?? {})) {
+            // Like a label write, the default single-label task "label" is created on first use.
+            await q(
+              `INSERT INTO label_tasks (dataset_id, name, kind, created_at) SELECT $1, 'label', 'single', $2
+               WHERE $3 = 'label' ON CONFLICT DO NOTHING`,
+              [r.datasetId, nowIso(), task],
+            );
             const taskId = (
               await q<{ id: number }>('SELECT id FROM label_tasks WHERE dataset_id = $1 AND name = $2', [
                 r.datasetId,

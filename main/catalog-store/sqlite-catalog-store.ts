@@ -77,7 +77,9 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
           for (const [key, raw] of Object.entries(r.metadata ?? {})) repo.setMetadata(id, key, raw);
           if (r.note) repo.writeNote(id, r.note, r.user);
           for (const [task, labels] of Object.entries(r.labels ?? {})) {
-            const t = repo.task(r.datasetId, task);
+            const t =
+              repo.task(r.datasetId, task) ??
+              (task === 'label' ? repo.ensureTask(r.datasetId, 'label', 'single') : undefined);
             if (!t) throw new AppError('NOT_FOUND', `no label task "${task}"`);
             repo.writeLabels(id, t.id, labels);
             repo.appendHistory({

@@ -94,6 +94,24 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
     expect(await s.storedPath(inserted[0]!)).toBe(`00/${hash(1)}.png`);
   });
 
+  it.skipIf(skip)('an import creates the default task "label" and refuses an unknown one', async () => {
+    store = await open();
+    const user = await store.currentUser();
+    const datasetId = await store.ensureDataset('plain');
+    const [row] = fixture(datasetId, user);
+    await expect(store.addImages([{ ...row!, labels: { organ: ['head'] } }])).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await store.addImages([row!])).inserted).toHaveLength(1);
+    expect(await store.tasks(datasetId)).toEqual([
+      expect.objectContaining({
+        name: 'label',
+        kind: 'single',
+        classes: [expect.objectContaining({ name: 'head' })],
+      }),
+    ]);
+  });
+
   it.skipIf(skip)('pages with the same filters and totals', async () => {
     const { store: s, datasetId, ids: all } = await seeded();
     const base = { datasetId, task: 'label' };
