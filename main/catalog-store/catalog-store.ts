@@ -12,6 +12,7 @@ import type {
   SplitPart,
   SplitSummary,
 } from '../../shared/contract/catalog';
+import type { LabelJob } from '../../shared/contract/label-jobs';
 import type { RaterStore } from './rater-store';
 
 /** Which engine holds the catalog: one workstation's SQLite file, or a department's PostgreSQL. */
@@ -67,6 +68,15 @@ export interface NewImage {
   /** Labels per task name (the task must exist, {@link CatalogStore.defineTask}, except the default "label"). */
   labels?: Record<string, string[]>;
   user: string;
+}
+
+/** Labeling batches (pg: pg-label-jobs.ts; SQLite: the service's label-jobs.ts), as `catalog:*Label*Job*` serve them. */
+export interface LabelJobStore {
+  /** Assigns N unlabeled images in no other batch of the task; CONFLICT when none is left. */
+  create(input: { datasetId: number; task: string; assignee: string; size: number }): Promise<LabelJob>;
+  list(input: { datasetId: number; task?: string; assignee?: string }): Promise<LabelJob[]>;
+  /** The batch's still-unlabeled images, in batch order. */
+  queue(jobId: number, limit: number): Promise<number[]>;
 }
 
 /** One image of a dataset as a run snapshot freezes it (see main/runs/build-run-manifest.ts). */
@@ -146,6 +156,8 @@ export interface CatalogStore {
   /** Every image of a dataset with its label in `task`, part in `splitId`, note and metadata, by id. */
   snapshotRows(q: { datasetId: number; task: string; splitId: number | null }): Promise<SnapshotRow[]>;
 
+  /** The work split: batches of unlabeled images per task and labeler (main/catalog/label-jobs.ts). */
+  readonly jobs: LabelJobStore;
   /** Several raters per image: agreement, adjudication, run labels (rater-store.ts). */
   readonly raters: RaterStore;
 

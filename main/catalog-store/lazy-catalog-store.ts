@@ -1,7 +1,10 @@
 import type { CatalogEngine, CatalogStore } from './catalog-store';
 import type { RaterStore } from './rater-store';
 
-type AsyncMethod = Exclude<keyof CatalogStore, 'engine' | 'location' | 'onChanged' | 'close' | 'raters'>;
+type AsyncMethod = Exclude<
+  keyof CatalogStore,
+  'engine' | 'location' | 'onChanged' | 'close' | 'raters' | 'jobs'
+>;
 const RATER_METHODS: ReadonlyArray<keyof RaterStore> = [
   'role',
   'ratersOfTask',
@@ -73,11 +76,17 @@ export const lazyCatalogStore = (
       },
     ]),
   ) as unknown as RaterStore;
+  const jobs: CatalogStore['jobs'] = {
+    create: async (input) => (await get()).jobs.create(input),
+    list: async (input) => (await get()).jobs.list(input),
+    queue: async (jobId, limit) => (await get()).jobs.queue(jobId, limit),
+  };
   return {
     engine,
     location,
     ...methods,
     raters,
+    jobs,
     onChanged(listener) {
       let unsubscribe: (() => void) | null = null;
       let cancelled = false;

@@ -6,6 +6,7 @@ import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
 import { CHANGE_CHANNEL, createPgEdits } from './pg-catalog-edits';
 import { createPgReads } from './pg-catalog-reads';
 import { pgImagePage } from './pg-image-query';
+import { createPgLabelJobs } from './pg-label-jobs';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
 import { createPgRaterStore } from './pg-rater-store';
@@ -165,6 +166,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
 
   const store: Omit<CatalogStore, 'raters'> = {
     engine: 'postgres',
+    jobs: createPgLabelJobs(pool, currentUser),
     location: redactUrl(options.url),
     currentUser,
     async isReviewer() {

@@ -25,6 +25,11 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
     engine: 'sqlite',
     location: catalog.dbPath,
     raters,
+    jobs: {
+      create: async (input) => catalog.createLabelJob({ ...input, user: userName() }),
+      list: async (input) => catalog.labelJobs(input),
+      queue: async (jobId, limit) => catalog.labelJobQueue(jobId, limit),
+    },
     currentUser: async () => userName(),
     isReviewer: async () =>
       cdb().get<{ value: string }>('store.role', `SELECT value FROM settings WHERE key = 'rater.role'`)

@@ -24,6 +24,9 @@ const STORE_CHANNELS = [
   'catalog:agreement',
   'catalog:adjudicationQueue',
   'catalog:adjudicate',
+  'catalog:createLabelJob',
+  'catalog:labelJobs',
+  'catalog:labelJobQueue',
 ] as const;
 
 /** Calls that stay on this workstation (its local catalog): the user's name and saved view. */
@@ -65,6 +68,10 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
     'catalog:history': ({ imageId, limit }) => store.history(imageId, limit),
     'catalog:stats': ({ datasetId, task }) => store.stats(datasetId, task),
     'catalog:splits': ({ datasetId }) => store.splits(datasetId),
+    // The work split: batches created by the signed-in role (pg-label-jobs.ts).
+    'catalog:createLabelJob': ({ user: _user, ...input }) => store.jobs.create(input),
+    'catalog:labelJobs': (input) => store.jobs.list(input),
+    'catalog:labelJobQueue': ({ jobId, limit }) => store.jobs.queue(jobId, limit),
     'catalog:whoAmI': async () => ({
       user: await store.currentUser(),
       role: (await store.isReviewer()) ? 'reviewer' : 'labeler',

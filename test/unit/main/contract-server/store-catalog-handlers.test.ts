@@ -105,6 +105,31 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
         ok: false,
         error: { code: 'UNAVAILABLE' },
       });
+      // The work split from the app: a batch of the one image, created by the signed-in role.
+      await call('catalog:setLabels', {
+        imageId: inserted[0],
+        task: 'label',
+        labels: [],
+        user: 'x',
+        reason: '',
+      });
+      const job = await call('catalog:createLabelJob', {
+        datasetId,
+        task: 'label',
+        assignee: 'arossi',
+        size: 5,
+        user: 'spoofed',
+      });
+      expect(job).toMatchObject({
+        ok: true,
+        value: { assignee: 'arossi', images: 1, createdBy: cluster.superuser },
+      });
+      const jobId = (job as { value: { id: number } }).value.id;
+      expect(await call('catalog:labelJobs', { datasetId })).toMatchObject({
+        ok: true,
+        value: [{ id: jobId }],
+      });
+      expect(await call('catalog:labelJobQueue', { jobId })).toEqual({ ok: true, value: inserted });
       const media = storeMediaSource(core.store!, storeDir);
       expect(await media.viewPath(inserted[0]!)).toBe(join(storeDir, 'ab', 'a.png'));
     } finally {
