@@ -9,6 +9,8 @@ export interface PoolRow {
   path: string;
   label: number | null;
   part: 'train' | 'validation' | 'test' | null;
+  /** The image's clinical note, if any (encoded for the assistant; never logged). */
+  note: string | null;
 }
 
 export interface AssistantPool {
@@ -66,6 +68,7 @@ export const readAssistantPool = (
     path: catalog.filePath(r.id),
     label: r.label === null ? null : classes.indexOf(r.label),
     part: r.part,
+    note: r.note,
   }));
   return { datasetId, task, classes, splitId: split.id, rows };
 };

@@ -1,7 +1,7 @@
 import type { AssistSimResult, AssistStrategy } from '../../shared/contract/assistant';
 import type { AssistantPool } from './assistant-data';
 import { accuracyOf, fitRows, runSimulation, type SimData } from './assist-sim';
-import { standardiseColumns } from './feature-matrix';
+import { concatColumns, standardiseColumns } from './feature-matrix';
 import { predictSoftmax } from './softmax-head';
 
 /** L2 strengths tried on the validation part (with and without class weights). */
@@ -17,55 +17,76 @@ export const assistantMatrix = (raw: { x: Float32Array; dim: number }, rows: num
   dim: raw.dim,
 });
 
+/** What validation chose: the input columns, L2 strength and class weighting. */
+export interface SimChoice {
+  notes: boolean;
+  l2: number;
+  balanced: boolean;
+  validationAccuracy: number;
+}
+
 /**
  * `assist-sim` on a catalog pool: the labeled training-part images are the pool the strategies
- * draw from, the labeled test part is scored every round; validation only picks the L2 strength.
+ * draw from, the labeled test part is scored every round. The VALIDATION part alone chooses
+ * (all training-part labels): image features alone or with note embeddings (when `notes` is
+ * given), the L2 strength and whether classes are weighed by inverse frequency; the first best in
+ * grid order wins ties.
  */
 export const simulatePool = (
   pool: AssistantPool,
   raw: { x: Float32Array; dim: number },
   o: { strategies: readonly AssistStrategy[]; seeds: readonly number[]; start: number; batch: number },
-): AssistSimResult => {
-  const m = assistantMatrix(raw, pool.rows.length);
+  notes: { x: Float32Array; dim: number } | null = null,
+): { result: AssistSimResult; choice: SimChoice } => {
+  const n = pool.rows.length;
+  const image = assistantMatrix(raw, n);
+  const inputs = [{ notes: false, m: image }];
+  if (notes) inputs.push({ notes: true, m: concatColumns(n, [image, assistantMatrix(notes, n)]) });
   const where = (part: string) =>
     pool.rows.flatMap((r, i) => (r.part === part && r.label !== null && r.label >= 0 ? [i] : []));
-  const data: SimData = {
+  const y = Int32Array.from(pool.rows, (r) => r.label ?? -1);
+  const dataOf = (m: { x: Float32Array; dim: number }): SimData => ({
     x: m.x,
     dim: m.dim,
     classes: pool.classes.length,
-    y: Int32Array.from(pool.rows, (r) => r.label ?? -1),
+    y,
     pool: where('train'),
     test: where('test'),
-  };
+  });
   const validation = where('validation');
-  // Tuned on the validation part only (all training-part labels): the L2 strength and whether
-  // classes are weighed by inverse frequency; the first best in grid order wins ties.
-  const grid = [true, false].flatMap((balanced) => L2_GRID.map((l2) => ({ l2, balanced })));
-  const head =
-    validation.length === 0
-      ? { l2: 1e-2, balanced: true }
-      : grid
-          .map((h) => ({
-            h,
-            acc: accuracyOf(
-              predictSoftmax(fitRows(data, data.pool, h), data.x, validation),
-              data.classes,
-              validation,
-              data.y,
-            ),
-          }))
-          .reduce((a, b) => (b.acc > a.acc ? b : a)).h;
-  const sim = runSimulation(data, { ...o, head });
+  let best: { choice: SimChoice; data: SimData } | null = null;
+  for (const input of inputs) {
+    const data = dataOf(input.m);
+    for (const balanced of [true, false])
+      for (const l2 of L2_GRID) {
+        const acc =
+          validation.length === 0
+            ? 0
+            : accuracyOf(
+                predictSoftmax(fitRows(data, data.pool, { l2, balanced }), data.x, validation),
+                data.classes,
+                validation,
+                y,
+              );
+        if (!best || acc > best.choice.validationAccuracy)
+          best = { choice: { notes: input.notes, l2, balanced, validationAccuracy: acc }, data };
+      }
+  }
+  const { choice, data } = best!;
+  const sim = runSimulation(data, { ...o, head: { l2: choice.l2, balanced: choice.balanced } });
   return {
-    datasetId: pool.datasetId,
-    task: pool.task,
-    createdAt: new Date().toISOString(),
-    n: data.pool.length,
-    testSize: data.test.length,
-    start: o.start,
-    batch: o.batch,
-    seeds: [...o.seeds],
-    allLabelsAccuracy: sim.allLabelsAccuracy,
-    curves: sim.curves,
+    choice,
+    result: {
+      datasetId: pool.datasetId,
+      task: pool.task,
+      createdAt: new Date().toISOString(),
+      n: data.pool.length,
+      testSize: data.test.length,
+      start: o.start,
+      batch: o.batch,
+      seeds: [...o.seeds],
+      allLabelsAccuracy: sim.allLabelsAccuracy,
+      curves: sim.curves,
+    },
   };
 };

@@ -9,6 +9,7 @@ import { readAssistantPool, resolveDataset } from '../../assistant/assistant-dat
 import { writeAssistSim } from '../../assistant/assist-sim-store';
 import { poolFeatureMatrix } from '../../assistant/pool-features';
 import { simulatePool } from '../../assistant/simulate-pool';
+import { poolNoteMatrix } from '../../assistant/note-features';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 const posInt = (name: string, value: string | undefined, fallback: number): number => {
@@ -108,7 +109,14 @@ export const assistSimCommand: CliCommand = {
       const features = await poolFeatureMatrix(pool, workspace, (done, total) => {
         if (!values.json) io.err(`features ${done}/${total}`);
       });
-      const result = simulatePool(pool, features, { strategies, seeds, start, batch });
+      const notes = await poolNoteMatrix(pool.rows, workspace);
+      const { result, choice } = simulatePool(pool, features, { strategies, seeds, start, batch }, notes);
+      if (!values.json)
+        io.err(
+          `chosen on the validation part: image features${choice.notes ? ' + note embeddings' : ''}, ` +
+            `L2 ${choice.l2}, ${choice.balanced ? 'balanced' : 'unweighted'} classes ` +
+            `(validation accuracy ${pct(choice.validationAccuracy)})`,
+        );
       const path = await writeAssistSim(workspace, result);
       if (values.json) io.out(JSON.stringify(result));
       else {

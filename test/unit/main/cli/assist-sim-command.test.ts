@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssistSimResult } from '../../../../shared/contract/assistant';
@@ -11,6 +12,7 @@ import { readAssistSim } from '../../../../main/assistant/assist-sim-store';
 import { featureCachePath, openFeatureCache } from '../../../../main/assistant/feature-cache';
 import { featureKey } from '../../../../main/assistant/image-features';
 import { MOBILENET_FEATURE_DIM } from '../../../../main/assistant/pool-features';
+import { NOTE_DIM } from '../../../../main/assistant/note-features';
 import { tempDir } from '../catalog/support/catalog-fixtures';
 import { captureIo } from '../../../support/capture-io';
 
@@ -35,6 +37,15 @@ const fixture = async () => {
     );
   }
   await cache.save();
+  // Note embeddings too (per note text), so no encoder is loaded either.
+  const notes = await openFeatureCache(featureCachePath(dir, 'use-lite-notes'), NOTE_DIM);
+  for (const row of pool.rows)
+    if (row.note?.trim())
+      notes.set(
+        createHash('sha256').update(row.note).digest('hex'),
+        Float32Array.from({ length: NOTE_DIM }, () => r.normal()),
+      );
+  await notes.save();
   return { dir, db, datasetId, pool };
 };
 
