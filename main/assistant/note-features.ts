@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../engine/backend/select-backend';
 import { createTextEncoder } from '../engine/encoders/text-encoder';
 import { isMissingNote } from '../engine/encoders/text-encoder-types';
 import type { PoolRow } from './assistant-data';
@@ -23,7 +23,8 @@ export const poolNoteMatrix = async (
   const texts = [...new Set(rows.flatMap((r) => (isMissingNote(r.note) ? [] : [r.note!])))];
   const missing = texts.filter((t) => !cache.has(hashOf(t)));
   if (missing.length > 0) {
-    const encoder = await createTextEncoder({ kind: 'use-lite', tf });
+    const { tf } = await selectBackend({ order: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] });
+    const encoder = await createTextEncoder({ kind: 'use-lite', tf: tf as never });
     try {
       for (let s = 0; s < missing.length; s += 64) {
         const part = missing.slice(s, s + 64);
@@ -31,8 +32,8 @@ export const poolNoteMatrix = async (
         const data = (await emb.data()) as Float32Array;
         emb.dispose();
         part.forEach((t, i) => cache.set(hashOf(t), data.slice(i * NOTE_DIM, (i + 1) * NOTE_DIM)));
+        await cache.save();
       }
-      await cache.save();
     } finally {
       encoder.dispose();
     }
