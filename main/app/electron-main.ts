@@ -3,11 +3,14 @@
  * creates the app core (services, dispatcher, events), serves the renderer over app://, registers
  * the IPC handlers and opens one hardened window. All product logic lives in plain-TS services.
  */
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { createAppCore } from '../contract-server/create-app-core';
 import { projectRoot } from '../runtime/package-info';
 import { catalogMediaSource } from '../host/media-route';
+import { storeMediaSource } from '../contract-server/store-catalog-handlers';
+import { departmentFromSwitches, type DepartmentWorkspace } from '../catalog-store/department-workspace';
+import { redactUrl } from '../catalog-store/workspace-location';
 import { createLogger } from '../core/logger';
 import { APP_ORIGIN, registerAppProtocol, registerAppSchemePrivileges } from './app-protocol';
 import { createNativeFileChooser } from './file-dialog';
@@ -26,21 +29,44 @@ restrictUmask();
 const root = projectRoot();
 registerAppSchemePrivileges();
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
+/**
+ * A department workspace from `--db postgres://… --store DIR` (or SONOFUSE_DB/SONOFUSE_STORE, as
+ * `sonofuse start --db` passes them); undefined = the local catalog. Invalid options: an error box, then quit.
+ */
+const departmentOrQuit = (): DepartmentWorkspace | undefined | null => {
+  try {
+    return departmentFromSwitches((name) => app.commandLine.getSwitchValue(name));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    void app.whenReady().then(() => {
+      dialog.showErrorBox('SonoFuse: shared workspace', message);
+      app.quit();
+    });
+    return null;
+  }
+};
+
+const department = departmentOrQuit();
+
+if (department === null || !app.requestSingleInstanceLock()) {
+  if (department !== null) app.quit();
 } else {
   // The catalog lives in the user's data folder (SONOFUSE_DATA_DIR overrides it, as in the CLI).
   const catalogDbPath = process.env.SONOFUSE_DATA_DIR
     ? undefined
     : join(app.getPath('userData'), 'workspaces', 'default', 'catalog.db');
+  const log = createLogger({ write: (line) => process.stderr.write(`${line}\n`) });
+  if (department)
+    log.info('app', `Shared catalog ${redactUrl(department.url)}, images in ${department.storeDir}`);
   const core = createAppCore({
     shell: 'electron',
     catalogDbPath,
+    department,
     files: createNativeFileChooser(),
     // Training runs in a utilityProcess: a crash or OOM there never takes the window down.
     trainerTransport: () =>
       createUtilityProcessTransport({ entry: join(root, 'out', 'trainer', 'trainer-entry.js') }), // built by electron.config.ts
-    logger: createLogger({ write: (line) => process.stderr.write(`${line}\n`) }),
+    logger: log,
     // The pseudonym key, encrypted with the OS keystore, beside the workspace folder (never in the catalog).
     secrets: createSafeStorageSecrets(keyDirFor(catalogDbPath ?? defaultCatalogPath())),
   });
@@ -60,7 +86,11 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenApp(app, session.defaultSession);
-    registerAppProtocol(join(root, 'out', 'renderer'), () => catalogMediaSource(core.services));
+    registerAppProtocol(join(root, 'out', 'renderer'), () =>
+      core.store && department
+        ? storeMediaSource(core.store, department.storeDir)
+        : catalogMediaSource(core.services),
+    );
     registerIpc(core, (url) => typeof url === 'string' && url.startsWith(`${APP_ORIGIN}/`));
     openWindow();
     app.on('activate', () => {

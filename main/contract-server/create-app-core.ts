@@ -9,11 +9,7 @@ import { openPgCatalogStore } from '../catalog-store/pg-catalog-store';
 import { redactUrl } from '../catalog-store/workspace-location';
 import { withCatalogStore } from './store-catalog-handlers';
 
-/** A department workspace: the shared PostgreSQL catalog and the shared image store folder. */
-export interface DepartmentWorkspace {
-  url: string;
-  storeDir: string;
-}
+export type { DepartmentWorkspace } from '../catalog-store/department-workspace';
 
 /** Services + dispatcher + event hub: everything a transport (IPC or host) needs to serve the contract. */
 export interface AppCore {
@@ -25,7 +21,7 @@ export interface AppCore {
   dispose(): Promise<void>;
 }
 
-export const createAppCore = (options: ServicesOptions & { department?: DepartmentWorkspace }): AppCore => {
+export const createAppCore = (options: ServicesOptions): AppCore => {
   const logger = options.logger ?? createLogger();
   const events = createEventHub((channel, message) =>
     logger.error('events', `dropped invalid ${channel} payload: ${message}`),

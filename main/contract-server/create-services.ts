@@ -17,6 +17,8 @@ import { trainerRunPredictor } from '../assistant/run-suggester';
 import { createRunService, type RunService } from '../runs/run-service';
 import { createTrainerSupervisor } from '../engine/trainer/trainer-supervisor';
 import type { TrainerTransportFactory } from '../engine/trainer/trainer-transport';
+import type { DepartmentWorkspace } from '../catalog-store/department-workspace';
+import { redactUrl } from '../catalog-store/workspace-location';
 
 /** Every long-lived service of one app instance. Built once by the composition root, never imported as a singleton. */
 export interface Services {
@@ -52,6 +54,11 @@ export interface ServicesOptions {
   files?: FileChooser;
   /** Where the catalog's pseudonym key is kept (the desktop app: the OS keystore); default 0600 key files. */
   secrets?: SecretStore;
+  /**
+   * A department workspace (shared PostgreSQL catalog + shared image store): `app:info` shows its
+   * URL, redacted (never the password), instead of the local catalog path.
+   */
+  department?: DepartmentWorkspace;
 }
 
 export const createServices = (options: ServicesOptions): Services => {
@@ -63,7 +70,7 @@ export const createServices = (options: ServicesOptions): Services => {
     version: options.version ?? readVersion(),
     shell: options.shell,
     probe: options.probe ?? withWasmKernelDetail(createBackendProbe()),
-    catalogPath: catalogDbPath,
+    catalogPath: options.department ? redactUrl(options.department.url) : catalogDbPath,
     workspace,
     nativeDialogs: files.native,
   });

@@ -1,9 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CatalogStore } from '../../catalog-store/catalog-store';
 import { openPgCatalogStore } from '../../catalog-store/pg-catalog-store';
 import type { Logger } from '../../core/logger';
-import { isPostgresUrl } from '../../catalog-store/workspace-location';
+import {
+  departmentWorkspaceOf,
+  DepartmentWorkspaceError,
+  type DepartmentWorkspace,
+} from '../../catalog-store/department-workspace';
 import { UsageError } from '../command';
 
 /** `--db`/`--store` of `start`: a department workspace, or undefined for the local catalog. */
@@ -11,19 +13,13 @@ export const sharedWorkspaceOf = (
   db: string | undefined,
   store: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): { url: string; storeDir: string } | undefined => {
-  if (db === undefined) return undefined;
-  if (!isPostgresUrl(db))
-    throw new UsageError('start --db takes a postgres:// URL (a shared department catalog)');
-  const dir = store ?? env.SONOFUSE_STORE;
-  if (!dir)
-    throw new UsageError(
-      'a postgres:// catalog needs the shared image store: --store DIR (or SONOFUSE_STORE)',
-    );
-  const storeDir = resolve(dir);
-  if (!existsSync(storeDir) || !statSync(storeDir).isDirectory())
-    throw new UsageError(`the shared image store ${storeDir} is not a folder (is the share mounted?)`);
-  return { url: db, storeDir };
+): DepartmentWorkspace | undefined => {
+  try {
+    return departmentWorkspaceOf(db, store, env);
+  } catch (e) {
+    if (e instanceof DepartmentWorkspaceError) throw new UsageError(e.message);
+    throw e;
+  }
 };
 
 /**

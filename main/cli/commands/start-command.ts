@@ -17,12 +17,22 @@ import type { CliCommand } from '../command';
 const PRINTED_LAUNCH_TTL_MS = 10 * 60_000;
 
 /**
+ * The department workspace handed to the Electron process: in its environment, not its command
+ * line, so a password in the URL never shows in the process title (`ps`, /proc/PID/cmdline).
+ */
+export const electronDepartmentEnv = (
+  department: { url: string; storeDir: string } | undefined,
+): Record<string, string> =>
+  department ? { SONOFUSE_DB: department.url, SONOFUSE_STORE: department.storeDir } : {};
+
+/**
  * `sonofuse start`: the Electron app when its binary is installed, otherwise (or with --browser)
  * the loopback host serving the same renderer and contract to a local browser.
  */
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'Start the app (Electron if installed, else the browser mode on 127.0.0.1).',
+  summary:
+    'Start the app (Electron if installed, else the browser mode on 127.0.0.1); --db postgres://… --store DIR: a shared department workspace.',
   usage: 'sonofuse start [--browser] [--port N] [--no-open] [--rebuild] [--db postgres://… --store DIR]',
   async run(args, io) {
     const { values } = parseArgs({
@@ -32,7 +42,7 @@ export const startCommand: CliCommand = {
         port: { type: 'string', default: '0' },
         'no-open': { type: 'boolean', default: false },
         rebuild: { type: 'boolean', default: false },
-        /** A department catalog: postgres://… (browser mode), with --store DIR (the shared images). */
+        /** A department catalog: postgres://…, with --store DIR (the shared images); desktop and browser mode. */
         db: { type: 'string' },
         store: { type: 'string' },
       },
@@ -42,6 +52,8 @@ export const startCommand: CliCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new Error(`--port must be 0-65535, got ${values.port}`);
     const root = projectRoot();
+    const department = sharedWorkspaceOf(values.db, values.store);
+    if (department) io.err(`Shared catalog ${redactUrl(department.url)}, images in ${department.storeDir}`);
     const electron = createBackendProbe()
       .probe()
       .find((b) => b.name === 'electron');
@@ -51,7 +63,7 @@ export const startCommand: CliCommand = {
       const binary = (await import('electron')).default as unknown as string;
       const child = spawn(binary, [root], {
         stdio: 'inherit',
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, ...electronDepartmentEnv(department) },
       });
       return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
     }
@@ -60,8 +72,6 @@ export const startCommand: CliCommand = {
 
     await ensureBuilt(root, { renderer: true, electron: false, force: values.rebuild, log: io.err });
     const logger = createLogger({ write: (line) => io.err(line) });
-    const department = sharedWorkspaceOf(values.db, values.store);
-    if (department) io.err(`Shared catalog ${redactUrl(department.url)}, images in ${department.storeDir}`);
     const core = createAppCore({ shell: 'browser-host', logger, department });
     const host = await startHost({
       core,

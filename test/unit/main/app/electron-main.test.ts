@@ -18,6 +18,7 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => {
   const app = Object.assign(new EventEmitter(), {
     isPackaged: false,
+    commandLine: { getSwitchValue: () => '' },
     requestSingleInstanceLock: () => true,
     getPath: (name: string) => `/fake/${name}`,
     whenReady: () => fake.ready,

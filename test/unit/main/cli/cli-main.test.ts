@@ -29,6 +29,21 @@ describe('sonofuse CLI', () => {
     ]);
   });
 
+  it('info --db postgres://… shows the shared catalog URL redacted, never its password', async () => {
+    const io = captureIo();
+    const url = 'postgresql://ann:s3cr3t@db.hospital.local/sonofuse?sslmode=verify-full&password=p2';
+    expect(await runCli(['info', '--json', '--db', url], io)).toBe(0);
+    expect(AppInfo.parse(JSON.parse(io.stdout[0]!)).catalogPath).toBe(
+      'postgresql://ann:***@db.hospital.local/sonofuse?sslmode=verify-full&password=***',
+    );
+    const text = captureIo();
+    expect(await runCli(['info', '--db', url], text)).toBe(0);
+    expect(text.stdout).toContain(
+      'Catalog: postgresql://ann:***@db.hospital.local/sonofuse?sslmode=verify-full&password=***',
+    );
+    expect([...io.stdout, ...text.stdout].join('\n')).not.toMatch(/s3cr3t|p2/);
+  });
+
   it('info --json --channels adds the contract surface', async () => {
     const io = captureIo();
     await runCli(['info', '--json', '--channels'], io);
