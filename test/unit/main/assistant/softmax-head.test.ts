@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balancedWeights, predictSoftmax, trainSoftmax } from '../../../main/assistant/softmax-head';
+import { balancedWeights, predictSoftmax, trainSoftmax } from '../../../../main/assistant/softmax-head';
 
 // Two separable 2-d blobs: class 0 near (-1, 0), class 1 near (1, 0).
 const x = Float32Array.from([-1, 0.1, -1.2, -0.1, -0.8, 0, 1, 0.1, 1.1, -0.2, 0.9, 0]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kCenterGreedy, squaredDistance } from '../../../../main/assistant/strategies/k-center';
+import { kCenterGreedy, squaredDistance } from '../../../../../main/assistant/strategies/k-center';
 
 // Points on a line (dim 1): 0, 0.1, 0.2 (a tight cluster: one sweep), 5, 10.
 const x = Float32Array.from([0, 0.1, 0.2, 5, 10]);

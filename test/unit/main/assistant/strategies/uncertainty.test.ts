@@ -4,7 +4,7 @@ import {
   marginScores,
   orderByScore,
   uncertaintyOrder,
-} from '../../../../main/assistant/strategies/uncertainty';
+} from '../../../../../main/assistant/strategies/uncertainty';
 
 // Four rows of three classes; margins by hand: 1-(.5-.4)=.9, 1-(.9-.05)=.15, 1-(.34-.33)=.99, 1-(.6-.3)=.7
 const probs = [0.5, 0.4, 0.1, 0.9, 0.05, 0.05, 0.34, 0.33, 0.33, 0.6, 0.3, 0.1];

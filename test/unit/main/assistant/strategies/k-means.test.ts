@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPerCluster, kMeans } from '../../../../main/assistant/strategies/k-means';
+import { bestPerCluster, kMeans } from '../../../../../main/assistant/strategies/k-means';
 
 // Two obvious groups in 2-d: around (0,0) and around (10,10).
 const x = Float32Array.from([0, 0, 1, 0, 0, 1, 10, 10, 11, 10, 10, 11]);

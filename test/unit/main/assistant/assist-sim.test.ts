@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { curveArea, labelsToReach, runSimulation, type SimData } from '../../../main/assistant/assist-sim';
-import { createRandom } from '../../../shared/random/seeded-random';
+import { curveArea, labelsToReach, runSimulation, type SimData } from '../../../../main/assistant/assist-sim';
+import { createRandom } from '../../../../shared/random/seeded-random';
 
 /** Three Gaussian classes in 4-d with one dense near-duplicate clump of class 0 (a long sweep). */
 const synthetic = (): SimData => {

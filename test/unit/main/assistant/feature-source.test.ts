@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainerFeatureSource } from '../../../main/assistant/feature-source';
-import { featureCachePath, openFeatureCache } from '../../../main/assistant/feature-cache';
-import { featureKey } from '../../../main/assistant/image-features';
-import { DATASETS, tempDir } from '../main/catalog/support/catalog-fixtures';
+import { trainerFeatureSource } from '../../../../main/assistant/feature-source';
+import { featureCachePath, openFeatureCache } from '../../../../main/assistant/feature-cache';
+import { featureKey } from '../../../../main/assistant/image-features';
+import { DATASETS, tempDir } from '../catalog/support/catalog-fixtures';
 
 const busi = (f: string) => join(DATASETS, 'busi', 'images', f);
 

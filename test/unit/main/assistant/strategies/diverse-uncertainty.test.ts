@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diverseUncertaintyOrder } from '../../../../main/assistant/strategies/diverse-uncertainty';
-import { uncertaintyOrder } from '../../../../main/assistant/strategies/uncertainty';
+import { diverseUncertaintyOrder } from '../../../../../main/assistant/strategies/diverse-uncertainty';
+import { uncertaintyOrder } from '../../../../../main/assistant/strategies/uncertainty';
 
 // Rows 0-2: three near-identical frames (x≈0), all maximally uncertain; row 3 at x=5 slightly less
 // uncertain; row 4 at x=9 confident. Labeled: row 5 at x=20.

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AssistantStatus } from '../../../shared/contract/assistant';
-import { createRandom } from '../../../shared/random/seeded-random';
-import { seedSyntheticCatalog } from '../../../main/catalog/synthetic-catalog';
-import { createAssistantService, type FeatureSource } from '../../../main/assistant/assistant-service';
-import { readAssistantPool } from '../../../main/assistant/assistant-data';
-import { freshCatalog } from '../main/catalog/support/catalog-fixtures';
+import type { AssistantStatus } from '../../../../shared/contract/assistant';
+import { createRandom } from '../../../../shared/random/seeded-random';
+import { seedSyntheticCatalog } from '../../../../main/catalog/synthetic-catalog';
+import { createAssistantService, type FeatureSource } from '../../../../main/assistant/assistant-service';
+import { readAssistantPool } from '../../../../main/assistant/assistant-data';
+import { freshCatalog } from '../catalog/support/catalog-fixtures';
 
 /**
  * A synthetic catalog (240 images, 5 classes, 5% unlabeled) whose "features" are 8-d Gaussian

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../../shared/random/seeded-random';
-import type { AssistantPool } from '../../../main/assistant/assistant-data';
-import { simulatePool } from '../../../main/assistant/simulate-pool';
+import { createRandom } from '../../../../shared/random/seeded-random';
+import type { AssistantPool } from '../../../../main/assistant/assistant-data';
+import { simulatePool } from '../../../../main/assistant/simulate-pool';
 
 /** 120 images of 3 classes: image features are pure noise, notes carry the class. */
 const pool = (): AssistantPool => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomOrder } from '../../../../main/assistant/strategies/random-order';
+import { randomOrder } from '../../../../../main/assistant/strategies/random-order';
 
 describe('random order', () => {
   it('is a seeded permutation; a shorter k is its prefix', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldStartOrder } from '../../../../main/assistant/strategies/cold-start';
+import { coldStartOrder } from '../../../../../main/assistant/strategies/cold-start';
 
 // Points on a line (dim 1): a sweep of three near-identical frames (0, 0.1, 0.2), one at 5, one
 // at 10, and an outlier at 100 that farthest-first would pick first.
