@@ -13,6 +13,7 @@ import { migration0012 } from './0012-history-suggestions';
 import { migration0013 } from './0013-label-versions-jobs';
 import { migration0014 } from './0014-raters';
 import { migration0015 } from './0015-pg-sort-indexes';
+import { migration0016 } from './0016-pg-reviewer-guard';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];
