@@ -45,6 +45,8 @@ export const createPgPool = (
     const code = (error as { code?: string }).code;
     // Class 23 (integrity) and 22 (data) are the caller's input; connection trouble is UNAVAILABLE.
     if (code?.startsWith('23') || code?.startsWith('22')) return new AppError('INVALID_INPUT', message);
+    // 42501: the database refused the role (a grant, or a reviewer-only write: migration 0016).
+    if (code === '42501') return new AppError('FORBIDDEN', message);
     if (code?.startsWith('28') || code?.startsWith('08') || code === 'ECONNREFUSED' || code === 'ENOENT')
       return new AppError('UNAVAILABLE', `catalog database: ${message}`);
     return new AppError('INTERNAL', message);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { CatalogStore, NewImage } from '../../../../main/catalog-store/catalog-store';
 import { openPgCatalogStore } from '../../../../main/catalog-store/pg-catalog-store';
+import { createPgPool } from '../../../../main/catalog-store/pg-pool';
+import { AppError } from '../../../../shared/contract/result';
 import { pgSkipReason, startPgCluster, type PgCluster } from '../../../support/pg-cluster';
 
 /**
@@ -140,6 +142,15 @@ describe.skipIf(pgSkipReason !== null)(
       expect((await annSql.query('SELECT 1 FROM image_labels WHERE task_id = $1', [taskId])).rowCount).toBe(
         0,
       );
+      // Through the app's pool the refusal is a typed FORBIDDEN, not INTERNAL.
+      const annPool = createPgPool(cluster.url(name, 'ann', PASSWORD));
+      const viaPool = await annPool.query('UPDATE label_tasks SET raters = 1 WHERE id = $1', [taskId]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await annPool.end();
+      expect(viaPool).toBeInstanceOf(AppError);
+      expect((viaPool as AppError).code).toBe('FORBIDDEN');
       // Her own rater label is still hers to write.
       expect(
         await refusal(
