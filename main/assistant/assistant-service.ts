@@ -43,6 +43,12 @@ export interface AssistantServiceOptions {
   jobs?: JobRegistry;
   /** Quiet time after a label change before the retrain starts (default 300 ms). */
   debounceMs?: number;
+  /**
+   * Longest a retrain waits while label changes keep coming (default 2000 ms): a labeller pressing
+   * a key every 0.2-0.5 s restarts the quiet time each label, and would otherwise get no retrain
+   * until they pause.
+   */
+  maxWaitMs?: number;
   /** Gradient iterations of a retrain: first fit, then warm-started refits (default ASSISTANT_SCHEDULE). */
   iterations?: { first: number; warm: number };
   l2?: number;
@@ -58,7 +64,7 @@ export interface AssistantService {
   queue(q: { datasetId: number; task: string; mode: QueueMode; className?: string; limit: number }): number[];
   useModel(q: { datasetId: number; task: string; source: AssistantModelSource }): AssistantStatus;
   simulation(q: { datasetId: number; task: string }): Promise<AssistSimResult | null>;
-  /** Schedules a debounced background retrain of that dataset and task (if the assistant serves it). */
+  /** Schedules a debounced background retrain of that dataset and task (if the assistant serves it); at most `maxWaitMs` after the first unserved change. */
   notifyLabelsChanged(datasetId: number, task?: string): void;
   onUpdate(listener: (status: AssistantStatus) => void): () => void;
   /** Resolves when nothing is scheduled or running (tests, shutdown). */
@@ -77,6 +83,8 @@ interface Entry {
   /** Probabilities of every pool row under `head`. */
   probs: Float32Array | null;
   timer: NodeJS.Timeout | null;
+  /** When the first label change not yet retrained on came in (Date.now()); null when none. */
+  pendingSince: number | null;
   work: Promise<void> | null;
   again: boolean;
   abort: AbortController;
@@ -97,6 +105,7 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
   const entries = new Map<string, Entry>();
   const listeners = new Set<(s: AssistantStatus) => void>();
   const debounceMs = o.debounceMs ?? 300;
+  const maxWaitMs = Math.max(o.maxWaitMs ?? 2000, debounceMs);
   // After a label change the previous model is nearly optimal: 15 warm iterations (the simulation's
   // 30 are for batches of 20 new labels).
   const iterations = o.iterations ?? { first: ASSISTANT_SCHEDULE.first, warm: 15 };
@@ -267,6 +276,7 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
         head: null,
         probs: null,
         timer: null,
+        pendingSince: null,
         work: null,
         again: false,
         abort: new AbortController(),
@@ -362,10 +372,15 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
       for (const e of entries.values()) {
         if (e.status.datasetId !== datasetId || (task !== undefined && e.status.task !== task)) continue;
         if (e.timer) clearTimeout(e.timer);
+        const now = Date.now();
+        e.pendingSince ??= now;
+        // Quiet time after the last change, but never later than maxWaitMs after the first one.
+        const delay = Math.max(0, Math.min(debounceMs, e.pendingSince + maxWaitMs - now));
         e.timer = setTimeout(() => {
           e.timer = null;
+          e.pendingSince = null;
           run(e);
-        }, debounceMs);
+        }, delay);
       }
     },
     onUpdate(listener) {

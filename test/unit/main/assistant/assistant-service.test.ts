@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AssistantStatus } from '../../../../shared/contract/assistant';
 import { createRandom } from '../../../../shared/random/seeded-random';
 import { seedSyntheticCatalog } from '../../../../main/catalog/synthetic-catalog';
@@ -253,6 +253,49 @@ describe("assistant service with a run's model", () => {
       features: async (items) => ({ x: new Float32Array(items.length), dim: 1 }),
     });
     expect(() => service.useModel({ datasetId, task: 'label', source: 'run' })).toThrow(/cannot suggest/);
+    await service.idle();
+    service.dispose();
+    fx.catalog.close();
+  });
+});
+
+describe('assistant retrain scheduling', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retrains at least every maxWaitMs while labels keep coming faster than the quiet time', async () => {
+    const fx = freshCatalog();
+    const datasetId = seedSyntheticCatalog(fx.catalog.db(), { count: 40, seed: 6 });
+    const service = createAssistantService({
+      catalog: fx.catalog,
+      logger: fx.logger,
+      workspaceDir: fx.dir,
+      debounceMs: 300,
+      maxWaitMs: 2000,
+      features: async (items) => ({
+        x: Float32Array.from({ length: items.length * 2 }, (_, i) => (i * 7919) % 13),
+        dim: 2,
+      }),
+    });
+    service.status({ datasetId, task: 'label' });
+    await service.idle();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const retrainedAt: number[] = [];
+    const t0 = Date.now();
+    service.onUpdate((u) => {
+      if (u.state === 'training') retrainedAt.push(Date.now() - t0);
+    });
+    // A label every 250 ms for 5 s: the 300 ms quiet time never passes.
+    for (let i = 0; i < 20; i++) {
+      service.notifyLabelsChanged(datasetId, 'label');
+      await vi.advanceTimersByTimeAsync(250);
+    }
+    // Before the fix: no retrain at all until the labeller pauses. Now: 2000 ms after the first
+    // change (t = 0), then 2000 ms after the first change it did not see (the one at t = 2000).
+    expect(retrainedAt).toEqual([2000, 4000]);
+    vi.useRealTimers();
+    service.notifyLabelsChanged(datasetId, 'label');
     await service.idle();
     service.dispose();
     fx.catalog.close();
