@@ -87,6 +87,7 @@ const row = (i: number): ImageSummary => ({
   frame: 0,
   sha256: 'a'.repeat(64),
   labels: i % 4 === 3 ? [] : [CLASSES[i % 3]!],
+  labelVersion: i % 4 === 3 ? 0 : 1,
   patient: `p${Math.floor(i / 3)}`,
   notePreview: null,
   part: null,

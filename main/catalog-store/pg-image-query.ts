@@ -140,6 +140,15 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
       [rows.map((r) => r.id), taskIds],
     ))
       labels.set(r.image_id, [...(labels.get(r.image_id) ?? []), r.name]);
+  // Each row's label version in the task: a bulk relabel from the grid sends them as its bases.
+  const versions = new Map<number, number>();
+  if (rows.length > 0)
+    for (const v of await query<{ image_id: number; version: number }>(
+      `SELECT image_id, version FROM label_versions
+       WHERE image_id = ANY($1::bigint[]) AND task_id = ANY($2::bigint[])`,
+      [rows.map((r) => r.id), taskIds],
+    ))
+      versions.set(Number(v.image_id), v.version);
   const items: ImageSummary[] = rows.map((r) => ({
     id: r.id,
     datasetId: r.dataset_id,
@@ -151,6 +160,7 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
     frame: r.frame,
     sha256: r.sha256,
     labels: labels.get(r.id) ?? [],
+    labelVersion: versions.get(r.id) ?? 0,
     patient: r.patient,
     notePreview: r.note_preview,
     flagged: r.flagged,

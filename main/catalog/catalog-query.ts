@@ -60,6 +60,7 @@ export const queryImages = (
   );
   const rows = ids.map((id) => details.get(id)!);
   const labels = new Map<number, string[]>();
+  const versions = new Map<number, number>();
   if (rows.length > 0) {
     for (const r of cdb.all<{ image_id: number; name: string }>(
       'images.pageLabels',
@@ -70,6 +71,15 @@ export const queryImages = (
     )) {
       labels.set(r.image_id, [...(labels.get(r.image_id) ?? []), r.name]);
     }
+    // Each row's label version in the task: a bulk relabel from the grid sends them as its bases.
+    for (const v of cdb.all<{ image_id: number; version: number }>(
+      'images.pageLabelVersions',
+      `SELECT image_id, version FROM label_versions
+       WHERE image_id IN (SELECT value FROM json_each(?)) AND task_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(rows.map((r) => r.id)),
+      JSON.stringify(taskIds),
+    ))
+      versions.set(v.image_id, v.version);
   }
   const items: ImageSummary[] = rows.map((r) => ({
     id: r.id,
@@ -82,6 +92,7 @@ export const queryImages = (
     frame: r.frame,
     sha256: r.sha256,
     labels: labels.get(r.id) ?? [],
+    labelVersion: versions.get(r.id) ?? 0,
     patient: r.patient,
     notePreview: r.note_preview,
     flagged: r.flagged === 1,

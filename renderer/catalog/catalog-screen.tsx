@@ -133,6 +133,12 @@ export const CatalogScreen = ({
 
   const applyBulk = async (cls: string, ids: number[]): Promise<void> => {
     if (ws.datasetId === null || ids.length === 0) return;
+    // The label version each row showed: an image another workstation relabelled since is a
+    // CONFLICT (nothing applied) instead of being overwritten. Rows no longer cached send none.
+    const baseVersions = ids.flatMap((id) => {
+      const row = pager.get(pager.indexOf(id));
+      return row?.id === id ? [{ imageId: id, version: row.labelVersion }] : [];
+    });
     const result = await api.catalog.bulkRelabel({
       datasetId: ws.datasetId,
       task: ws.task,
@@ -140,6 +146,7 @@ export const CatalogScreen = ({
       to: [cls],
       user: ws.user,
       reason: 'bulk label from the catalog',
+      baseVersions,
     });
     if (!result.ok) return setError(result.error);
     setError(null);

@@ -236,6 +236,11 @@ export const ImageSummary = z.object({
   frame: z.number().int(),
   sha256: z.string(),
   labels: z.array(z.string()),
+  /**
+   * The version of the image's label state in the queried task (0 = never labelled): a write based
+   * on what the row shows sends it (`baseVersion`/`baseVersions`), so a newer label is not overwritten.
+   */
+  labelVersion: z.number().int().min(0),
   patient: z.string().nullable(),
   notePreview: z.string().nullable(),
   part: SplitPart.nullable(),

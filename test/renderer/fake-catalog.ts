@@ -56,6 +56,7 @@ export const createFakeCatalog = (
     labels: [],
     patient: `p${Math.floor(i / 2)}`,
     notePreview: null,
+    labelVersion: 0,
     part: null,
     importedAt: '2026-01-01T00:00:00.000Z',
   }));
@@ -159,7 +160,11 @@ export const createFakeCatalog = (
     },
     'catalog:images': (input) => {
       const q = input as CallParsedInput<'catalog:images'>;
-      let list = rows.map((r) => ({ ...r, labels: labelsOf(q.task, r.id) }));
+      let list = rows.map((r) => ({
+        ...r,
+        labels: labelsOf(q.task, r.id),
+        labelVersion: versionOf(q.task, r.id).version,
+      }));
       if (q.unlabeled) list = list.filter((r) => r.labels.length === 0);
       if (q.labels) list = list.filter((r) => r.labels.some((l) => q.labels!.includes(l)));
       if (q.flagged !== undefined) list = list.filter((r) => flags.has(r.id) === q.flagged);
@@ -263,8 +268,28 @@ export const createFakeCatalog = (
     },
     'catalog:bulkRelabel': (input) => {
       const i = input as CallParsedInput<'catalog:bulkRelabel'>;
+      const stale = (i.baseVersions ?? []).filter(
+        (b) =>
+          b.version !== versionOf(i.task, b.imageId).version &&
+          labelsOf(i.task, b.imageId).join('\u0000') !== i.to.join('\u0000'),
+      );
+      if (stale.length > 0)
+        return {
+          ok: false,
+          error: {
+            code: 'CONFLICT',
+            message: `image ${stale[0]!.imageId} was labelled by ${versionOf(i.task, stale[0]!.imageId).by} since you saw it`,
+            conflicts: stale.map((b) => ({
+              imageId: b.imageId,
+              task: i.task,
+              labels: labelsOf(i.task, b.imageId),
+              ...versionOf(i.task, b.imageId),
+            })),
+          },
+        };
       batch++;
       for (const id of i.imageIds ?? []) {
+        bump(i.task, id, i.user);
         record({
           imageId: id,
           kind: 'label',

@@ -18,6 +18,7 @@ const row = (id: number): ImageSummary => ({
   labels: [],
   patient: null,
   notePreview: null,
+  labelVersion: 0,
   part: null,
   importedAt: '2026-01-01T00:00:00.000Z',
 });

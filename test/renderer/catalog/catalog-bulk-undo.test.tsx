@@ -89,6 +89,33 @@ describe('Catalog bulk labels (issue #16 item 1)', () => {
     ]);
   });
 
+  it('sends the label version each row showed; an image relabelled elsewhere since refuses the whole change (CONFLICT)', async () => {
+    const { calls, catalog } = setup({}, (c) =>
+      c.writeElsewhere(1, ['benign'], 'carol', '2026-01-02T09:00:00.000Z'),
+    );
+    await screen.findByRole('option', { name: 'img-001.png: benign' });
+    // After the grid showed its rows, bob relabels image 2 on another workstation.
+    catalog.writeElsewhere(2, ['normal'], 'bob', '2026-01-02T09:30:00.000Z');
+    await gridKey('Home');
+    await gridKey(' ');
+    await gridKey('ArrowRight');
+    await gridKey(' ');
+    await gridKey('2');
+    expect(calls('catalog:bulkRelabel')).toEqual([
+      expect.objectContaining({
+        imageIds: [1, 2],
+        to: ['malignant'],
+        baseVersions: [
+          { imageId: 1, version: 1 },
+          { imageId: 2, version: 0 },
+        ],
+      }),
+    ]);
+    expect(catalog.labelsOf('label', 1)).toEqual(['benign']);
+    expect(catalog.labelsOf('label', 2)).toEqual(['normal']);
+    expect(await screen.findByText(/image 2 was labelled by bob since you saw it/)).toBeTruthy();
+  });
+
   it('a task without classes says so, links to the task editor, and a class key explains why nothing happens', async () => {
     const { onEditTasks, calls } = setup({ classes: [] });
     expect((await screen.findByTestId('no-classes')).textContent).toContain(

@@ -110,6 +110,10 @@ describe('CatalogScreen', () => {
         to: ['malignant'],
         user: 'alice',
         reason: 'bulk label from the catalog',
+        baseVersions: [
+          { imageId: 3, version: 0 },
+          { imageId: 4, version: 0 },
+        ],
       },
     ]);
     expect(catalog.labelsOf('label', 4)).toEqual(['malignant']);

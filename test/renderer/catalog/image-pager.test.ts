@@ -15,6 +15,7 @@ const row = (id: number, labels: string[] = []): ImageSummary => ({
   labels,
   patient: null,
   notePreview: null,
+  labelVersion: 0,
   part: null,
   importedAt: '',
 });

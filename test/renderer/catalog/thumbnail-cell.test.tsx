@@ -21,6 +21,7 @@ const row = (over: Partial<ImageSummary>): ImageSummary => ({
   labels: [],
   patient: null,
   notePreview: null,
+  labelVersion: 0,
   part: null,
   importedAt: '2026-01-01T00:00:00.000Z',
   ...over,
