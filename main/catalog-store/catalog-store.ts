@@ -29,6 +29,26 @@ export interface SetLabelsInput {
   baseVersion?: number;
 }
 
+/** Many images relabelled in one undoable batch (by ids and/or current class), as `catalog:bulkRelabel`. */
+export interface BulkRelabelInput {
+  datasetId: number;
+  task: string;
+  imageIds?: number[];
+  from?: string;
+  to: string[];
+  user: string;
+  reason: string;
+  suggestions?: Array<{ imageId: number } & AcceptedSuggestion>;
+  /** Per image, the label version the writer saw; any stale one refuses the whole change (CONFLICT). */
+  baseVersions?: Array<{ imageId: number; version: number }>;
+}
+
+/** Which batch an undo takes: exactly `batchId`, else the newest (of the signed-in user when `mine`). */
+export interface UndoInput {
+  batchId?: number;
+  mine?: boolean;
+}
+
 export interface SetNoteInput {
   imageId: number;
   text: string;
@@ -142,6 +162,13 @@ export interface CatalogStore {
 
   /** Replaces an image's labels in a task; batchId null when nothing changed. */
   setLabels(input: SetLabelsInput): Promise<{ labels: string[]; batchId: number | null; version: number }>;
+  /** One batch for every image changed; CONFLICT (nothing applied) when any base version is stale. */
+  bulkRelabel(input: BulkRelabelInput): Promise<{ changed: number; batchId: number | null }>;
+  /**
+   * Undoes one edit batch as a new batch by the current user; CONFLICT (who/when per image) when
+   * another user changed one of its images' labels after it (the user's own later edits do not count).
+   */
+  undo(input: UndoInput): Promise<{ batchId: number | null; undone: number }>;
   setNote(input: SetNoteInput): Promise<{ batchId: number | null }>;
   setFlag(input: SetFlagInput): Promise<{ flag: ImageFlag | null; batchId: number | null }>;
   /** Newest first; every image when imageId is undefined. */

@@ -31,6 +31,8 @@ const METHODS: readonly AsyncMethod[] = [
   'image',
   'storedPath',
   'setLabels',
+  'bulkRelabel',
+  'undo',
   'setNote',
   'setFlag',
   'history',

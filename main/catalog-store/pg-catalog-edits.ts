@@ -1,25 +1,19 @@
 import { AppError } from '../../shared/contract/result';
 import type { ImageFlag } from '../../shared/contract/catalog';
 import { DEFAULT_FLAG_REASON } from '../catalog/catalog-flags';
-import {
-  claimApplied,
-  conflictMessage,
-  labelConflict,
-  type LabelVersionRow,
-} from '../catalog/label-versions';
 import type { SetFlagInput, SetLabelsInput, SetNoteInput } from './catalog-store';
+import {
+  pgLabelsOf,
+  pgNextBatch,
+  pgRelabel,
+  pgTaskFor,
+  pgVersionOf,
+  throwConflicts,
+} from './pg-label-writes';
 import type { PgPool, PgQuery } from './pg-pool';
 
 /** The channel every pg catalog write notifies (payload: `{datasetId, kind, imageIds}`). */
 export const CHANGE_CHANNEL = 'sonofuse_catalog';
-
-/** The label-version claim of label-versions.ts in PostgreSQL spelling ($1 image, $2 task, $3 user, $4 at, $5 base). */
-const CLAIM_LABEL_VERSION_PG = `
-  INSERT INTO label_versions (image_id, task_id, version, by_user, at) VALUES ($1, $2, 1, $3, $4)
-  ON CONFLICT (image_id, task_id) DO UPDATE
-    SET version = label_versions.version + 1, by_user = excluded.by_user, at = excluded.at
-    WHERE $5::integer IS NULL OR label_versions.version = $5::integer
-  RETURNING version`;
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -69,110 +63,34 @@ export const createPgEdits = (pool: PgPool, user: () => Promise<string>) => {
         e.suggestion?.p ?? null,
       ],
     );
-  const nextBatch = async (query: PgQuery): Promise<number> =>
-    (await query<{ id: number }>(`SELECT nextval('history_batch_seq') AS id`))[0]!.id;
-  const labelsOf = async (query: PgQuery, imageId: number, taskId: number): Promise<string[]> =>
-    (
-      await query<{ name: string }>(
-        `SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id
-         WHERE l.image_id = $1 AND l.task_id = $2 ORDER BY c.ordinal`,
-        [imageId, taskId],
-      )
-    ).map((r) => r.name);
-  const versionOf = async (query: PgQuery, imageId: number, taskId: number): Promise<LabelVersionRow> => {
-    const row = (
-      await query<{ version: number; by_user: string; at: string }>(
-        'SELECT version, by_user, at FROM label_versions WHERE image_id = $1 AND task_id = $2',
-        [imageId, taskId],
-      )
-    )[0];
-    return row ? { version: row.version, by: row.by_user, at: row.at } : { version: 0, by: null, at: null };
-  };
-
   return {
     async setLabels(input: SetLabelsInput) {
       const by = await user();
       return pool.transaction(async (query) => {
         const datasetId = await imageDataset(query, input.imageId);
-        await query(
-          `INSERT INTO label_tasks (dataset_id, name, kind, created_at) SELECT $1, 'label', 'single', $2
-           WHERE $3 = 'label' ON CONFLICT DO NOTHING`,
-          [datasetId, nowIso(), input.task],
-        );
-        const task = (
-          await query<{ id: number; kind: 'single' | 'multi' }>(
-            'SELECT id, kind FROM label_tasks WHERE dataset_id = $1 AND name = $2',
-            [datasetId, input.task],
-          )
-        )[0];
-        if (!task) throw new AppError('NOT_FOUND', `dataset ${datasetId} has no label task "${input.task}"`);
+        const task = await pgTaskFor(query, datasetId, input.task);
         const labels = [...new Set(input.labels.map((l) => l.trim()).filter(Boolean))];
         if (task.kind === 'single' && labels.length > 1)
           throw new AppError('INVALID_INPUT', 'this task takes one label per image');
-        // Serialise writers of this (image, task): the claim below decides, this keeps `before` exact.
-        await query('SELECT pg_advisory_xact_lock($1, $2)', [task.id, input.imageId]);
-        const before = await labelsOf(query, input.imageId, task.id);
-        await query('DELETE FROM image_labels WHERE image_id = $1 AND task_id = $2', [
-          input.imageId,
-          task.id,
-        ]);
-        for (const name of labels) {
-          await query(
-            `INSERT INTO label_classes (task_id, name, ordinal)
-             VALUES ($1, $2, (SELECT coalesce(max(ordinal), -1) + 1 FROM label_classes WHERE task_id = $1))
-             ON CONFLICT (task_id, name) DO NOTHING`,
-            [task.id, name],
-          );
-          await query(
-            `INSERT INTO image_labels (image_id, task_id, class_id)
-             SELECT $1, $2, id FROM label_classes WHERE task_id = $2 AND name = $3 ON CONFLICT DO NOTHING`,
-            [input.imageId, task.id, name],
-          );
-        }
-        const after = await labelsOf(query, input.imageId, task.id);
-        if (before.join('\u0000') === after.join('\u0000'))
-          return {
-            labels: after,
-            batchId: null,
-            version: (await versionOf(query, input.imageId, task.id)).version,
-          };
-        const base = input.baseVersion ?? null;
-        const seen = base === null ? null : await versionOf(query, input.imageId, task.id);
-        const claimed =
-          seen && seen.version !== base
-            ? undefined
-            : (
-                await query<{ version: number }>(CLAIM_LABEL_VERSION_PG, [
-                  input.imageId,
-                  task.id,
-                  by,
-                  nowIso(),
-                  base,
-                ])
-              )[0]?.version;
-        if (!claimApplied(claimed, base)) {
-          const conflict = labelConflict(
-            input.imageId,
-            input.task,
-            seen ?? (await versionOf(query, input.imageId, task.id)),
-            before,
-          );
-          throw new AppError('CONFLICT', conflictMessage([conflict]), [conflict]);
-        }
-        const batchId = await nextBatch(query);
-        await history(query, {
-          batchId,
+        const batchId = await pgNextBatch(query);
+        const outcome = await pgRelabel(query, {
           imageId: input.imageId,
-          kind: 'label',
           taskId: task.id,
-          from: before,
-          to: after,
+          taskName: input.task,
+          labels,
+          batchId,
           user: by,
           reason: input.reason,
+          origin: 'edit',
           suggestion: input.suggestion ?? null,
+          base: input.baseVersion ?? null,
         });
+        if (typeof outcome === 'object') throwConflicts([outcome]);
+        const { version } = await pgVersionOf(query, input.imageId, task.id);
+        if (outcome === false)
+          return { labels: await pgLabelsOf(query, input.imageId, task.id), batchId: null, version };
         await notify(query, datasetId, 'labels', [input.imageId]);
-        return { labels: after, batchId, version: claimed! };
+        return { labels: await pgLabelsOf(query, input.imageId, task.id), batchId, version };
       });
     },
     async setNote(input: SetNoteInput) {
@@ -194,7 +112,7 @@ export const createPgEdits = (pool: PgPool, user: () => Promise<string>) => {
              ON CONFLICT (image_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
             [input.imageId, after, nowIso(), by],
           );
-        const batchId = await nextBatch(query);
+        const batchId = await pgNextBatch(query);
         await history(query, {
           batchId,
           imageId: input.imageId,
@@ -231,7 +149,7 @@ export const createPgEdits = (pool: PgPool, user: () => Promise<string>) => {
              ON CONFLICT (image_id) DO UPDATE SET reason = excluded.reason, flagged_by = excluded.flagged_by, flagged_at = excluded.flagged_at`,
             [input.imageId, after, by, nowIso()],
           );
-        const batchId = await nextBatch(query);
+        const batchId = await pgNextBatch(query);
         await history(query, {
           batchId,
           imageId: input.imageId,

@@ -3,6 +3,7 @@ import type { CatalogChange, ImageDetail, MetadataValue } from '../../shared/con
 import type { Logger } from '../core/logger';
 import { typeValue } from '../catalog/catalog-repository';
 import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
+import { createPgBatchEdits } from './pg-batch-edits';
 import { CHANGE_CHANNEL, createPgEdits } from './pg-catalog-edits';
 import { createPgReads } from './pg-catalog-reads';
 import { pgImagePage } from './pg-image-query';
@@ -57,6 +58,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     (role ??= (await query<{ u: string }>('SELECT current_user AS u'))[0]!.u);
   const reads = createPgReads(query);
   const edits = createPgEdits(pool, currentUser);
+  const batchEdits = createPgBatchEdits(pool, currentUser);
   const listeners = new Set<(c: CatalogChange) => void>();
   let listening: Promise<{ release: () => void }> | null = null;
 
@@ -223,6 +225,8 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       return row.p;
     },
     setLabels: edits.setLabels,
+    bulkRelabel: batchEdits.bulkRelabel,
+    undo: batchEdits.undo,
     setNote: edits.setNote,
     setFlag: edits.setFlag,
     history: reads.history,

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/contract/result';
 import type { ImageDetail, ImagePage, RaterLabel } from '../../shared/contract/catalog';
 import type { AdjudicationQueue, AgreementReport, RaterRole } from '../../shared/contract/raters';
 import type { TrainingLabels } from '../catalog/rater-rules';
@@ -69,6 +70,15 @@ export const withRaterRules = (store: Omit<CatalogStore, 'raters'>, raters: Rate
       labels: input.labels,
     });
     return { labels: own.labels, batchId: null, version: 0 };
+  },
+  async bulkRelabel(input) {
+    // A bulk relabel would decide images over the raters' heads: adjudicate them one by one.
+    if (((await raters.ratersOfTask(input.datasetId, input.task))?.raters ?? 1) > 1)
+      throw new AppError(
+        'INVALID_INPUT',
+        `task "${input.task}" asks for several raters; adjudicate its images instead`,
+      );
+    return store.bulkRelabel(input);
   },
   async images(q) {
     return raters.pageFor(await store.images(q), q.task, await store.currentUser());

@@ -51,6 +51,8 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
       return row.p;
     },
     setLabels: async (input) => catalog.setLabels(input),
+    bulkRelabel: async (input) => catalog.bulkRelabel(input),
+    undo: async ({ batchId, mine }) => catalog.undo(mine ? userName() : undefined, userName(), batchId),
     setNote: async (input) => catalog.setNote(input),
     setFlag: async (input) => catalog.setFlag(input),
     history: async (imageId, limit) => catalog.history(imageId, limit),

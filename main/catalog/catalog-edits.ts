@@ -317,6 +317,38 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
           `${HISTORY_SELECT} WHERE h.batch_id = ? ORDER BY h.id DESC`,
           target.batch_id,
         );
+        // Another user's label change after the batch would be wiped by the undo: refuse, saying
+        // who and when. The undoer's own later edits do not count, nor undo rows, nor changes undone since.
+        const conflicts: LabelConflict[] = [];
+        for (const r of rows) {
+          if (r.kind !== 'label') continue;
+          const later = cdb.get<{ user: string; at: string }>(
+            'history.laterLabelByOther',
+            `SELECT h.user, h.at FROM history h WHERE h.kind = 'label' AND h.image_id = ? AND h.task_id = ?
+               AND h.batch_id > ? AND h.user <> ? AND h.origin <> 'undo'
+               AND NOT EXISTS (SELECT 1 FROM history u WHERE u.undoes_batch = h.batch_id)
+             ORDER BY h.id DESC LIMIT 1`,
+            r.image_id,
+            r.task_id,
+            target.batch_id,
+            undoneBy,
+          );
+          if (later)
+            conflicts.push(
+              labelConflict(
+                r.image_id,
+                r.task ?? '',
+                { ...versions.current(r.image_id, r.task_id!), by: later.user, at: later.at },
+                repo.labels(r.image_id, r.task_id!),
+              ),
+            );
+        }
+        if (conflicts.length > 0)
+          throw new AppError(
+            'CONFLICT',
+            `cannot undo change ${target.batch_id}: ${conflictMessage(conflicts)}`,
+            conflicts,
+          );
         const batchId = repo.nextBatchId();
         const reason = `undo of change ${target.batch_id}`;
         for (const r of rows) {

@@ -13,6 +13,8 @@ const STORE_CHANNELS = [
   'catalog:tasks',
   'catalog:defineTask',
   'catalog:setLabels',
+  'catalog:bulkRelabel',
+  'catalog:undo',
   'catalog:setNote',
   'catalog:setFlag',
   'catalog:history',
@@ -63,6 +65,9 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
     'catalog:defineTask': (input) =>
       store.defineTask({ ...input, classes: input.classes.map((c) => c.name) }),
     'catalog:setLabels': (input) => store.setLabels(input),
+    'catalog:bulkRelabel': (input) => store.bulkRelabel(input),
+    // The undoer is the signed-in role; a given user name narrows to that role's own newest batch.
+    'catalog:undo': ({ user, batchId }) => store.undo({ batchId, mine: user !== undefined }),
     'catalog:setNote': (input) => store.setNote(input),
     'catalog:setFlag': (input) => store.setFlag(input),
     'catalog:history': ({ imageId, limit }) => store.history(imageId, limit),

@@ -137,4 +137,75 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       await other.close();
     }
   }, 60_000);
+
+  it("serves bulk relabel with the grid rows' label versions, and undo, from PostgreSQL (CONFLICT typed over the wire)", async () => {
+    const url = await cluster.createDatabase();
+    const other = await openPgCatalogStore({ url });
+    const datasetId = await other.ensureDataset('bulk');
+    await other.defineTask({ datasetId, name: 'label', kind: 'single', classes: ['head', 'femur'] });
+    const user = await other.currentUser();
+    const { inserted } = await other.addImages(
+      [1, 2].map((i) => ({
+        datasetId,
+        sha256: String(i).repeat(64),
+        frame: 0,
+        file: `${i}.png`,
+        originalPath: `${i}.png`,
+        storedPath: `${i}${i}/${i}.png`,
+        format: 'png',
+        sourceFormat: 'png',
+        width: 4,
+        height: 4,
+        bytes: 10,
+        user,
+      })),
+    );
+    const core = createAppCore({
+      shell: 'browser-host',
+      probe: fakeProbe,
+      version: '9.9.9',
+      logger: createLogger({ minLevel: 'debug' }),
+      catalogDbPath: join(mkdtempSync(join(tmpdir(), 'sonofuse-core-')), 'catalog.db'),
+      department: { url, storeDir: mkdtempSync(join(tmpdir(), 'sonofuse-shared-')) },
+    });
+    const call = (channel: string, input: unknown) => core.dispatcher.dispatch(channel, input, ctx);
+    const rows = async () =>
+      (
+        (await call('catalog:images', { datasetId, task: 'label' })) as {
+          value: { items: Array<{ id: number; labels: string[]; labelVersion: number }> };
+        }
+      ).value.items;
+    try {
+      const seen = await rows();
+      expect(seen.map((r) => r.labelVersion)).toEqual([0, 0]);
+      // Another workstation labels image 1 after this grid showed it.
+      await other.setLabels({ imageId: inserted[0]!, task: 'label', labels: ['head'], user, reason: '' });
+      const bulk = (baseVersions: Array<{ imageId: number; version: number }>) =>
+        call('catalog:bulkRelabel', {
+          datasetId,
+          task: 'label',
+          imageIds: inserted,
+          to: ['femur'],
+          user: 'spoofed',
+          baseVersions,
+        });
+      expect(await bulk(seen.map((r) => ({ imageId: r.id, version: r.labelVersion })))).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', conflicts: [{ imageId: inserted[0], version: 1, labels: ['head'] }] },
+      });
+      expect((await rows()).map((r) => r.labels)).toEqual([['head'], []]);
+      const done = await bulk((await rows()).map((r) => ({ imageId: r.id, version: r.labelVersion })));
+      expect(done).toMatchObject({ ok: true, value: { changed: 2 } });
+      expect((await rows()).map((r) => [r.labels, r.labelVersion])).toEqual([
+        [['femur'], 2],
+        [['femur'], 1],
+      ]);
+      const batchId = (done as { value: { batchId: number } }).value.batchId;
+      expect(await call('catalog:undo', { batchId })).toMatchObject({ ok: true, value: { undone: 2 } });
+      expect((await rows()).map((r) => r.labels)).toEqual([['head'], []]);
+    } finally {
+      await core.dispose();
+      await other.close();
+    }
+  }, 60_000);
 });
