@@ -7,6 +7,7 @@ import { createPgBatchEdits } from './pg-batch-edits';
 import { CHANGE_CHANNEL, createPgEdits } from './pg-catalog-edits';
 import { createPgReads } from './pg-catalog-reads';
 import { pgImagePage } from './pg-image-query';
+import { createPgPageCache } from './pg-page-cache';
 import { createPgLabelJobs } from './pg-label-jobs';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
@@ -53,6 +54,8 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     }
   }
   const query: PgQuery = pool.query;
+  // Totals and keyset anchors of the grid's page queries, per catalog snapshot (pg-page-cache.ts).
+  const pageCache = createPgPageCache();
   let role: string | null = null;
   const currentUser = async (): Promise<string> =>
     (role ??= (await query<{ u: string }>('SELECT current_user AS u'))[0]!.u);
@@ -215,7 +218,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       });
       return (await reads.tasks(input.datasetId)).find((t) => t.name === input.name)!;
     },
-    images: (q) => pgImagePage(query, q),
+    images: (q) => pgImagePage(query, q, pageCache),
     image: detail,
     async storedPath(id) {
       const row = (

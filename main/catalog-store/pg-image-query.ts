@@ -1,5 +1,6 @@
 import type { ImagePage, ImageQuery, ImageSummary, SplitPart } from '../../shared/contract/catalog';
 import type { PgQuery } from './pg-pool';
+import type { PgPageCache } from './pg-page-cache';
 
 /** Free text as a PostgreSQL tsquery: every word must match, each as a prefix (like FTS5's). */
 export const tsQuery = (text: string): string | null => {
@@ -45,14 +46,28 @@ const COLUMNS = {
   height: 'i.height',
 } as const;
 
+/** Column sorts that page by keyset: the sort expression(s) before the id, and a row's values of them. */
+const KEYSET: Record<
+  'id' | 'file' | 'importedAt' | 'width' | 'height',
+  { sql: string[]; values: (r: PageRow) => unknown[] }
+> = {
+  id: { sql: [], values: () => [] },
+  file: { sql: [COLUMNS.file], values: (r) => [r.file] },
+  importedAt: { sql: [COLUMNS.importedAt], values: (r) => [r.imported_at] },
+  width: { sql: [COLUMNS.width], values: (r) => [r.width] },
+  height: { sql: [COLUMNS.height], values: (r) => [r.height] },
+};
+
 /**
  * One page of images with the total, with the SQLite catalog's semantics (main/catalog/catalog-query.ts):
  * the same filters, note search as prefix words (here `tsvector @@ to_tsquery('simple', …)`), and the
  * same total orders: a column then the id; by label the first class's ordinal with unlabeled images
  * first (last descending); by metadata the images holding the key by value, then the others by id.
- * Every value is a bound parameter.
+ * Every value is a bound parameter. With a `cache` (one per store), the total is counted once per
+ * filter and catalog snapshot, and a column sort pages by keyset from the nearest remembered row.
  */
-export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImagePage> => {
+export const pgImagePage = async (query: PgQuery, q: ImageQuery, cache?: PgPageCache): Promise<ImagePage> => {
+  if (cache) cache.at((await query<{ s: string }>('SELECT txid_current_snapshot()::text AS s'))[0]!.s);
   const { values, p } = parameters();
   const where: string[] = [];
   const taskIds = (
@@ -116,9 +131,24 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
     const column = COLUMNS[q.sort.by];
     order = column === null ? `i.id ${dir}` : `${column} ${dir}, i.id ${dir}`;
   }
-  const total = Number(
-    (await query<{ n: number }>(`SELECT count(*) AS n FROM images i ${whereSql}`, whereValues))[0]!.n,
-  );
+  const { offset: _o, limit: _l, ...filters } = q;
+  const totalKey = JSON.stringify({ ...filters, sort: undefined });
+  let total = cache?.total(totalKey);
+  if (total === undefined) {
+    total = Number(
+      (await query<{ n: number }>(`SELECT count(*) AS n FROM images i ${whereSql}`, whereValues))[0]!.n,
+    );
+    cache?.setTotal(totalKey, total);
+  }
+  // Keyset paging on a column sort: start at the nearest remembered row at or before the offset.
+  const keyset = q.sort.by === 'label' || q.sort.by === 'metadata' ? null : KEYSET[q.sort.by];
+  const pageKey = JSON.stringify(filters);
+  const anchor = keyset ? cache?.anchor(pageKey, q.offset) : undefined;
+  let pageWhere = whereSql;
+  if (keyset && anchor) {
+    const cmp = dir === 'ASC' ? '>=' : '<=';
+    pageWhere += ` AND (${[...keyset.sql, 'i.id'].join(', ')}) ${cmp} (${anchor.values.map((v) => p(v)).join(', ')})`;
+  }
   const split = p(q.splitId ?? -1);
   const rows = await query<PageRow>(
     `SELECT i.id, i.dataset_id, i.file, i.format, i.source_format, i.width, i.height, i.frame, i.sha256,
@@ -129,9 +159,14 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery): Promise<ImageP
      LEFT JOIN groups pg ON pg.id = i.patient_group_id
      LEFT JOIN notes n ON n.image_id = i.id
      ${sortJoin}
-     ${whereSql} ORDER BY ${order} LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`,
+     ${pageWhere} ORDER BY ${order} LIMIT ${p(q.limit)} OFFSET ${p(q.offset - (anchor?.position ?? 0))}`,
     values,
   );
+  if (keyset && cache && rows.length > 0) {
+    cache.setAnchor(pageKey, q.offset, [...keyset.values(rows[0]!), rows[0]!.id]);
+    const last = rows[rows.length - 1]!;
+    cache.setAnchor(pageKey, q.offset + rows.length - 1, [...keyset.values(last), last.id]);
+  }
   const labels = new Map<number, string[]>();
   if (rows.length > 0)
     for (const r of await query<{ image_id: number; name: string }>(
