@@ -43,6 +43,15 @@ export interface BulkRelabelInput {
   baseVersions?: Array<{ imageId: number; version: number }>;
 }
 
+/** A split to create, as `catalog:createSplit` takes it (ratios add up to 1). */
+export interface CreateSplitInput {
+  datasetId: number;
+  name?: string;
+  seed: number;
+  ratios: Record<SplitPart, number>;
+  task: string;
+}
+
 /** Which batch an undo takes: exactly `batchId`, else the newest (of the signed-in user when `mine`). */
 export interface UndoInput {
   batchId?: number;
@@ -176,6 +185,8 @@ export interface CatalogStore {
 
   stats(datasetId: number | undefined, task: string): Promise<DatasetStats[]>;
   splits(datasetId: number): Promise<SplitSummary[]>;
+  /** Group-aware stratified split (split-builder.ts); a stored split of the same name is reused (`reused`). */
+  createSplit(input: CreateSplitInput): Promise<SplitSummary>;
   splitAssignments(splitId: number): Promise<Map<number, SplitPart>>;
 
   /** Adds images (an import); duplicates (same dataset, hash, frame) are skipped. Returns new ids. */

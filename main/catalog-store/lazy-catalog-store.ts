@@ -38,6 +38,7 @@ const METHODS: readonly AsyncMethod[] = [
   'history',
   'stats',
   'splits',
+  'createSplit',
   'splitAssignments',
   'addImages',
   'snapshotRows',

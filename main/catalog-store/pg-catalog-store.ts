@@ -12,6 +12,7 @@ import { createPgLabelJobs } from './pg-label-jobs';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
 import { createPgRaterStore } from './pg-rater-store';
+import { createPgSplits } from './pg-splits';
 import { withRaterRules } from './rater-store';
 import { redactSecrets, redactUrl } from './workspace-location';
 
@@ -62,6 +63,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
   const reads = createPgReads(query);
   const edits = createPgEdits(pool, currentUser);
   const batchEdits = createPgBatchEdits(pool, currentUser);
+  const splitMaker = createPgSplits(pool, reads.splits);
   const listeners = new Set<(c: CatalogChange) => void>();
   let listening: Promise<{ release: () => void }> | null = null;
 
@@ -235,6 +237,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     history: reads.history,
     stats: reads.stats,
     splits: reads.splits,
+    createSplit: splitMaker.create,
     splitAssignments: reads.splitAssignments,
     async addImages(rows: NewImage[]) {
       for (const r of rows) {

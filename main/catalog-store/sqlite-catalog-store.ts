@@ -58,6 +58,7 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
     history: async (imageId, limit) => catalog.history(imageId, limit),
     stats: async (datasetId, task) => catalog.stats(datasetId, task),
     splits: async (datasetId) => catalog.splits(datasetId),
+    createSplit: async (input) => catalog.createSplit(input),
     splitAssignments: async (splitId) => catalog.splitAssignments(splitId),
     async addImages(rows: NewImage[]) {
       const db = cdb();

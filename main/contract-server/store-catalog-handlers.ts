@@ -20,6 +20,7 @@ const STORE_CHANNELS = [
   'catalog:history',
   'catalog:stats',
   'catalog:splits',
+  'catalog:createSplit',
   'catalog:whoAmI',
   'catalog:setRole',
   'catalog:setRaters',
@@ -73,6 +74,7 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
     'catalog:history': ({ imageId, limit }) => store.history(imageId, limit),
     'catalog:stats': ({ datasetId, task }) => store.stats(datasetId, task),
     'catalog:splits': ({ datasetId }) => store.splits(datasetId),
+    'catalog:createSplit': (input) => store.createSplit(input),
     // The work split: batches created by the signed-in role (pg-label-jobs.ts).
     'catalog:createLabelJob': ({ user: _user, ...input }) => store.jobs.create(input),
     'catalog:labelJobs': (input) => store.jobs.list(input),

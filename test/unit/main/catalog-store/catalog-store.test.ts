@@ -35,6 +35,12 @@ const backends: Array<{ engine: 'sqlite' | 'postgres'; open: () => Promise<Catal
 ];
 
 const CLASSES = ['head', 'abdomen', 'femur'];
+/** Seed 42, 40/30/30 over 3 patients of 4 images: what split-builder.ts gives (the same on both engines). */
+const PART_COUNTS = [
+  ['train', 4, 1],
+  ['validation', 4, 1],
+  ['test', 4, 1],
+];
 const hash = (i: number): string => i.toString(16).padStart(64, '0');
 
 /** 12 images: labels cycle head/abdomen/femur with every 4th unlabeled; 3 patients; metadata; notes. */
@@ -256,6 +262,48 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
     expect(rows[1]!.storedPath).toBe(`00/${hash(2)}.png`);
     expect(rows[2]!.metadata.probe).toEqual({ type: 'category', num: null, text: 'linear' });
     expect(rows[2]!.metadata.ga_weeks).toEqual({ type: 'number', num: 20, text: '20' });
+  });
+
+  it.skipIf(skip)('creates a group-aware split once and reuses it by name', async () => {
+    const { store, datasetId } = await seeded();
+    const split = await store.createSplit({
+      datasetId,
+      seed: 42,
+      ratios: { train: 0.4, validation: 0.3, test: 0.3 },
+      task: 'label',
+    });
+    expect(split).toMatchObject({ name: 'seed42-40-30-30', seed: 42, reused: false });
+    // 12 images of 3 patients (4 each): every patient lands whole in one part.
+    expect(split.parts.map((p) => [p.part, p.images, p.groups])).toEqual(PART_COUNTS);
+    const parts = await store.splitAssignments(split.id);
+    const page = await store.images(ImageQuery.parse({ datasetId, task: 'label', limit: 20 }));
+    const partsOfPatient = new Map<string, Set<string>>();
+    for (const r of page.items)
+      partsOfPatient.set(r.patient!, (partsOfPatient.get(r.patient!) ?? new Set()).add(parts.get(r.id)!));
+    expect([...partsOfPatient.values()].map((s) => s.size)).toEqual([1, 1, 1]);
+    // The same seed gives the same assignment on both engines (read off the SQLite run).
+    expect(Object.fromEntries([...partsOfPatient].map(([p, s]) => [p, [...s][0]]))).toEqual({
+      P0: 'validation',
+      P1: 'train',
+      P2: 'test',
+    });
+    const again = await store.createSplit({
+      datasetId,
+      seed: 7,
+      name: 'seed42-40-30-30',
+      ratios: { train: 0.5, validation: 0.25, test: 0.25 },
+      task: 'label',
+    });
+    expect(again).toMatchObject({ id: split.id, reused: true, seed: 42 });
+    expect((await store.splits(datasetId)).map((s) => s.id)).toEqual([split.id]);
+    await expect(
+      store.createSplit({
+        datasetId: 999,
+        seed: 1,
+        ratios: { train: 1, validation: 0, test: 0 },
+        task: 'label',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

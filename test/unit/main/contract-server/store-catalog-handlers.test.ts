@@ -138,7 +138,7 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
     }
   }, 60_000);
 
-  it("serves bulk relabel with the grid rows' label versions, and undo, from PostgreSQL (CONFLICT typed over the wire)", async () => {
+  it("serves bulk relabel with the grid rows' label versions, undo and splits from PostgreSQL (CONFLICT typed over the wire)", async () => {
     const url = await cluster.createDatabase();
     const other = await openPgCatalogStore({ url });
     const datasetId = await other.ensureDataset('bulk');
@@ -203,6 +203,15 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       const batchId = (done as { value: { batchId: number } }).value.batchId;
       expect(await call('catalog:undo', { batchId })).toMatchObject({ ok: true, value: { undone: 2 } });
       expect((await rows()).map((r) => r.labels)).toEqual([['head'], []]);
+      // Splits are created on the shared catalog too (and reused by name).
+      const split = await call('catalog:createSplit', { datasetId, task: 'label', name: 'fixed' });
+      expect(split).toMatchObject({ ok: true, value: { name: 'fixed', reused: false } });
+      expect(await call('catalog:splits', { datasetId })).toMatchObject({
+        ok: true,
+        value: [{ name: 'fixed', parts: [{ part: 'train' }, { part: 'validation' }, { part: 'test' }] }],
+      });
+      const parts = (split as { value: { parts: Array<{ images: number }> } }).value.parts;
+      expect(parts.reduce((n, p) => n + p.images, 0)).toBe(2);
     } finally {
       await core.dispose();
       await other.close();
