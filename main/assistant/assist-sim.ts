@@ -1,6 +1,6 @@
 import type { AssistSimCurve, AssistStrategy } from '../../shared/contract/assistant';
 import { coldStartOrder } from './strategies/cold-start';
-import { diverseUncertaintyOrder } from './strategies/diverse-uncertainty';
+import { diverseUncertaintyOrder, type DiverseUncertaintyOptions } from './strategies/diverse-uncertainty';
 import { randomOrder } from './strategies/random-order';
 import { uncertaintyOrder } from './strategies/uncertainty';
 import {
@@ -32,7 +32,26 @@ export interface SimOptions {
     /** Weigh classes inversely to their label counts (default true). */
     balanced?: boolean;
   };
+  /** How the informative strategies pick (defaults: ACTIVE_DEFAULTS). */
+  active?: ActiveOptions;
 }
+
+/** Knobs of the informative strategies, chosen on the validation part (`bench/assist-tune.ts`). */
+export interface ActiveOptions {
+  /** First labels: typical image of each k-means cluster, or a random sample. */
+  coldStart?: 'kmeans' | 'random';
+  /** Share of every batch drawn at random from the unlabeled pool (exploration), 0..1. */
+  explore?: number;
+  diverse?: Omit<DiverseUncertaintyOptions, 'seed'>;
+}
+
+export const ACTIVE_DEFAULTS: Required<Omit<ActiveOptions, 'diverse'>> & {
+  diverse: ActiveOptions['diverse'];
+} = {
+  coldStart: 'kmeans',
+  explore: 0,
+  diverse: {},
+};
 
 /** Trains the assistant's head on `rows` (balanced class weights), as the service does. */
 export const fitRows = (
@@ -92,8 +111,11 @@ export const labelsToReach = (
 export const simulateStrategy = (data: SimData, o: SimOptions): Omit<AssistSimCurve, 'labelsTo95'> => {
   const { x, dim, classes, y, pool, test } = data;
   const start = Math.min(Math.max(1, o.start), pool.length);
+  const active = { ...ACTIVE_DEFAULTS, ...o.active };
   let labeled =
-    o.strategy === 'random' ? randomOrder(pool, start, o.seed) : coldStartOrder(x, dim, pool, start, o.seed);
+    o.strategy === 'random' || active.coldStart === 'random'
+      ? randomOrder(pool, start, o.seed)
+      : coldStartOrder(x, dim, pool, start, o.seed);
   const inLabeled = new Set(labeled);
   const labels: number[] = [];
   const accuracy: number[] = [];
@@ -120,12 +142,22 @@ export const simulateStrategy = (data: SimData, o: SimOptions): Omit<AssistSimCu
       const probs = new Float32Array((x.length / dim) * classes);
       const pr = predictSoftmax(head, x, remaining);
       remaining.forEach((r, i) => probs.set(pr.subarray(i * classes, (i + 1) * classes), r * classes));
-      next =
-        o.strategy === 'uncertainty'
-          ? uncertaintyOrder(probs, classes, remaining, k)
-          : diverseUncertaintyOrder(x, dim, probs, classes, remaining, labeled, k, {
-              seed: o.seed * 1000 + round,
-            });
+      // Exploration: a share of the batch at random, the rest by the strategy among the others.
+      const explored = randomOrder(remaining, Math.round(active.explore * k), o.seed * 7 + round);
+      const taken = new Set(explored);
+      const others = explored.length ? remaining.filter((r) => !taken.has(r)) : remaining;
+      const kk = k - explored.length;
+      next = [
+        ...explored,
+        ...(kk <= 0
+          ? []
+          : o.strategy === 'uncertainty'
+            ? uncertaintyOrder(probs, classes, others, kk)
+            : diverseUncertaintyOrder(x, dim, probs, classes, others, labeled, kk, {
+                ...active.diverse,
+                seed: o.seed * 1000 + round,
+              })),
+      ];
     }
     const pb = predictSoftmax(head, x, next);
     suggested += next.length;
@@ -152,6 +184,7 @@ export const runSimulation = (
     start: number;
     batch: number;
     head?: SimOptions['head'];
+    active?: ActiveOptions;
   },
 ): { allLabelsAccuracy: number; curves: AssistSimCurve[] } => {
   const all = fitRows(data, data.pool, o.head);
@@ -163,7 +196,14 @@ export const runSimulation = (
   );
   const curves = o.strategies.flatMap((strategy) =>
     o.seeds.map((seed) => {
-      const c = simulateStrategy(data, { strategy, seed, start: o.start, batch: o.batch, head: o.head });
+      const c = simulateStrategy(data, {
+        strategy,
+        seed,
+        start: o.start,
+        batch: o.batch,
+        head: o.head,
+        active: o.active,
+      });
       return { ...c, labelsTo95: labelsToReach(c.labels, c.accuracy, allLabelsAccuracy) };
     }),
   );

@@ -38,6 +38,35 @@ export const simulatePool = (
   o: { strategies: readonly AssistStrategy[]; seeds: readonly number[]; start: number; batch: number },
   notes: { x: Float32Array; dim: number } | null = null,
 ): { result: AssistSimResult; choice: SimChoice } => {
+  const { choice, data } = chooseOnValidation(pool, raw, notes);
+  const sim = runSimulation(data, { ...o, head: { l2: choice.l2, balanced: choice.balanced } });
+  return {
+    choice,
+    result: {
+      datasetId: pool.datasetId,
+      task: pool.task,
+      createdAt: new Date().toISOString(),
+      n: data.pool.length,
+      testSize: data.test.length,
+      start: o.start,
+      batch: o.batch,
+      seeds: [...o.seeds],
+      allLabelsAccuracy: sim.allLabelsAccuracy,
+      curves: sim.curves,
+    },
+  };
+};
+
+/**
+ * The validation part's choice of input columns, L2 and class weighting (see `simulatePool`),
+ * with the simulation data (pool = labeled training part, test = labeled test part) and the
+ * labeled validation rows, so strategy settings can be tuned on validation alone.
+ */
+export const chooseOnValidation = (
+  pool: AssistantPool,
+  raw: { x: Float32Array; dim: number },
+  notes: { x: Float32Array; dim: number } | null = null,
+): { choice: SimChoice; data: SimData; validation: number[] } => {
   const n = pool.rows.length;
   const image = assistantMatrix(raw, n);
   const inputs = [{ notes: false, m: image }];
@@ -72,21 +101,5 @@ export const simulatePool = (
           best = { choice: { notes: input.notes, l2, balanced, validationAccuracy: acc }, data };
       }
   }
-  const { choice, data } = best!;
-  const sim = runSimulation(data, { ...o, head: { l2: choice.l2, balanced: choice.balanced } });
-  return {
-    choice,
-    result: {
-      datasetId: pool.datasetId,
-      task: pool.task,
-      createdAt: new Date().toISOString(),
-      n: data.pool.length,
-      testSize: data.test.length,
-      start: o.start,
-      batch: o.batch,
-      seeds: [...o.seeds],
-      allLabelsAccuracy: sim.allLabelsAccuracy,
-      curves: sim.curves,
-    },
-  };
+  return { ...best!, validation };
 };

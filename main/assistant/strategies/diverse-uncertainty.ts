@@ -1,6 +1,6 @@
 import { bestPerCluster, kMeans } from './k-means';
 import { kCenterGreedy } from './k-center';
-import { uncertaintyOrder, uncertaintyScores, type UncertaintyKind } from './uncertainty';
+import { orderByScore, uncertaintyScores, type UncertaintyKind } from './uncertainty';
 
 export interface DiverseUncertaintyOptions {
   /** The candidate pool is the `poolFactor × k` most uncertain candidates (default 4). */
@@ -8,8 +8,38 @@ export interface DiverseUncertaintyOptions {
   kind?: UncertaintyKind;
   /** How the pool is spread: k-means then the most uncertain per cluster (default), or k-center. */
   diversity?: 'kmeans' | 'kcenter';
+  /**
+   * Information density: uncertainty × density^β (default β = 0, off), density = 1 / (1 + mean
+   * squared distance to the candidates / dim), so typical uncertain images beat uncertain outliers.
+   */
+  density?: number;
   seed?: number;
 }
+
+/** Up to this many evenly spaced candidates stand for the pool in the density means. */
+const DENSITY_SAMPLE = 256;
+
+/** 1 / (1 + mean squared distance per dimension to (a sample of) the candidates), per row. */
+export const densityScores = (
+  x: Float32Array,
+  dim: number,
+  candidates: readonly number[],
+): Map<number, number> => {
+  const step = Math.max(1, candidates.length / DENSITY_SAMPLE);
+  const sample: number[] = [];
+  for (let i = 0; i < candidates.length; i += step) sample.push(candidates[Math.floor(i)]!);
+  const out = new Map<number, number>();
+  for (const r of candidates) {
+    let total = 0;
+    for (const q of sample)
+      for (let d = 0; d < dim; d++) {
+        const t = x[r * dim + d]! - x[q * dim + d]!;
+        total += t * t;
+      }
+    out.set(r, 1 / (1 + total / sample.length / dim));
+  }
+  return out;
+};
 
 /**
  * Uncertainty mixed with diversity: take the `poolFactor·k` most uncertain candidates, then spread
@@ -27,15 +57,17 @@ export const diverseUncertaintyOrder = (
   k: number,
   options: DiverseUncertaintyOptions = {},
 ): number[] => {
-  const pool = uncertaintyOrder(
-    probs,
-    classes,
-    candidates,
+  const uncertainty = uncertaintyScores(probs, classes, options.kind);
+  const beta = options.density ?? 0;
+  const density = beta > 0 ? densityScores(x, dim, candidates) : null;
+  const score = density
+    ? Float64Array.from(uncertainty, (u, r) => (density.has(r) ? u * density.get(r)! ** beta : u))
+    : uncertainty;
+  const pool = orderByScore(candidates, score).slice(
+    0,
     Math.max(k, Math.ceil((options.poolFactor ?? 4) * k)),
-    options.kind,
   );
   if (options.diversity === 'kcenter') return kCenterGreedy(x, dim, pool, labeled, k);
-  const score = uncertaintyScores(probs, classes, options.kind);
   const picks = bestPerCluster(
     x,
     dim,

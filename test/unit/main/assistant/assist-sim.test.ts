@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { curveArea, labelsToReach, runSimulation, type SimData } from '../../../../main/assistant/assist-sim';
+import {
+  curveArea,
+  labelsToReach,
+  runSimulation,
+  simulateStrategy,
+  type SimData,
+} from '../../../../main/assistant/assist-sim';
 import { createRandom } from '../../../../shared/random/seeded-random';
 
 /** Three Gaussian classes in 4-d with one dense near-duplicate clump of class 0 (a long sweep). */
@@ -61,5 +67,25 @@ describe('assist-sim', () => {
       expect(c.suggestionAccuracy).toBeGreaterThan(0.3);
     }
     expect(a.allLabelsAccuracy).toBeGreaterThan(0.8);
+  });
+  it('a random cold start labels what random order labels first; explore 1 makes every batch random', () => {
+    const data = synthetic();
+    const base = { seed: 3, start: 6, batch: 20 };
+    const rnd = simulateStrategy(data, { ...base, strategy: 'random' });
+    const cold = simulateStrategy(data, {
+      ...base,
+      strategy: 'diverse-uncertainty',
+      active: { coldStart: 'random' },
+    });
+    const kmeansStart = simulateStrategy(data, { ...base, strategy: 'diverse-uncertainty' });
+    // Same six first labels, same head: the same first accuracy (the k-means start differs).
+    expect(cold.accuracy[0]).toBe(rnd.accuracy[0]);
+    expect(kmeansStart.accuracy[0]).not.toBe(rnd.accuracy[0]);
+    // With the whole batch explored the strategy no longer matters: identical curves.
+    const all = { ...base, active: { explore: 1 } };
+    const a = simulateStrategy(data, { ...all, strategy: 'uncertainty' });
+    const b = simulateStrategy(data, { ...all, strategy: 'diverse-uncertainty' });
+    expect(b.accuracy).toEqual(a.accuracy);
+    expect(b.accuracy).not.toEqual(kmeansStart.accuracy);
   });
 });
