@@ -102,7 +102,7 @@ const timeQueries = async (store: CatalogStore, datasetId: number, n: number) =>
     times.sort((a, b) => a - b);
     out[name] = { p50: percentile(times, 0.5), p95: percentile(times, 0.95), total };
   }
-  // A page right after a label write (SQLite's count cache is dropped; PostgreSQL has none).
+  // A page right after a label write (both engines' count caches are dropped: a new catalog version).
   const times: number[] = [];
   const user = await store.currentUser();
   for (let p = 0; p < pages; p++) {
