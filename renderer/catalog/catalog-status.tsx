@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract/index';
 import { useApi } from '../api-context';
-import { shortenPath } from '../components/short-path';
+import { shortenCatalogLocation } from '../components/short-path';
 import { useCall } from '../use-call';
 import { useDatasets } from './catalog-data';
 import { useWorkspace } from './workspace';
@@ -62,7 +62,7 @@ export const CatalogStatus = () => {
           title={`Catalog database: ${info.value.catalogPath}`}
         >
           {info.value.workspace ? `${info.value.workspace} · ` : ''}
-          {shortenPath(info.value.catalogPath)}
+          {shortenCatalogLocation(info.value.catalogPath)}
         </span>
       ) : null}
       <span data-testid="status-backend">

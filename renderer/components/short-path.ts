@@ -15,6 +15,18 @@ export const shortenPath = (path: string, max = 40): string => {
 };
 
 /**
+ * The status bar's catalog: a file path shortened as {@link shortenPath}; a shared catalog's
+ * (already redacted) postgres:// URL as `user@host/database`, without scheme, password marker or
+ * connection parameters, cut in the middle when long (host and database both stay in sight).
+ */
+export const shortenCatalogLocation = (location: string, max = 40): string => {
+  const url = /^postgres(?:ql)?:\/\/([^?#]*)/i.exec(location.trim());
+  if (!url) return shortenPath(location, max);
+  const short = url[1]!.replace(/:[^@/]*@/, '@');
+  return middleEllipsis(short, max);
+};
+
+/**
  * Cuts a file name in the middle ("frame_2019_05_…_0034.png") so the end, where frames of one
  * sweep differ, stays visible; names that fit are kept whole.
  */
