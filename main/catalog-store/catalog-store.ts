@@ -52,6 +52,15 @@ export interface CreateSplitInput {
   task: string;
 }
 
+/** An export of a dataset's labels, notes and metadata (`path` already checked by the handler). */
+export interface ExportInput {
+  datasetId: number;
+  path: string;
+  format: 'csv' | 'json';
+  splitId?: number;
+  task: string;
+}
+
 /** Which batch an undo takes: exactly `batchId`, else the newest (of the signed-in user when `mine`). */
 export interface UndoInput {
   batchId?: number;
@@ -188,6 +197,8 @@ export interface CatalogStore {
   /** Group-aware stratified split (split-builder.ts); a stored split of the same name is reused (`reused`). */
   createSplit(input: CreateSplitInput): Promise<SplitSummary>;
   splitAssignments(splitId: number): Promise<Map<number, SplitPart>>;
+  /** Writes the dataset as CSV or JSON in the manifest convention (catalog-export.ts columns). */
+  exportDataset(input: ExportInput): Promise<{ path: string; rows: number }>;
 
   /** Adds images (an import); duplicates (same dataset, hash, frame) are skipped. Returns new ids. */
   addImages(rows: NewImage[]): Promise<{ inserted: number[]; duplicates: number }>;

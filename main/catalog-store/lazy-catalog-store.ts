@@ -39,6 +39,7 @@ const METHODS: readonly AsyncMethod[] = [
   'stats',
   'splits',
   'createSplit',
+  'exportDataset',
   'splitAssignments',
   'addImages',
   'snapshotRows',

@@ -12,6 +12,7 @@ import { createPgLabelJobs } from './pg-label-jobs';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
 import { createPgRaterStore } from './pg-rater-store';
+import { pgExportDataset } from './pg-export';
 import { createPgSplits } from './pg-splits';
 import { withRaterRules } from './rater-store';
 import { redactSecrets, redactUrl } from './workspace-location';
@@ -238,6 +239,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
     stats: reads.stats,
     splits: reads.splits,
     createSplit: splitMaker.create,
+    exportDataset: (input) => pgExportDataset(query, input),
     splitAssignments: reads.splitAssignments,
     async addImages(rows: NewImage[]) {
       for (const r of rows) {

@@ -59,6 +59,7 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
     stats: async (datasetId, task) => catalog.stats(datasetId, task),
     splits: async (datasetId) => catalog.splits(datasetId),
     createSplit: async (input) => catalog.createSplit(input),
+    exportDataset: async (input) => catalog.export(input),
     splitAssignments: async (splitId) => catalog.splitAssignments(splitId),
     async addImages(rows: NewImage[]) {
       const db = cdb();

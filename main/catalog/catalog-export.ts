@@ -5,7 +5,8 @@ import { toCsv } from '../../shared/csv/csv-writer';
 import { importReportCsv } from '../../shared/csv/import-report-csv';
 import type { CatalogDb } from './catalog-db';
 
-interface ExportRow {
+/** One image of an export: its labels of the task joined with `;` (null: none). */
+export interface ExportRow {
   id: number;
   file: string;
   frame: number;
@@ -18,7 +19,16 @@ interface ExportRow {
   labels: string | null;
 }
 
-interface SourceRow {
+export interface MetadataRow {
+  image_id: number;
+  key: string;
+  type: string;
+  num: number | null;
+  text: string;
+}
+
+/** The history row that set an image's current label (see {@link labelSources}). */
+export interface SourceRow {
   image_id: number;
   origin: 'import' | 'edit';
   suggestion_model: string | null;
@@ -94,20 +104,33 @@ export const exportDataset = (
     input.splitId ?? -1,
     input.datasetId,
   );
-  // Own-property maps throughout: a metadata key may be `constructor` or `__proto__`.
-  const metadata = new Map<number, Map<string, string | number>>();
-  const keys = new Set<string>();
-  for (const m of cdb.all<{ image_id: number; key: string; type: string; num: number | null; text: string }>(
+  const metadataRows = cdb.all<MetadataRow>(
     'export.metadata',
     'SELECT m.image_id, m.key, m.type, m.num, m.text FROM image_metadata m JOIN images i ON i.id = m.image_id WHERE i.dataset_id = ?',
     input.datasetId,
-  )) {
+  );
+  return writeDatasetExport(input, rows, metadataRows, labelSources(cdb, input.datasetId, input.task));
+};
+
+/**
+ * Writes an export from an engine's rows (SQLite here, PostgreSQL in main/catalog-store/pg-export.ts),
+ * so both engines write the same columns in the same order and format.
+ */
+export const writeDatasetExport = (
+  input: { path: string; format: 'csv' | 'json' },
+  rows: readonly ExportRow[],
+  metadataRows: readonly MetadataRow[],
+  sources: ReadonlyMap<number, SourceRow>,
+): { path: string; rows: number } => {
+  // Own-property maps throughout: a metadata key may be `constructor` or `__proto__`.
+  const metadata = new Map<number, Map<string, string | number>>();
+  const keys = new Set<string>();
+  for (const m of metadataRows) {
     keys.add(m.key);
     const record = metadata.get(m.image_id) ?? new Map<string, string | number>();
     record.set(m.key, m.type === 'number' && m.num !== null ? m.num : m.text);
     metadata.set(m.image_id, record);
   }
-  const sources = labelSources(cdb, input.datasetId, input.task);
   const metaKeys = [...keys].sort();
   const records = rows.map(
     (r) =>

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogStore } from '../catalog-store/catalog-store';
+import { checkOutputPath } from '../security/output-path';
 import type { Handlers } from './dispatcher';
 
 type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
@@ -21,6 +22,7 @@ const STORE_CHANNELS = [
   'catalog:stats',
   'catalog:splits',
   'catalog:createSplit',
+  'catalog:export',
   'catalog:whoAmI',
   'catalog:setRole',
   'catalog:setRaters',
@@ -75,6 +77,9 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
     'catalog:stats': ({ datasetId, task }) => store.stats(datasetId, task),
     'catalog:splits': ({ datasetId }) => store.splits(datasetId),
     'catalog:createSplit': (input) => store.createSplit(input),
+    // The same output-path check as the local catalog's export (catalog-handlers.ts).
+    'catalog:export': (input) =>
+      store.exportDataset({ ...input, path: checkOutputPath(input.path, [`.${input.format}`]) }),
     // The work split: batches created by the signed-in role (pg-label-jobs.ts).
     'catalog:createLabelJob': ({ user: _user, ...input }) => store.jobs.create(input),
     'catalog:labelJobs': (input) => store.jobs.list(input),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ImageQuery, type ImageQueryInput } from '../../../../shared/contract/catalog';
@@ -303,6 +304,55 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
         ratios: { train: 1, validation: 0, test: 0 },
         task: 'label',
       }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it.skipIf(skip)('exports CSV and JSON with the same columns and label sources', async () => {
+    const { store, user, datasetId, ids } = await seeded();
+    await store.setLabels({
+      imageId: ids[1]!,
+      task: 'label',
+      labels: ['femur'],
+      user,
+      reason: '',
+      suggestion: { modelId: 'm1', p: 0.75 },
+    });
+    await store.setLabels({ imageId: ids[2]!, task: 'label', labels: ['head'], user, reason: '' });
+    const dir = tempDir();
+    const csv = await store.exportDataset({
+      datasetId,
+      path: join(dir, 'x.csv'),
+      format: 'csv',
+      task: 'label',
+    });
+    expect(csv.rows).toBe(12);
+    const lines = readFileSync(join(dir, 'x.csv'), 'utf8').trim().split(/\r?\n/);
+    const h = (i: number) => hash(i);
+    expect(lines.slice(0, 4)).toEqual([
+      'file,frame,label,patient_id,exam_id,source_id,split,note,sha256,label_source,suggestion_model,suggestion_p,ga_weeks,probe',
+      `img-11.png,0,head,P0,,,,"Cephalic presentation, scan 0",${h(1)},import,,,18,convex`,
+      `img-10.png,0,femur,P1,,,,Breech; femur length normal,${h(2)},suggestion,m1,0.75,19,`,
+      `img-09.png,0,head,P2,,,,,${h(3)},typed,,,20,linear`,
+    ]);
+    await store.exportDataset({ datasetId, path: join(dir, 'x.json'), format: 'json', task: 'label' });
+    const json = JSON.parse(readFileSync(join(dir, 'x.json'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(json[1]).toEqual({
+      file: 'img-10.png',
+      frame: 0,
+      label: 'femur',
+      patient_id: 'P1',
+      exam_id: '',
+      source_id: '',
+      split: '',
+      note: 'Breech; femur length normal',
+      sha256: hash(2),
+      label_source: 'suggestion',
+      suggestion_model: 'm1',
+      suggestion_p: 0.75,
+      ga_weeks: 19,
+    });
+    await expect(
+      store.exportDataset({ datasetId: 999, path: join(dir, 'y.csv'), format: 'csv', task: 'label' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,7 +138,7 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
     }
   }, 60_000);
 
-  it("serves bulk relabel with the grid rows' label versions, undo and splits from PostgreSQL (CONFLICT typed over the wire)", async () => {
+  it("serves bulk relabel with the grid rows' label versions, undo, splits and export from PostgreSQL (CONFLICT typed over the wire)", async () => {
     const url = await cluster.createDatabase();
     const other = await openPgCatalogStore({ url });
     const datasetId = await other.ensureDataset('bulk');
@@ -212,6 +212,16 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       });
       const parts = (split as { value: { parts: Array<{ images: number }> } }).value.parts;
       expect(parts.reduce((n, p) => n + p.images, 0)).toBe(2);
+      // Export from the shared catalog, behind the same output-path check as the local one.
+      const out = join(mkdtempSync(join(tmpdir(), 'sonofuse-export-')), 'labels.csv');
+      expect(await call('catalog:export', { datasetId, task: 'label', path: out })).toEqual({
+        ok: true,
+        value: { path: out, rows: 2 },
+      });
+      expect(readFileSync(out, 'utf8').split(/\r?\n/)[1]).toMatch(/^1\.png,0,head,/);
+      expect(
+        await call('catalog:export', { datasetId, task: 'label', path: out.replace('.csv', '.txt') }),
+      ).toMatchObject({ ok: false });
     } finally {
       await core.dispose();
       await other.close();
