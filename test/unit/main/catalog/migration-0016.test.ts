@@ -40,6 +40,8 @@ describe.skipIf(pgSkipReason !== null)(
       await cluster.sql(`CREATE ROLE ann LOGIN PASSWORD '${PASSWORD}' IN ROLE sonofuse_labeler`);
       await cluster.sql(`CREATE ROLE bo LOGIN PASSWORD '${PASSWORD}' IN ROLE sonofuse_labeler`);
       await cluster.sql(`CREATE ROLE rev LOGIN PASSWORD '${PASSWORD}' IN ROLE sonofuse_reviewer`);
+      // README step 1: the schema belongs to a plain (non-superuser) role.
+      await cluster.sql(`CREATE ROLE sonofuse_admin LOGIN PASSWORD '${PASSWORD}'`);
     }, 60_000);
     afterAll(async () => {
       for (const c of clients) await c.end();
@@ -56,7 +58,9 @@ describe.skipIf(pgSkipReason !== null)(
     it("refuses a labeler's direct INSERT/UPDATE that would decide, while the reviewer's adjudication through the app works", async () => {
       const url = await cluster.createDatabase();
       const name = decodeURIComponent(url.split('@/')[1]!.split('?')[0]!);
-      const admin = await openPgCatalogStore({ url });
+      await cluster.sql(`ALTER DATABASE "${name}" OWNER TO sonofuse_admin`);
+      await cluster.sql('ALTER SCHEMA public OWNER TO sonofuse_admin', [], name);
+      const admin = await openPgCatalogStore({ url: cluster.url(name, 'sonofuse_admin', PASSWORD) });
       opened.push(admin);
       // README step 2: the working roles' grants.
       await cluster.sql(
@@ -118,7 +122,7 @@ describe.skipIf(pgSkipReason !== null)(
             head,
           ]),
         ),
-      ).toBe('42501: only a reviewer adjudicates: task ' + taskId + ' asks for several raters');
+      ).toBe('42501: only a reviewer adjudicates: the task asks for several raters');
       expect(await refusal(annSql.query('UPDATE label_tasks SET raters = 1 WHERE id = $1', [taskId]))).toBe(
         '42501: only a reviewer sets how many raters a task asks for',
       );
@@ -126,6 +130,19 @@ describe.skipIf(pgSkipReason !== null)(
         await refusal(
           annSql.query(`UPDATE rater_labels SET class_id = $1 WHERE image_id = $2 AND rater = 'bo'`, [
             head,
+            ids[0],
+          ]),
+        ),
+      ).toBe('42501: a rater label is written by its own rater');
+      // Nor delete bo's vote (the majority would then be hers), nor take it over as her own.
+      expect(
+        await refusal(
+          annSql.query(`DELETE FROM rater_labels WHERE image_id = $1 AND rater = 'bo'`, [ids[0]]),
+        ),
+      ).toBe('42501: a rater label is written by its own rater');
+      expect(
+        await refusal(
+          annSql.query(`UPDATE rater_labels SET rater = 'ann' WHERE image_id = $1 AND rater = 'bo'`, [
             ids[0],
           ]),
         ),
@@ -182,6 +199,27 @@ describe.skipIf(pgSkipReason !== null)(
           ]),
         ),
       ).toMatch(/^42501: only a reviewer adjudicates/);
+      expect(
+        await refusal(
+          annSql.query('DELETE FROM image_labels WHERE image_id = $1 AND task_id = $2', [ids[0], taskId]),
+        ),
+      ).toMatch(/^42501: only a reviewer adjudicates/);
+      expect((await annSql.query('SELECT 1 FROM rater_labels WHERE image_id = $1', [ids[0]])).rowCount).toBe(
+        2,
+      );
+      // Deleting an image still cascades through its labels, bo's vote included (checked where it
+      // started, not row by row).
+      await (
+        await as('bo')
+      ).setLabels({ imageId: ids[1]!, task: 'plane', labels: ['head'], user: 'bo', reason: '' });
+      expect((await annSql.query('SELECT 1 FROM rater_labels WHERE image_id = $1', [ids[1]])).rowCount).toBe(
+        1,
+      );
+      expect(await refusal(annSql.query('DELETE FROM images WHERE id = $1', [ids[1]]))).toBeUndefined();
+      expect((await annSql.query('SELECT 1 FROM images WHERE id = $1', [ids[1]])).rowCount).toBe(0);
+      expect((await annSql.query('SELECT 1 FROM rater_labels WHERE image_id = $1', [ids[1]])).rowCount).toBe(
+        0,
+      );
     });
   },
 );
