@@ -1,6 +1,7 @@
 import type {
   AcceptedSuggestion,
   CatalogChange,
+  DatasetChange,
   DatasetStats,
   DatasetSummary,
   HistoryEntry,
@@ -159,6 +160,13 @@ export interface CatalogStore {
   isReviewer(): Promise<boolean>;
 
   datasets(): Promise<DatasetSummary[]>;
+  /** Renames a dataset (CONFLICT when the name is taken), logged in the dataset history. */
+  renameDataset(input: { datasetId: number; name: string }): Promise<DatasetSummary>;
+  /**
+   * Deletes a dataset (a mark; images and history stay) when `confirmName` is its current name
+   * (CONFLICT otherwise); reviewers only (FORBIDDEN).
+   */
+  deleteDataset(input: { datasetId: number; confirmName: string }): Promise<DatasetChange>;
   /** The id of the dataset with this name, created when missing. */
   ensureDataset(name: string): Promise<number>;
 

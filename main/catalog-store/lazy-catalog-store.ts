@@ -24,6 +24,8 @@ const METHODS: readonly AsyncMethod[] = [
   'currentUser',
   'isReviewer',
   'datasets',
+  'renameDataset',
+  'deleteDataset',
   'ensureDataset',
   'tasks',
   'defineTask',

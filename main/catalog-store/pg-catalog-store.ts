@@ -12,6 +12,7 @@ import { createPgLabelJobs } from './pg-label-jobs';
 import { migratePg } from './pg-migrate';
 import { createPgPool, type PgQuery } from './pg-pool';
 import { createPgRaterStore } from './pg-rater-store';
+import { createPgDatasets } from './pg-datasets';
 import { pgExportDataset } from './pg-export';
 import { createPgSplits } from './pg-splits';
 import { withRaterRules } from './rater-store';
@@ -65,6 +66,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
   const edits = createPgEdits(pool, currentUser);
   const batchEdits = createPgBatchEdits(pool, currentUser);
   const splitMaker = createPgSplits(pool, reads.splits);
+  const datasetEdits = createPgDatasets(pool, currentUser, () => store.isReviewer(), reads.datasets);
   const listeners = new Set<(c: CatalogChange) => void>();
   let listening: Promise<{ release: () => void }> | null = null;
 
@@ -188,6 +190,8 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       );
     },
     datasets: reads.datasets,
+    renameDataset: (input) => datasetEdits.rename(input),
+    deleteDataset: (input) => datasetEdits.remove(input),
     async ensureDataset(name) {
       await query('INSERT INTO datasets (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         name,

@@ -35,6 +35,12 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
       cdb().get<{ value: string }>('store.role', `SELECT value FROM settings WHERE key = 'rater.role'`)
         ?.value === 'reviewer',
     datasets: async () => catalog.datasets(),
+    renameDataset: async (input) => catalog.renameDataset({ ...input, user: userName() }),
+    async deleteDataset(input) {
+      // As on a shared catalog: only a reviewer (here the workstation's role setting) deletes.
+      if (!(await store.isReviewer())) throw new AppError('FORBIDDEN', 'only a reviewer deletes a dataset');
+      return catalog.deleteDataset({ ...input, user: userName() });
+    },
     ensureDataset: async (name) => createRepository(cdb()).ensureDataset(name),
     tasks: async (datasetId) => catalog.tasks(datasetId),
     defineTask: async (input) =>

@@ -9,6 +9,8 @@ type CatalogChannel = Extract<keyof Handlers, `catalog:${string}`>;
 /** The catalog calls a shared (PostgreSQL) catalog serves through its CatalogStore. */
 const STORE_CHANNELS = [
   'catalog:datasets',
+  'catalog:renameDataset',
+  'catalog:deleteDataset',
   'catalog:images',
   'catalog:image',
   'catalog:tasks',
@@ -62,6 +64,9 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
   );
   const served: Pick<Handlers, (typeof STORE_CHANNELS)[number]> = {
     'catalog:datasets': () => store.datasets(),
+    // Attributed to the signed-in role, whatever user name the client sends.
+    'catalog:renameDataset': ({ datasetId, name }) => store.renameDataset({ datasetId, name }),
+    'catalog:deleteDataset': ({ datasetId, confirmName }) => store.deleteDataset({ datasetId, confirmName }),
     'catalog:images': (q) => store.images(q),
     'catalog:image': ({ id, task }) => store.image(id, task),
     'catalog:tasks': ({ datasetId }) => store.tasks(datasetId),

@@ -19,11 +19,14 @@ const PASSWORD = 'batch-pass';
 beforeAll(async () => {
   if (pgSkipReason !== null) return;
   cluster = await startPgCluster();
-  for (const role of ['ann', 'bo']) await cluster.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${PASSWORD}'`);
+  await cluster.sql(`CREATE ROLE sonofuse_reviewer NOLOGIN`);
+  for (const role of ['ann', 'bo', 'rev'])
+    await cluster.sql(`CREATE ROLE ${role} LOGIN PASSWORD '${PASSWORD}'`);
+  await cluster.sql(`GRANT sonofuse_reviewer TO rev`);
 }, 60_000);
 afterAll(() => cluster?.stop());
 
-type Person = 'admin' | 'ann' | 'bo';
+type Person = 'admin' | 'ann' | 'bo' | 'rev';
 
 const backends: Array<{
   engine: 'sqlite' | 'postgres';
@@ -37,6 +40,7 @@ const backends: Array<{
       return {
         async as(person) {
           catalog.setUserName(person);
+          catalog.setRole(person === 'rev' || person === 'admin' ? 'reviewer' : 'labeler');
           return store;
         },
         close: () => store.close(),
@@ -50,7 +54,7 @@ const backends: Array<{
       const name = decodeURIComponent(url.split('@/')[1]!.split('?')[0]!);
       const opened = new Map<Person, CatalogStore>([['admin', await openPgCatalogStore({ url })]]);
       await cluster!.sql(
-        `GRANT ALL ON ALL TABLES IN SCHEMA public TO ann, bo; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ann, bo`,
+        `GRANT ALL ON ALL TABLES IN SCHEMA public TO ann, bo, rev; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ann, bo, rev`,
         [],
         name,
       );
@@ -233,6 +237,42 @@ describe.each(backends)('bulk relabel and undo with label versions on $engine', 
       expect(await (await catalog.as('ann')).undo({ batchId: mine.batchId! })).toEqual({
         batchId: null,
         undone: 0,
+      });
+    },
+    60_000,
+  );
+
+  it.skipIf(skip)(
+    'renames a dataset (CONFLICT on a taken name) and deletes it as a reviewer only, with the typed name',
+    async () => {
+      const { catalog, datasetId } = await seeded();
+      const admin = await catalog.as('admin');
+      const otherId = await admin.ensureDataset('other');
+      const ann = await catalog.as('ann');
+      expect(await ann.renameDataset({ datasetId, name: ' Anomaly scan ' })).toMatchObject({
+        id: datasetId,
+        name: 'Anomaly scan',
+        images: 3,
+      });
+      expect((await failure(ann.renameDataset({ datasetId: otherId, name: 'Anomaly scan' }))).code).toBe(
+        'CONFLICT',
+      );
+      // A labeler may not delete; a reviewer must type the current name.
+      expect((await failure(ann.deleteDataset({ datasetId, confirmName: 'Anomaly scan' }))).code).toBe(
+        'FORBIDDEN',
+      );
+      const rev = await catalog.as('rev');
+      expect((await failure(rev.deleteDataset({ datasetId, confirmName: 'dept' }))).code).toBe('CONFLICT');
+      expect(await rev.deleteDataset({ datasetId, confirmName: 'Anomaly scan' })).toMatchObject({
+        id: datasetId,
+        name: 'Anomaly scan',
+        user: 'rev',
+      });
+      expect((await rev.datasets()).map((d) => d.name)).toEqual(['other']);
+      expect((await failure(rev.renameDataset({ datasetId, name: 'back' }))).code).toBe('NOT_FOUND');
+      // The name is free again once its dataset is deleted.
+      expect(await rev.renameDataset({ datasetId: otherId, name: 'Anomaly scan' })).toMatchObject({
+        name: 'Anomaly scan',
       });
     },
     60_000,

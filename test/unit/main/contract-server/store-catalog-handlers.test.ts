@@ -138,7 +138,7 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
     }
   }, 60_000);
 
-  it("serves bulk relabel with the grid rows' label versions, undo, splits and export from PostgreSQL (CONFLICT typed over the wire)", async () => {
+  it("serves bulk relabel with the grid rows' label versions, undo, splits, export, dataset rename/delete from PostgreSQL (CONFLICT typed over the wire)", async () => {
     const url = await cluster.createDatabase();
     const other = await openPgCatalogStore({ url });
     const datasetId = await other.ensureDataset('bulk');
@@ -222,6 +222,23 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       expect(
         await call('catalog:export', { datasetId, task: 'label', path: out.replace('.csv', '.txt') }),
       ).toMatchObject({ ok: false });
+      // Rename, then delete (the superuser is a member of sonofuse_reviewer once the role exists).
+      await cluster.sql(
+        `DO $$ BEGIN CREATE ROLE sonofuse_reviewer; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+      );
+      expect(
+        await call('catalog:renameDataset', { datasetId, name: 'renamed', user: 'spoofed' }),
+      ).toMatchObject({
+        ok: true,
+        value: { id: datasetId, name: 'renamed', images: 2 },
+      });
+      expect(
+        await call('catalog:deleteDataset', { datasetId, confirmName: 'bulk', user: 'x' }),
+      ).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      expect(
+        await call('catalog:deleteDataset', { datasetId, confirmName: 'renamed', user: 'spoofed' }),
+      ).toMatchObject({ ok: true, value: { id: datasetId, name: 'renamed', user: cluster.superuser } });
+      expect(await call('catalog:datasets', {})).toEqual({ ok: true, value: [] });
     } finally {
       await core.dispose();
       await other.close();
