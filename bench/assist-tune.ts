@@ -35,6 +35,7 @@ export const SETTINGS: Record<string, ActiveOptions> = {
   'pool-8': { diverse: { poolFactor: 8 } },
   kcenter: { diverse: { diversity: 'kcenter' } },
   entropy: { diverse: { kind: 'entropy' } },
+  badge: { diverse: { diversity: 'badge' } },
   'density-1': { diverse: { density: 1 } },
   'cold-random+explore-0.25+density-1': { coldStart: 'random', explore: 0.25, diverse: { density: 1 } },
 };

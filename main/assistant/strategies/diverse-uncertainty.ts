@@ -1,3 +1,4 @@
+import { badgeOrder } from './badge';
 import { bestPerCluster, kMeans } from './k-means';
 import { kCenterGreedy } from './k-center';
 import { orderByScore, uncertaintyScores, type UncertaintyKind } from './uncertainty';
@@ -6,8 +7,11 @@ export interface DiverseUncertaintyOptions {
   /** The candidate pool is the `poolFactor × k` most uncertain candidates (default 4). */
   poolFactor?: number;
   kind?: UncertaintyKind;
-  /** How the pool is spread: k-means then the most uncertain per cluster (default), or k-center. */
-  diversity?: 'kmeans' | 'kcenter';
+  /**
+   * How the pool is spread: k-means then the most uncertain per cluster (default), or k-center;
+   * `badge`: k-means++ over gradient embeddings of every candidate (no pool, see badge.ts).
+   */
+  diversity?: 'kmeans' | 'kcenter' | 'badge';
   /**
    * Information density: uncertainty × density^β (default β = 0, off), density = 1 / (1 + mean
    * squared distance to the candidates / dim), so typical uncertain images beat uncertain outliers.
@@ -57,6 +61,7 @@ export const diverseUncertaintyOrder = (
   k: number,
   options: DiverseUncertaintyOptions = {},
 ): number[] => {
+  if (options.diversity === 'badge') return badgeOrder(x, dim, probs, classes, candidates, k, options.seed);
   const uncertainty = uncertaintyScores(probs, classes, options.kind);
   const beta = options.density ?? 0;
   const density = beta > 0 ? densityScores(x, dim, candidates) : null;
