@@ -12,7 +12,9 @@ import type {
   LabelTask,
   SplitPart,
   SplitSummary,
+  TaskChange,
 } from '../../shared/contract/catalog';
+import type { TaskEditInput } from '../catalog/catalog-task-edits';
 import type { LabelJob } from '../../shared/contract/label-jobs';
 import type { RaterStore } from './rater-store';
 
@@ -178,6 +180,14 @@ export interface CatalogStore {
     kind: 'single' | 'multi';
     classes: string[];
   }): Promise<LabelTask>;
+
+  /**
+   * Rename, reorder, recolour, add or remove classes (catalog-task-edits.ts semantics): removing a
+   * class that labels images needs `reassign` (CONFLICT otherwise); logged in the task history.
+   */
+  editTask(input: Omit<TaskEditInput, 'user'>): Promise<LabelTask>;
+  /** Edits of a task's classes, newest first. */
+  taskHistory(datasetId: number, task: string, limit: number): Promise<TaskChange[]>;
 
   /** One page of images with the total, same filters/sorts/paging as `catalog:images`. */
   images(q: ImageQuery): Promise<ImagePage>;

@@ -29,6 +29,8 @@ const METHODS: readonly AsyncMethod[] = [
   'ensureDataset',
   'tasks',
   'defineTask',
+  'editTask',
+  'taskHistory',
   'images',
   'image',
   'storedPath',

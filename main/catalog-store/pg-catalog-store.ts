@@ -15,6 +15,7 @@ import { createPgRaterStore } from './pg-rater-store';
 import { createPgDatasets } from './pg-datasets';
 import { pgExportDataset } from './pg-export';
 import { createPgSplits } from './pg-splits';
+import { createPgTaskEdits } from './pg-task-edits';
 import { withRaterRules } from './rater-store';
 import { redactSecrets, redactUrl } from './workspace-location';
 
@@ -66,6 +67,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
   const edits = createPgEdits(pool, currentUser);
   const batchEdits = createPgBatchEdits(pool, currentUser);
   const splitMaker = createPgSplits(pool, reads.splits);
+  const taskEdits = createPgTaskEdits(pool, currentUser, reads.tasks);
   const datasetEdits = createPgDatasets(pool, currentUser, () => store.isReviewer(), reads.datasets);
   const listeners = new Set<(c: CatalogChange) => void>();
   let listening: Promise<{ release: () => void }> | null = null;
@@ -225,6 +227,8 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
       });
       return (await reads.tasks(input.datasetId)).find((t) => t.name === input.name)!;
     },
+    editTask: (input) => taskEdits.editTask(input),
+    taskHistory: (datasetId, task, limit) => taskEdits.taskHistory(datasetId, task, limit),
     images: (q) => pgImagePage(query, q, pageCache),
     image: detail,
     async storedPath(id) {

@@ -18,10 +18,10 @@ export interface TaskEditInput {
   reason: string;
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Checks a new class list and matches each entry to the existing class it keeps (or null: new). */
-const matchClasses = (existing: ClassRow[], list: EditedClass[]): Array<ClassRow | null> => {
+/** Checks a new class list and matches each entry to the existing class it keeps (or null: new); both engines use it. */
+export const matchClasses = (existing: ClassRow[], list: EditedClass[]): Array<ClassRow | null> => {
   const names = new Set<string>();
   for (const c of list) {
     if (names.has(c.name)) throw new AppError('INVALID_INPUT', `class "${c.name}" is listed twice`);

@@ -15,6 +15,8 @@ const STORE_CHANNELS = [
   'catalog:image',
   'catalog:tasks',
   'catalog:defineTask',
+  'catalog:editTask',
+  'catalog:taskHistory',
   'catalog:setLabels',
   'catalog:bulkRelabel',
   'catalog:undo',
@@ -72,6 +74,8 @@ export const withCatalogStore = (handlers: Handlers, store: CatalogStore): Handl
     'catalog:tasks': ({ datasetId }) => store.tasks(datasetId),
     'catalog:defineTask': (input) =>
       store.defineTask({ ...input, classes: input.classes.map((c) => c.name) }),
+    'catalog:editTask': ({ user: _user, ...input }) => store.editTask(input),
+    'catalog:taskHistory': ({ datasetId, task, limit }) => store.taskHistory(datasetId, task, limit),
     'catalog:setLabels': (input) => store.setLabels(input),
     'catalog:bulkRelabel': (input) => store.bulkRelabel(input),
     // The undoer is the signed-in role; a given user name narrows to that role's own newest batch.

@@ -355,6 +355,61 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
       store.exportDataset({ datasetId: 999, path: join(dir, 'y.csv'), format: 'csv', task: 'label' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it.skipIf(skip)(
+    'edits a task: rename, reorder, recolour, add, and remove with reassigned labels',
+    async () => {
+      const { store, user, datasetId, ids } = await seeded();
+      const edit = (reassign: Record<string, string | null> = {}) =>
+        store.editTask({
+          datasetId,
+          task: 'label',
+          classes: [
+            { name: 'abdomen', parent: null, colour: '#112233' },
+            { name: 'cranium', was: 'head', parent: null, colour: null },
+            { name: 'spine', parent: 'abdomen', colour: null },
+          ],
+          reassign,
+          reason: 'tidy',
+        });
+      // femur still labels images 2, 5 and 8 (the fixture cycles head/abdomen/femur, every 4th unlabeled).
+      await expect(edit()).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('"femur" (labels 3 images)'),
+      });
+      const task = await edit({ femur: 'abdomen' });
+      expect(task.classes).toEqual([
+        { name: 'abdomen', parent: null, colour: '#112233' },
+        { name: 'cranium', parent: null, colour: null },
+        { name: 'spine', parent: 'abdomen', colour: null },
+      ]);
+      const labels = (
+        await store.images(ImageQuery.parse({ datasetId, task: 'label', limit: 12 }))
+      ).items.map((r) => r.labels.join(';') || '-');
+      expect(labels).toEqual([
+        'cranium',
+        'abdomen',
+        'abdomen',
+        '-',
+        'abdomen',
+        'abdomen',
+        'cranium',
+        '-',
+        'abdomen',
+        'cranium',
+        'abdomen',
+        '-',
+      ]);
+      const moved = (await store.history(ids[2], 1))[0]!;
+      expect(moved).toMatchObject({ kind: 'label', from: ['femur'], to: ['abdomen'], user, reason: 'tidy' });
+      const log = await store.taskHistory(datasetId, 'label', 10);
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ task: 'label', user, reason: 'tidy' });
+      expect(log[0]!.from.map((c) => c.name)).toEqual(CLASSES);
+      expect(log[0]!.to.map((c) => c.name)).toEqual(['abdomen', 'cranium', 'spine']);
+      await expect(store.taskHistory(datasetId, 'nope', 10)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    },
+  );
 });
 
 describe.skipIf(pgSkipReason !== null)('PostgreSQL store only', () => {

@@ -138,7 +138,7 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
     }
   }, 60_000);
 
-  it("serves bulk relabel with the grid rows' label versions, undo, splits, export, dataset rename/delete from PostgreSQL (CONFLICT typed over the wire)", async () => {
+  it("serves bulk relabel with the grid rows' label versions, undo, splits, export, task edits, dataset rename/delete from PostgreSQL (CONFLICT typed over the wire)", async () => {
     const url = await cluster.createDatabase();
     const other = await openPgCatalogStore({ url });
     const datasetId = await other.ensureDataset('bulk');
@@ -222,6 +222,27 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       expect(
         await call('catalog:export', { datasetId, task: 'label', path: out.replace('.csv', '.txt') }),
       ).toMatchObject({ ok: false });
+      // Task edits: rename a class; removing one that labels an image needs a reassignment.
+      const edit = (reassign: Record<string, string | null>) =>
+        call('catalog:editTask', {
+          datasetId,
+          task: 'label',
+          classes: [{ name: 'cranium', was: 'head' }],
+          reassign,
+          user: 'spoofed',
+          reason: 'r',
+        });
+      await other.setLabels({ imageId: inserted[1]!, task: 'label', labels: ['femur'], user, reason: '' });
+      expect(await edit({})).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      expect(await edit({ femur: 'cranium' })).toMatchObject({
+        ok: true,
+        value: { classes: [{ name: 'cranium', parent: null, colour: null }] },
+      });
+      expect((await rows()).map((r) => r.labels)).toEqual([['cranium'], ['cranium']]);
+      expect(await call('catalog:taskHistory', { datasetId, task: 'label' })).toMatchObject({
+        ok: true,
+        value: [{ user: cluster.superuser, reason: 'r' }],
+      });
       // Rename, then delete (the superuser is a member of sonofuse_reviewer once the role exists).
       await cluster.sql(
         `DO $$ BEGIN CREATE ROLE sonofuse_reviewer; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
