@@ -13,6 +13,7 @@ import { createPgPool } from '../../catalog-store/pg-pool';
 import { JOB_ACTIONS, JOB_USAGE, pgJobsPort, runJobAction } from './catalog-job-actions';
 import { createSqliteRaterStore } from '../../catalog-store/sqlite-rater-store';
 import { RATER_ACTIONS, RATER_USAGE, runRaterAction } from './catalog-rater-actions';
+import { runStoreAction, STORE_ACTIONS } from './catalog-store-actions';
 
 const datasetId = (catalog: CatalogService, name: string | undefined): number | undefined => {
   if (name === undefined) return undefined;
@@ -44,15 +45,6 @@ const printStats = (io: CliIo, stats: DatasetStats[]): void => {
   }
 };
 
-const parseRatios = (value: string): { train: number; validation: number; test: number } => {
-  const parts = value.split(',').map(Number);
-  const sum = parts.reduce((a, b) => a + b, 0);
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p < 0) || sum <= 0) {
-    throw new UsageError(`--ratios takes three numbers like 70,15,15; got "${value}"`);
-  }
-  return { train: parts[0]! / sum, validation: parts[1]! / sum, test: parts[2]! / sum };
-};
-
 /** Who the change is recorded for: --user, else the workspace's labeller, else the OS account. */
 const whoAmI = (catalog: CatalogService, user: string | undefined): string =>
   user?.trim() || catalog.settings().userName || userInfo().username;
@@ -67,11 +59,11 @@ export const catalogCommand: CliCommand = {
     'Catalog statistics, group-aware splits, export (CSV/JSON), online backup, dataset rename and delete, rater agreement and adjudication.',
   usage:
     'sonofuse catalog stats [--db FILE|postgres://…] [--dataset NAME] [--task NAME] [--json]\n' +
-    '       sonofuse catalog split --dataset NAME [--db FILE] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
-    '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE] [--split ID]\n' +
+    '       sonofuse catalog split --dataset NAME [--db FILE|postgres://…] [--seed N] [--ratios 70,15,15] [--name NAME] [--json]\n' +
+    '       sonofuse catalog export --dataset NAME --out FILE.csv|FILE.json [--db FILE|postgres://…] [--split ID]\n' +
     '       sonofuse catalog backup --out FILE [--db FILE]\n' +
-    '       sonofuse catalog rename-dataset --dataset NAME --name NEW [--db FILE] [--user NAME] [--json]\n' +
-    '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE] [--user NAME] [--json]\n' +
+    '       sonofuse catalog rename-dataset --dataset NAME --name NEW [--db FILE|postgres://…] [--user NAME] [--json]\n' +
+    '       sonofuse catalog delete-dataset --dataset NAME --yes [--db FILE|postgres://…] [--user NAME] [--json]\n' +
     RATER_USAGE +
     '\n' +
     JOB_USAGE,
@@ -113,7 +105,8 @@ export const catalogCommand: CliCommand = {
       // A department catalog (PostgreSQL): read through the catalog store.
       const pgRaterAction = RATER_ACTIONS.find((a) => a === action);
       const pgJobAction = JOB_ACTIONS.find((a) => a === action);
-      if (action !== 'stats' && !pgRaterAction && !pgJobAction)
+      const pgStoreAction = STORE_ACTIONS.find((a) => a === action);
+      if (action !== 'stats' && !pgRaterAction && !pgJobAction && !pgStoreAction)
         throw new UsageError(
           `catalog ${action} is not available on a postgres:// catalog yet (back it up with pg_dump; see the README)`,
         );
@@ -138,6 +131,11 @@ export const catalogCommand: CliCommand = {
           } finally {
             await pool.end();
           }
+          return 0;
+        }
+        if (pgStoreAction) {
+          // Attributed to the signed-in role (--user does not apply on a shared catalog).
+          await runStoreAction(pgStoreAction, store, values, id, io);
           return 0;
         }
         if (pgRaterAction) {
@@ -175,32 +173,20 @@ export const catalogCommand: CliCommand = {
         await runRaterAction(raterAction, createSqliteRaterStore(catalog), { ...values, dataset }, io);
         return 0;
       }
-      if (action === 'rename-dataset') {
-        const from = required(values.dataset, '--dataset');
-        const renamed = catalog.renameDataset({
-          datasetId: datasetId(catalog, from)!,
-          name: required(values.name?.trim(), '--name'),
-          user: whoAmI(catalog, values.user),
-        });
-        io.out(values.json ? JSON.stringify(renamed) : `Renamed dataset "${from}" to "${renamed.name}".`);
-        return 0;
-      }
-      if (action === 'delete-dataset') {
-        const name = required(values.dataset, '--dataset');
-        const id = datasetId(catalog, name)!;
-        if (!values.yes)
-          throw new UsageError(
-            `delete-dataset needs --yes: "${name}" leaves every list (its images, labels and history stay in the catalog, marked deleted)`,
-          );
-        const deleted = catalog.deleteDataset({
-          datasetId: id,
-          confirmName: name,
-          user: whoAmI(catalog, values.user),
-        });
-        io.out(
-          values.json
-            ? JSON.stringify(deleted)
-            : `Deleted dataset "${deleted.name}" (id ${deleted.id}); its history stays in the catalog.`,
+      const storeAction = STORE_ACTIONS.find((a) => a === action);
+      if (storeAction) {
+        const user = (): string => whoAmI(catalog, values.user);
+        await runStoreAction(
+          storeAction,
+          {
+            renameDataset: async (input) => catalog.renameDataset({ ...input, user: user() }),
+            deleteDataset: async (input) => catalog.deleteDataset({ ...input, user: user() }),
+            createSplit: async (input) => catalog.createSplit(input),
+            exportDataset: async (input) => catalog.export(input),
+          },
+          values,
+          datasetId(catalog, required(values.dataset, '--dataset')),
+          io,
         );
         return 0;
       }
@@ -208,32 +194,6 @@ export const catalogCommand: CliCommand = {
         const stats = catalog.stats(datasetId(catalog, values.dataset), values.task);
         if (values.json) io.out(JSON.stringify({ db: catalog.dbPath, datasets: stats }));
         else printStats(io, stats);
-      } else if (action === 'split') {
-        const seed = Number(values.seed);
-        if (!Number.isInteger(seed) || seed < 0)
-          throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
-        const split = catalog.createSplit({
-          datasetId: datasetId(catalog, required(values.dataset, '--dataset'))!,
-          name: values.name,
-          seed,
-          ratios: parseRatios(values.ratios),
-          task: values.task,
-        });
-        if (values.json) io.out(JSON.stringify(split));
-        else
-          io.out(
-            `${split.reused ? 'Reused' : 'Created'} split ${split.name} (id ${split.id}): ${split.parts.map((p) => `${p.part} ${p.images}`).join(', ')}`,
-          );
-      } else if (action === 'export') {
-        const out = resolve(required(values.out, '--out'));
-        const result = catalog.export({
-          datasetId: datasetId(catalog, required(values.dataset, '--dataset'))!,
-          path: out,
-          format: out.endsWith('.json') ? 'json' : 'csv',
-          splitId: values.split === undefined ? undefined : Number(values.split),
-          task: values.task,
-        });
-        io.out(values.json ? JSON.stringify(result) : `Exported ${result.rows} rows to ${result.path}`);
       } else {
         const result = await catalog.backup(resolve(required(values.out, '--out')));
         io.out(
