@@ -36,6 +36,9 @@ export const SETTINGS: Record<string, ActiveOptions> = {
   kcenter: { diverse: { diversity: 'kcenter' } },
   entropy: { diverse: { kind: 'entropy' } },
   badge: { diverse: { diversity: 'badge' } },
+  'entropy+kcenter': { diverse: { kind: 'entropy', diversity: 'kcenter' } },
+  'entropy+cold-random': { coldStart: 'random', diverse: { kind: 'entropy' } },
+  'entropy+pool-8': { diverse: { kind: 'entropy', poolFactor: 8 } },
   'density-1': { diverse: { density: 1 } },
   'cold-random+explore-0.25+density-1': { coldStart: 'random', explore: 0.25, diverse: { density: 1 } },
 };

@@ -9,6 +9,7 @@ import { AppError } from '../../shared/contract/result';
 import type { CatalogService } from '../catalog/catalog-service';
 import type { JobRegistry } from '../core/job-registry';
 import type { Logger } from '../core/logger';
+import { ACTIVE_DEFAULTS } from './assist-sim';
 import { readAssistSim } from './assist-sim-store';
 import { readAssistantPool, trainablePositions, type AssistantPool } from './assistant-data';
 import { standardiseColumns } from './feature-matrix';
@@ -350,6 +351,7 @@ export const createAssistantService = (o: AssistantServiceOptions): AssistantSer
       const labeled = e.pool.rows.flatMap((r, i) => (r.label !== null ? [i] : []));
       return ids(
         diverseUncertaintyOrder(e.x, e.dim, e.probs, e.pool.classes.length, unlabeled, labeled, limit, {
+          ...ACTIVE_DEFAULTS.diverse,
           seed: e.version,
         }),
       );
