@@ -46,6 +46,19 @@ export interface BulkRelabelInput {
   baseVersions?: Array<{ imageId: number; version: number }>;
 }
 
+/** A class as `catalog:defineTask` gives it: an existing class keeps its parent; a colour given is set. */
+export interface DefinedClass {
+  name: string;
+  parent?: string | null;
+  colour?: string | null;
+}
+
+/** A class list entry in the one shape both engines write. */
+export const definedClass = (c: string | DefinedClass): Required<DefinedClass> =>
+  typeof c === 'string'
+    ? { name: c, parent: null, colour: null }
+    : { name: c.name, parent: c.parent ?? null, colour: c.colour ?? null };
+
 /** A split to create, as `catalog:createSplit` takes it (ratios add up to 1). */
 export interface CreateSplitInput {
   datasetId: number;
@@ -178,7 +191,8 @@ export interface CatalogStore {
     datasetId: number;
     name: string;
     kind: 'single' | 'multi';
-    classes: string[];
+    /** A name, or a class with its parent (another class of the task) and colour. */
+    classes: Array<string | DefinedClass>;
   }): Promise<LabelTask>;
 
   /**

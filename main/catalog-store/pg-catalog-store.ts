@@ -2,7 +2,7 @@ import { AppError } from '../../shared/contract/result';
 import type { CatalogChange, ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import type { Logger } from '../core/logger';
 import { typeValue } from '../catalog/catalog-repository';
-import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
+import { definedClass, type CatalogStore, type NewImage, type SnapshotRow } from './catalog-store';
 import { createPgBatchEdits } from './pg-batch-edits';
 import { CHANGE_CHANNEL, createPgEdits } from './pg-catalog-edits';
 import { createPgReads } from './pg-catalog-reads';
@@ -217,13 +217,25 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
           ])
         )[0]!.id;
         await q('SELECT pg_advisory_xact_lock(1, $1)', [taskId]);
-        for (const name of input.classes)
-          await q(
-            `INSERT INTO label_classes (task_id, name, ordinal)
-             VALUES ($1, $2, (SELECT coalesce(max(ordinal), -1) + 1 FROM label_classes WHERE task_id = $1))
+        // As the SQLite catalog: a parent is created first; an existing class keeps its parent.
+        const ensure = (name: string, parent: string | null) =>
+          q(
+            `INSERT INTO label_classes (task_id, name, parent_id, ordinal)
+             VALUES ($1, $2, (SELECT id FROM label_classes WHERE task_id = $1 AND name = $3::text),
+               (SELECT coalesce(max(ordinal), -1) + 1 FROM label_classes WHERE task_id = $1))
              ON CONFLICT (task_id, name) DO NOTHING`,
-            [taskId, name],
+            [taskId, name, parent],
           );
+        for (const c of input.classes.map(definedClass)) {
+          if (c.parent) await ensure(c.parent, null);
+          await ensure(c.name, c.parent);
+          if (c.colour)
+            await q('UPDATE label_classes SET colour = $1 WHERE task_id = $2 AND name = $3', [
+              c.colour,
+              taskId,
+              c.name,
+            ]);
+        }
       });
       return (await reads.tasks(input.datasetId)).find((t) => t.name === input.name)!;
     },

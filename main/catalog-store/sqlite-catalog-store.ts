@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/contract/result';
 import type { CatalogService } from '../catalog/catalog-service';
 import { createRepository } from '../catalog/catalog-repository';
-import type { CatalogStore, NewImage, SnapshotRow } from './catalog-store';
+import { definedClass, type CatalogStore, type NewImage, type SnapshotRow } from './catalog-store';
 import { raterSnapshotRows } from './rater-store';
 import { createSqliteRaterStore } from './sqlite-rater-store';
 
@@ -43,8 +43,7 @@ export const createSqliteCatalogStore = (catalog: CatalogService): CatalogStore 
     },
     ensureDataset: async (name) => createRepository(cdb()).ensureDataset(name),
     tasks: async (datasetId) => catalog.tasks(datasetId),
-    defineTask: async (input) =>
-      catalog.defineTask({ ...input, classes: input.classes.map((name) => ({ name, parent: null })) }),
+    defineTask: async (input) => catalog.defineTask({ ...input, classes: input.classes.map(definedClass) }),
     editTask: async (input) => catalog.editTask({ ...input, user: userName() }),
     taskHistory: async (datasetId, task, limit) => catalog.taskHistory(datasetId, task, limit),
     images: async (q) => catalog.images(q),

@@ -356,6 +356,23 @@ describe.each(backends)('CatalogStore on $engine', ({ engine, open }) => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it.skipIf(skip)('defines a task with class parents and colours', async () => {
+    const { store, datasetId } = await seeded();
+    await store.defineTask({
+      datasetId,
+      name: 'plane',
+      kind: 'multi',
+      classes: [{ name: 'spine', parent: 'trunk', colour: '#aabbcc' }, 'head'],
+    });
+    const plane = (await store.tasks(datasetId)).find((t) => t.name === 'plane')!;
+    expect(plane.kind).toBe('multi');
+    expect(plane.classes).toEqual([
+      { name: 'trunk', parent: null, colour: null },
+      { name: 'spine', parent: 'trunk', colour: '#aabbcc' },
+      { name: 'head', parent: null, colour: null },
+    ]);
+  });
+
   it.skipIf(skip)(
     'edits a task: rename, reorder, recolour, add, and remove with reassigned labels',
     async () => {

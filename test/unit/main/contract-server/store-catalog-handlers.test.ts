@@ -222,6 +222,22 @@ describe.skipIf(pgSkipReason !== null)(`the app on a shared catalog ${pgSkipReas
       expect(
         await call('catalog:export', { datasetId, task: 'label', path: out.replace('.csv', '.txt') }),
       ).toMatchObject({ ok: false });
+      // A task defined from the app keeps its classes' colours and parents on the shared catalog.
+      expect(
+        await call('catalog:defineTask', {
+          datasetId,
+          name: 'plane',
+          classes: [{ name: 'spine', parent: 'trunk', colour: '#010203' }],
+        }),
+      ).toMatchObject({
+        ok: true,
+        value: {
+          classes: [
+            { name: 'trunk', parent: null, colour: null },
+            { name: 'spine', parent: 'trunk', colour: '#010203' },
+          ],
+        },
+      });
       // Task edits: rename a class; removing one that labels an image needs a reassignment.
       const edit = (reassign: Record<string, string | null>) =>
         call('catalog:editTask', {
