@@ -7,45 +7,11 @@ import {
   type SplitSummary,
 } from '../../shared/contract/catalog';
 import type { PgQuery } from './pg-pool';
-
-interface HistoryRow {
-  id: number;
-  batch_id: number;
-  image_id: number;
-  kind: 'label' | 'note' | 'flag';
-  task: string | null;
-  from_value: string | null;
-  to_value: string | null;
-  user: string;
-  reason: string;
-  origin: 'import' | 'edit' | 'undo';
-  undoes_batch: number | null;
-  at: string;
-  suggestion_model: string | null;
-  suggestion_p: number | null;
-  adjudication: number;
-}
+import { historyEntry, type HistoryRow } from '../catalog/catalog-rows';
 
 const HISTORY_SELECT = `SELECT h.id, h.batch_id, h.image_id, h.kind, t.name AS task, h.from_value, h.to_value,
   h."user", h.reason, h.origin, h.undoes_batch, h.at, h.suggestion_model, h.suggestion_p,
   h.adjudication FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
-
-const toEntry = (r: HistoryRow): HistoryEntry => ({
-  id: r.id,
-  batchId: r.batch_id,
-  imageId: r.image_id,
-  kind: r.kind,
-  task: r.task,
-  from: r.from_value === null ? null : JSON.parse(r.from_value),
-  to: r.to_value === null ? null : JSON.parse(r.to_value),
-  user: r.user,
-  reason: r.reason,
-  origin: r.origin,
-  undoesBatch: r.undoes_batch,
-  at: r.at,
-  suggestion: r.suggestion_model === null ? null : { modelId: r.suggestion_model, p: r.suggestion_p ?? 0 },
-  ...(r.adjudication ? { adjudication: true } : {}),
-});
 
 interface SplitRow {
   id: number;
@@ -127,7 +93,7 @@ export const createPgReads = (query: PgQuery) => {
               imageId,
               limit,
             ]);
-      return rows.map(toEntry);
+      return rows.map(historyEntry);
     },
     async splits(datasetId: number): Promise<SplitSummary[]> {
       const rows = await query<SplitRow>('SELECT * FROM splits WHERE dataset_id = $1 ORDER BY id', [

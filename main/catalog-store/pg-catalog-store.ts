@@ -2,6 +2,7 @@ import { AppError } from '../../shared/contract/result';
 import type { CatalogChange, ImageDetail, MetadataValue } from '../../shared/contract/catalog';
 import type { Logger } from '../core/logger';
 import { typeValue } from '../catalog/catalog-repository';
+import { detailFacts, metadataValue, type DetailRow } from '../catalog/catalog-rows';
 import { definedClass, type CatalogStore, type NewImage, type SnapshotRow } from './catalog-store';
 import { createPgBatchEdits } from './pg-batch-edits';
 import { CHANGE_CHANNEL, createPgEdits } from './pg-catalog-edits';
@@ -74,24 +75,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
 
   const detail = async (id: number, task: string): Promise<ImageDetail> => {
     const r = (
-      await query<{
-        id: number;
-        dataset_id: number;
-        file: string;
-        format: string;
-        source_format: string;
-        width: number;
-        height: number;
-        frame: number;
-        sha256: string;
-        imported_at: string;
-        original_path: string;
-        stored_path: string | null;
-        patient: string | null;
-        exam: string | null;
-        source: string | null;
-        note: string | null;
-      }>(
+      await query<DetailRow>(
         `SELECT i.*, pg.key AS patient, eg.key AS exam, sg.key AS source, n.text AS note
          FROM images i LEFT JOIN groups pg ON pg.id = i.patient_group_id
          LEFT JOIN groups eg ON eg.id = i.exam_group_id LEFT JOIN groups sg ON sg.id = i.source_group_id
@@ -105,11 +89,7 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
         'SELECT key, type, num, text FROM image_metadata WHERE image_id = $1 ORDER BY key COLLATE "C"',
         [id],
       )
-    ).map((m) => ({
-      key: m.key,
-      type: m.type,
-      value: m.type === 'number' && m.num !== null ? m.num : m.text,
-    }));
+    ).map(metadataValue);
     const labels = (
       await query<{ name: string }>(
         `SELECT c.name FROM image_labels l JOIN label_classes c ON c.id = l.class_id JOIN label_tasks t ON t.id = l.task_id
@@ -132,26 +112,9 @@ export const openPgCatalogStore = async (options: PgCatalogStoreOptions): Promis
         )
       )[0] ?? null;
     return {
-      id: r.id,
-      datasetId: r.dataset_id,
-      file: r.file,
-      format: r.format,
-      sourceFormat: r.source_format,
-      width: r.width,
-      height: r.height,
-      frame: r.frame,
-      sha256: r.sha256,
+      ...detailFacts(r),
       labels,
-      patient: r.patient,
-      notePreview: r.note === null ? null : r.note.slice(0, 200),
-      part: null,
-      importedAt: r.imported_at,
-      note: r.note,
       metadata,
-      exam: r.exam,
-      source: r.source,
-      originalPath: r.original_path,
-      referencedInPlace: r.stored_path === null,
       history: (await reads.history(id, 1000)).filter((h) => h.kind !== 'label' || h.task === task),
       flag,
       labelVersion: version?.version ?? 0,

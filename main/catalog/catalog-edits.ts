@@ -2,45 +2,13 @@ import { AppError, type LabelConflict } from '../../shared/contract/result';
 import type { AcceptedSuggestion, HistoryEntry, LabelTask } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
 import type { Repository } from './catalog-repository';
+import { historyEntry, type HistoryRow as HistoryRowBase } from './catalog-rows';
+
+/** SQLite's history rows are read with `h.*`: they carry the task id too. */
+type HistoryRow = HistoryRowBase & { task_id: number | null };
 import { conflictMessage, createLabelVersions, labelConflict } from './label-versions';
 
-interface HistoryRow {
-  id: number;
-  batch_id: number;
-  image_id: number;
-  kind: 'label' | 'note' | 'flag';
-  task: string | null;
-  task_id: number | null;
-  from_value: string | null;
-  to_value: string | null;
-  user: string;
-  reason: string;
-  origin: 'import' | 'edit' | 'undo';
-  undoes_batch: number | null;
-  at: string;
-  suggestion_model: string | null;
-  suggestion_p: number | null;
-  adjudication?: number;
-}
-
 const HISTORY_SELECT = `SELECT h.*, t.name AS task FROM history h LEFT JOIN label_tasks t ON t.id = h.task_id`;
-
-const toEntry = (r: HistoryRow): HistoryEntry => ({
-  id: r.id,
-  batchId: r.batch_id,
-  imageId: r.image_id,
-  kind: r.kind,
-  task: r.task,
-  from: r.from_value === null ? null : JSON.parse(r.from_value),
-  to: r.to_value === null ? null : JSON.parse(r.to_value),
-  user: r.user,
-  reason: r.reason,
-  origin: r.origin,
-  undoesBatch: r.undoes_batch,
-  at: r.at,
-  suggestion: r.suggestion_model === null ? null : { modelId: r.suggestion_model, p: r.suggestion_p ?? 0 },
-  ...(r.adjudication ? { adjudication: true } : {}),
-});
 
 /**
  * Label and note edits. Every change is one history batch (a bulk relabel is one batch), written in
@@ -288,7 +256,7 @@ export const createCatalogEdits = (cdb: CatalogDb, repo: Repository) => {
               imageId,
               limit,
             );
-      return rows.map(toEntry);
+      return rows.map(historyEntry);
     },
     /**
      * Undoes the newest edit batch not undone yet (optionally of one user, or exactly batch `only`);

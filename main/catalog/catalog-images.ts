@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import type { ImageDetail, MetadataValue } from '../../shared/contract/catalog';
+import { detailFacts, metadataValue, type DetailRow } from './catalog-rows';
 import { AppError } from '../../shared/contract/result';
 import type { CatalogDb } from './catalog-db';
 import type { CatalogEdits } from './catalog-edits';
@@ -9,25 +10,6 @@ import type { Repository } from './catalog-repository';
 import { sha256Hex, type ContentStore } from './content-store';
 import { MAX_PIXELS, renderThumbnail } from './image-decoder';
 import { storedCopyOf } from './image-metadata-strip';
-
-interface DetailRow {
-  id: number;
-  dataset_id: number;
-  file: string;
-  format: string;
-  source_format: string;
-  width: number;
-  height: number;
-  frame: number;
-  sha256: string;
-  imported_at: string;
-  original_path: string;
-  stored_path: string | null;
-  patient: string | null;
-  exam: string | null;
-  source: string | null;
-  note: string | null;
-}
 
 /** Single-image reads: the detail view, and file paths for the image protocol (full image, thumbnail). */
 export const createCatalogImages = (
@@ -88,11 +70,7 @@ export const createCatalogImages = (
           'SELECT key, type, num, text FROM image_metadata WHERE image_id = ? ORDER BY key',
           id,
         )
-        .map((m) => ({
-          key: m.key,
-          type: m.type,
-          value: m.type === 'number' && m.num !== null ? m.num : m.text,
-        }));
+        .map(metadataValue);
       const labels = cdb
         .all<{ name: string }>(
           'image.labels',
@@ -103,26 +81,9 @@ export const createCatalogImages = (
         )
         .map((l) => l.name);
       return {
-        id: r.id,
-        datasetId: r.dataset_id,
-        file: r.file,
-        format: r.format,
-        sourceFormat: r.source_format,
-        width: r.width,
-        height: r.height,
-        frame: r.frame,
-        sha256: r.sha256,
+        ...detailFacts(r),
         labels,
-        patient: r.patient,
-        notePreview: r.note === null ? null : r.note.slice(0, 200),
-        part: null,
-        importedAt: r.imported_at,
-        note: r.note,
         metadata,
-        exam: r.exam,
-        source: r.source,
-        originalPath: r.original_path,
-        referencedInPlace: r.stored_path === null,
         history: edits.history(id, 1000).filter((h) => h.kind !== 'label' || h.task === task),
         flag: repo.flag(id),
         ...labelState(id, task),
