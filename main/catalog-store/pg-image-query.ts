@@ -1,4 +1,5 @@
-import type { ImagePage, ImageQuery, ImageSummary, SplitPart } from '../../shared/contract/catalog';
+import type { ImagePage, ImageQuery } from '../../shared/contract/catalog';
+import { imageSummary, type SummaryRow } from '../catalog/catalog-rows';
 import type { PgQuery } from './pg-pool';
 import type { PgPageCache } from './pg-page-cache';
 
@@ -21,22 +22,7 @@ const parameters = () => {
   return { values, p: (v: unknown): string => `$${values.push(v)}` };
 };
 
-interface PageRow {
-  id: number;
-  dataset_id: number;
-  file: string;
-  format: string;
-  source_format: string;
-  width: number;
-  height: number;
-  frame: number;
-  sha256: string;
-  imported_at: string;
-  patient: string | null;
-  note_preview: string | null;
-  flagged: boolean;
-  part: SplitPart | null;
-}
+type PageRow = SummaryRow & { flagged: boolean };
 
 const COLUMNS = {
   id: null,
@@ -184,23 +170,6 @@ export const pgImagePage = async (query: PgQuery, q: ImageQuery, cache?: PgPageC
       [rows.map((r) => r.id), taskIds],
     ))
       versions.set(Number(v.image_id), v.version);
-  const items: ImageSummary[] = rows.map((r) => ({
-    id: r.id,
-    datasetId: r.dataset_id,
-    file: r.file,
-    format: r.format,
-    sourceFormat: r.source_format,
-    width: r.width,
-    height: r.height,
-    frame: r.frame,
-    sha256: r.sha256,
-    labels: labels.get(r.id) ?? [],
-    labelVersion: versions.get(r.id) ?? 0,
-    patient: r.patient,
-    notePreview: r.note_preview,
-    flagged: r.flagged,
-    part: r.part,
-    importedAt: r.imported_at,
-  }));
+  const items = rows.map((r) => imageSummary(r, labels.get(r.id) ?? [], versions.get(r.id) ?? 0));
   return { total, offset: q.offset, items };
 };

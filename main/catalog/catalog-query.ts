@@ -1,27 +1,13 @@
-import type { ImagePage, ImageQuery, ImageSummary, SplitPart } from '../../shared/contract/catalog';
+import type { ImagePage, ImageQuery } from '../../shared/contract/catalog';
 import type { CatalogDb } from './catalog-db';
+import { imageSummary, type SummaryRow } from './catalog-rows';
 import { queryCacheOf } from './query-cache';
 import { buildFilters } from './query-filters';
 import { totalAndPage } from './query-page-ids';
 
 export { ftsQuery } from './query-filters';
 
-interface Row {
-  id: number;
-  dataset_id: number;
-  file: string;
-  format: string;
-  source_format: string;
-  width: number;
-  height: number;
-  frame: number;
-  sha256: string;
-  patient: string | null;
-  note_preview: string | null;
-  flagged: 0 | 1;
-  part: SplitPart | null;
-  imported_at: string;
-}
+type Row = SummaryRow & { flagged: 0 | 1 };
 
 /**
  * One page of images for the UI with a total count. All values are bound parameters; the SQL shape
@@ -81,23 +67,6 @@ export const queryImages = (
     ))
       versions.set(v.image_id, v.version);
   }
-  const items: ImageSummary[] = rows.map((r) => ({
-    id: r.id,
-    datasetId: r.dataset_id,
-    file: r.file,
-    format: r.format,
-    sourceFormat: r.source_format,
-    width: r.width,
-    height: r.height,
-    frame: r.frame,
-    sha256: r.sha256,
-    labels: labels.get(r.id) ?? [],
-    labelVersion: versions.get(r.id) ?? 0,
-    patient: r.patient,
-    notePreview: r.note_preview,
-    flagged: r.flagged === 1,
-    part: r.part,
-    importedAt: r.imported_at,
-  }));
+  const items = rows.map((r) => imageSummary(r, labels.get(r.id) ?? [], versions.get(r.id) ?? 0));
   return { total, offset: q.offset, items };
 };

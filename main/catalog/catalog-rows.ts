@@ -1,4 +1,10 @@
-import type { HistoryEntry, ImageDetail, MetadataValue } from '../../shared/contract/catalog';
+import type {
+  HistoryEntry,
+  ImageDetail,
+  ImageSummary,
+  MetadataValue,
+  SplitPart,
+} from '../../shared/contract/catalog';
 
 /**
  * The row shapes both catalog engines (SQLite and PostgreSQL) read, and the one mapping from each
@@ -98,4 +104,42 @@ export const detailFacts = (r: DetailRow): DetailFacts => ({
   source: r.source,
   originalPath: r.original_path,
   referencedInPlace: r.stored_path === null,
+});
+
+/** An image row of a grid page (SQLite answers the flag as 0/1, PostgreSQL as a boolean). */
+export interface SummaryRow {
+  id: number;
+  dataset_id: number;
+  file: string;
+  format: string;
+  source_format: string;
+  width: number;
+  height: number;
+  frame: number;
+  sha256: string;
+  imported_at: string;
+  patient: string | null;
+  note_preview: string | null;
+  flagged: boolean | 0 | 1;
+  part: SplitPart | null;
+}
+
+/** A grid row with the task's labels and their version (0: never written). */
+export const imageSummary = (r: SummaryRow, labels: string[], labelVersion: number): ImageSummary => ({
+  id: r.id,
+  datasetId: r.dataset_id,
+  file: r.file,
+  format: r.format,
+  sourceFormat: r.source_format,
+  width: r.width,
+  height: r.height,
+  frame: r.frame,
+  sha256: r.sha256,
+  labels,
+  labelVersion,
+  patient: r.patient,
+  notePreview: r.note_preview,
+  flagged: r.flagged === true || r.flagged === 1,
+  part: r.part,
+  importedAt: r.imported_at,
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { detailFacts, historyEntry, metadataValue } from '../../../../main/catalog/catalog-rows';
+import {
+  detailFacts,
+  historyEntry,
+  imageSummary,
+  metadataValue,
+} from '../../../../main/catalog/catalog-rows';
 
 const history = {
   id: 7,
@@ -89,5 +94,34 @@ describe('catalog rows (one mapping for both engines)', () => {
       importedAt: 't',
       originalPath: '/scans/a.png',
     });
+  });
+
+  it('reads a grid row the same whether the engine answers the flag as 0/1 (SQLite) or a boolean (PostgreSQL)', () => {
+    const row = {
+      id: 5,
+      dataset_id: 1,
+      file: 'b.png',
+      format: 'png',
+      source_format: 'dicom',
+      width: 8,
+      height: 6,
+      frame: 2,
+      sha256: 'cd',
+      imported_at: 't0',
+      patient: null,
+      note_preview: 'short',
+      part: 'train' as const,
+    };
+    const fromSqlite = imageSummary({ ...row, flagged: 1 }, ['head'], 3);
+    expect(fromSqlite).toEqual(imageSummary({ ...row, flagged: true }, ['head'], 3));
+    expect(fromSqlite).toMatchObject({
+      flagged: true,
+      labels: ['head'],
+      labelVersion: 3,
+      sourceFormat: 'dicom',
+      frame: 2,
+    });
+    expect(imageSummary({ ...row, flagged: 0 }, [], 0).flagged).toBe(false);
+    expect(imageSummary({ ...row, flagged: false }, [], 0).flagged).toBe(false);
   });
 });
