@@ -55,8 +55,11 @@ export const LabelBatches = ({
   };
 
   return (
-    <section className="label-batches" aria-label="My batches">
-      <h3>My batches</h3>
+    // Collapsed until the labeler has a batch: the image, not the work split, leads the screen.
+    <details className="label-batches" aria-label="My batches" open={jobs.length > 0 ? true : undefined}>
+      <summary>
+        My batches <span className="muted">{jobs.length === 0 ? '(none assigned)' : `(${jobs.length})`}</span>
+      </summary>
       {jobs.length === 0 ? (
         <p className="muted">No batch is assigned to {user} in this task.</p>
       ) : (
@@ -107,11 +110,11 @@ export const LabelBatches = ({
             onChange={(e) => setSize(Math.max(1, Math.round(Number(e.target.value) || 1)))}
           />
         </label>
-        <button type="submit" disabled={!assignee.trim()}>
+        <button type="submit" className="button small" disabled={!assignee.trim()}>
           Assign batch
         </button>
       </form>
       {error && <ErrorMessage error={error} />}
-    </section>
+    </details>
   );
 };
