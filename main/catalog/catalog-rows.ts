@@ -47,8 +47,8 @@ export const historyEntry = (r: HistoryRow): HistoryEntry => ({
   ...(r.adjudication ? { adjudication: true } : {}),
 });
 
-/** An image row joined with its group keys and note. */
-export interface DetailRow {
+/** The columns of the images table every image read takes. */
+interface ImageRowFacts {
   id: number;
   dataset_id: number;
   file: string;
@@ -59,6 +59,10 @@ export interface DetailRow {
   frame: number;
   sha256: string;
   imported_at: string;
+}
+
+/** An image row joined with its group keys and note. */
+export interface DetailRow extends ImageRowFacts {
   original_path: string;
   stored_path: string | null;
   patient: string | null;
@@ -85,7 +89,8 @@ export type DetailFacts = Omit<
   'labels' | 'metadata' | 'history' | 'flag' | 'labelVersion' | 'labelledBy' | 'labelledAt'
 >;
 
-export const detailFacts = (r: DetailRow): DetailFacts => ({
+/** The table's own facts of an image, as the contract names them. */
+const imageFacts = (r: ImageRowFacts) => ({
   id: r.id,
   datasetId: r.dataset_id,
   file: r.file,
@@ -95,10 +100,14 @@ export const detailFacts = (r: DetailRow): DetailFacts => ({
   height: r.height,
   frame: r.frame,
   sha256: r.sha256,
+  importedAt: r.imported_at,
+});
+
+export const detailFacts = (r: DetailRow): DetailFacts => ({
+  ...imageFacts(r),
   patient: r.patient,
   notePreview: r.note === null ? null : r.note.slice(0, 200),
   part: null,
-  importedAt: r.imported_at,
   note: r.note,
   exam: r.exam,
   source: r.source,
@@ -107,17 +116,7 @@ export const detailFacts = (r: DetailRow): DetailFacts => ({
 });
 
 /** An image row of a grid page (SQLite answers the flag as 0/1, PostgreSQL as a boolean). */
-export interface SummaryRow {
-  id: number;
-  dataset_id: number;
-  file: string;
-  format: string;
-  source_format: string;
-  width: number;
-  height: number;
-  frame: number;
-  sha256: string;
-  imported_at: string;
+export interface SummaryRow extends ImageRowFacts {
   patient: string | null;
   note_preview: string | null;
   flagged: boolean | 0 | 1;
@@ -126,20 +125,11 @@ export interface SummaryRow {
 
 /** A grid row with the task's labels and their version (0: never written). */
 export const imageSummary = (r: SummaryRow, labels: string[], labelVersion: number): ImageSummary => ({
-  id: r.id,
-  datasetId: r.dataset_id,
-  file: r.file,
-  format: r.format,
-  sourceFormat: r.source_format,
-  width: r.width,
-  height: r.height,
-  frame: r.frame,
-  sha256: r.sha256,
+  ...imageFacts(r),
   labels,
   labelVersion,
   patient: r.patient,
   notePreview: r.note_preview,
   flagged: r.flagged === true || r.flagged === 1,
   part: r.part,
-  importedAt: r.imported_at,
 });
